@@ -1,0 +1,834 @@
+#include "vtkTrackedArrayCache.h"
+
+#include "vtkAbstractArray.h"
+#include "vtkCallbackCommand.h"
+#include "vtkDataObject.h"
+#include "vtkLogger.h"
+#include "vtkNew.h"
+#include "vtkObjectFactory.h"
+#include "vtkTrackedStamp.h"
+#include "vtkVersionMacros.h"
+#include "vtkWeakPointer.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <list>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+vtkStandardNewMacro(vtkTrackedArrayCache);
+
+namespace
+{
+enum class MissReason
+{
+  None,
+  Absent,
+  Modified,
+  BufferChanged,
+  Deleted,
+  Evicted,
+  ContentChanged,
+  Tampered
+};
+
+const char* ReasonText(MissReason reason)
+{
+  switch (reason)
+  {
+    case MissReason::Absent:
+      return "absent";
+    case MissReason::Modified:
+      return "modified";
+    case MissReason::BufferChanged:
+      return "buffer-changed";
+    case MissReason::Deleted:
+      return "deleted";
+    case MissReason::Evicted:
+      return "evicted";
+    case MissReason::ContentChanged:
+      return "content-changed";
+    case MissReason::Tampered:
+      return "tampered";
+    case MissReason::None:
+      break;
+  }
+  return "";
+}
+
+MissReason ReasonOf(vtkTrackedStamp::Change change)
+{
+  return change == vtkTrackedStamp::Change::Modified ? MissReason::Modified
+                                                     : MissReason::BufferChanged;
+}
+
+// Values leave the cache through this list, released once the lock is let go: a
+// value's destructor may delete a tracked source, whose DeleteEvent locks again.
+using Garbage = std::vector<vtkSmartPointer<vtkObject>>;
+
+vtkTypeInt64 EstimateBytes(vtkObject* value)
+{
+  if (auto* dataObject = vtkDataObject::SafeDownCast(value))
+  {
+    return static_cast<vtkTypeInt64>(dataObject->GetActualMemorySize()) * 1024;
+  }
+  if (auto* array = vtkAbstractArray::SafeDownCast(value))
+  {
+    return static_cast<vtkTypeInt64>(array->GetActualMemorySize()) * 1024;
+  }
+  return 0;
+}
+
+std::string Describe(vtkObject* source)
+{
+  char address[32];
+  std::snprintf(address, sizeof(address), "%p", static_cast<void*>(source));
+  return std::string(source->GetClassName()) + "(" + address + ")";
+}
+}
+
+// Threads: every structure below is guarded by Mutex. A source's observers and the
+// weak pointer to it are only added or removed from a call that names the source
+// (Set, Get, GetOrCompute, Invalidate), from the source's own events, or by Clear()
+// and the destructor: VTK's observer lists and weak pointers are not thread-safe, and
+// the thread that uses a source is the one that may touch them. Eviction, which any
+// thread's Set may trigger, therefore drops entries but never records.
+class vtkTrackedArrayCache::vtkInternals
+{
+public:
+  struct Record;
+
+  struct Entry
+  {
+    Record* Owner = nullptr;
+    const std::string* Key = nullptr; // the key of the map node holding this entry
+    vtkSmartPointer<vtkObject> Value;
+    vtkMTimeType ValueMTime = 0;
+    vtkTypeInt64 Bytes = 0;
+    std::list<Entry*>::iterator Recency;
+  };
+
+  // One per observed source: its stamp, its entries, why entries went away (reported
+  // by the next lookup of that key), and its observers. The record, and with it the
+  // observers, goes when it holds neither entries nor reasons, or the source dies.
+  struct Record
+  {
+    const vtkObject* Address = nullptr; // its key in Records
+    vtkWeakPointer<vtkObject> Source;
+    vtkAbstractArray* Array = nullptr;   // Source as an array, or null
+    vtkDataObject* DataObject = nullptr; // Source as a data object, or null
+    vtkTrackedStamp Stamp;
+    std::unordered_map<std::string, Entry> Entries; // nodes are stable: Entry* stay valid
+    std::unordered_map<std::string, MissReason> Dropped;
+    unsigned long ObserverTags[3] = { 0, 0, 0 };
+
+    void CaptureStamp()
+    {
+      if (this->Array)
+      {
+        this->Stamp.Capture(this->Array);
+      }
+      else
+      {
+        this->Stamp.Capture(this->DataObject);
+      }
+    }
+    vtkTrackedStamp::Change CompareStamp() const
+    {
+      return this->Array ? this->Stamp.Compare(this->Array) : this->Stamp.Compare(this->DataObject);
+    }
+  };
+
+  enum class LookupStatus
+  {
+    Hit,
+    Miss,
+    UntrackedSource // no record: the caller checks the source's type outside the lock
+  };
+
+  using ComputingKey = std::pair<const vtkObject*, std::string>;
+
+  std::mutex Mutex;
+  std::condition_variable ComputeFinished;
+  std::unordered_map<const vtkObject*, std::unique_ptr<Record>> Records;
+  std::list<Entry*> Recency; // front: most recently used
+  std::map<ComputingKey, std::thread::id> Computing;
+
+  int ValidationMode = vtkTrackedArrayCache::Stamp;
+  vtkTypeInt64 MemoryBudget = 0;
+  vtkTypeInt64 MemoryUsage = 0;
+  vtkTypeInt64 Entries = 0;
+  vtkTypeInt64 Hits = 0;
+  vtkTypeInt64 Misses = 0;
+  vtkTypeInt64 Evictions = 0;
+  vtkTypeInt64 Invalidations = 0;
+  MissReason LastMissReason = MissReason::None;
+  std::atomic<int> LogVerbosity{ vtkLogger::VERBOSITY_TRACE };
+
+  static void OnSourceEvent(vtkObject* caller, unsigned long eventId, void* clientData, void*)
+  {
+    auto* self = static_cast<vtkInternals*>(clientData);
+    Garbage garbage;
+    std::lock_guard<std::mutex> lock(self->Mutex);
+    auto found = self->Records.find(caller);
+    if (found == self->Records.end())
+    {
+      return;
+    }
+    Record& record = *found->second;
+    if (eventId == vtkCommand::DeleteEvent)
+    {
+      self->DropEntries(record, MissReason::Deleted, garbage);
+      self->RemoveRecord(record);
+      return;
+    }
+    self->DropEntries(record,
+      eventId == vtkCommand::ModifiedEvent ? MissReason::Modified : MissReason::BufferChanged,
+      garbage);
+  }
+
+  Record* Find(const vtkObject* source)
+  {
+    auto found = this->Records.find(source);
+    return found == this->Records.end() ? nullptr : found->second.get();
+  }
+
+  // Looks (source, key) up; drops what it finds stale. Names the source: may release it.
+  LookupStatus Lookup(vtkObject* source, const std::string& key, vtkSmartPointer<vtkObject>& value,
+    MissReason& reason, Garbage& garbage)
+  {
+    Record* record = this->Find(source);
+    if (!record)
+    {
+      reason = MissReason::Absent;
+      return LookupStatus::UntrackedSource;
+    }
+    this->Refresh(*record, garbage);
+    auto entry = record->Entries.find(key);
+    if (entry == record->Entries.end())
+    {
+      reason = this->TakeDropReason(*record, key);
+      this->ReleaseIfIdle(*record);
+      return LookupStatus::Miss;
+    }
+    Entry& hit = entry->second;
+    if (hit.Value->GetMTime() != hit.ValueMTime)
+    {
+      reason = MissReason::Tampered;
+      this->DropEntry(*record, entry, MissReason::Tampered, garbage);
+      record->Dropped.erase(key); // reported now
+      this->ReleaseIfIdle(*record);
+      return LookupStatus::Miss;
+    }
+    this->Recency.splice(this->Recency.begin(), this->Recency, hit.Recency);
+    value = hit.Value;
+    return LookupStatus::Hit;
+  }
+
+  // Drops the record's entries if its source changed since they were stored, and
+  // stamps the source anew.
+  void Refresh(Record& record, Garbage& garbage)
+  {
+    const auto change = record.CompareStamp();
+    if (change != vtkTrackedStamp::Change::None)
+    {
+      this->DropEntries(record, ReasonOf(change), garbage);
+      record.CaptureStamp();
+    }
+  }
+
+  void CountLookup(bool hit, MissReason reason)
+  {
+    if (hit)
+    {
+      ++this->Hits;
+    }
+    else
+    {
+      ++this->Misses;
+      this->LastMissReason = reason;
+    }
+  }
+
+  Record& FindOrCreateRecord(
+    vtkObject* source, vtkAbstractArray* array, vtkDataObject* dataObject, Garbage& garbage)
+  {
+    if (Record* existing = this->Find(source))
+    {
+      this->Refresh(*existing, garbage);
+      return *existing;
+    }
+    auto record = std::make_unique<Record>();
+    record->Address = source;
+    record->Source = source;
+    record->Array = array;
+    record->DataObject = dataObject;
+    record->CaptureStamp();
+    // A command per source: vtkCommand's reference count is not atomic in VTK 9.1, and
+    // a source releases its observers on its own thread when it dies.
+    vtkNew<vtkCallbackCommand> observer;
+    observer->SetClientData(this);
+    observer->SetCallback(&vtkInternals::OnSourceEvent);
+    record->ObserverTags[0] = source->AddObserver(vtkCommand::ModifiedEvent, observer);
+    record->ObserverTags[1] = source->AddObserver(vtkCommand::DeleteEvent, observer);
+    record->ObserverTags[2] =
+      source->AddObserver(vtkTrackedArrayCache::GetBufferChangedEventId(), observer);
+    Record& created = *record;
+    this->Records[source] = std::move(record);
+    return created;
+  }
+
+  void Insert(Record& record, const std::string& key, vtkObject* value, vtkTypeInt64 bytes)
+  {
+    auto inserted = record.Entries.emplace(key, Entry{});
+    Entry& entry = inserted.first->second;
+    entry.Owner = &record;
+    entry.Key = &inserted.first->first;
+    entry.Value = value;
+    entry.ValueMTime = value->GetMTime();
+    entry.Bytes = bytes;
+    this->Recency.push_front(&entry);
+    entry.Recency = this->Recency.begin();
+    this->MemoryUsage += bytes;
+    ++this->Entries;
+    record.Dropped.erase(key);
+  }
+
+  // Removes one entry, remembering why unless the caller asked for it (Absent).
+  void DropEntry(Record& record, std::unordered_map<std::string, Entry>::iterator entry,
+    MissReason reason, Garbage& garbage)
+  {
+    Entry& dropped = entry->second;
+    this->Recency.erase(dropped.Recency);
+    this->MemoryUsage -= dropped.Bytes;
+    --this->Entries;
+    garbage.push_back(std::move(dropped.Value));
+    if (reason == MissReason::Evicted)
+    {
+      ++this->Evictions;
+    }
+    else
+    {
+      ++this->Invalidations;
+    }
+    if (reason != MissReason::Absent)
+    {
+      record.Dropped[entry->first] = reason;
+    }
+    record.Entries.erase(entry);
+  }
+
+  void DropEntries(Record& record, MissReason reason, Garbage& garbage)
+  {
+    while (!record.Entries.empty())
+    {
+      this->DropEntry(record, record.Entries.begin(), reason, garbage);
+    }
+  }
+
+  MissReason TakeDropReason(Record& record, const std::string& key)
+  {
+    auto found = record.Dropped.find(key);
+    if (found == record.Dropped.end())
+    {
+      return MissReason::Absent;
+    }
+    const MissReason reason = found->second;
+    record.Dropped.erase(found);
+    return reason;
+  }
+
+  // Stops observing a source the cache has nothing left to say about.
+  void ReleaseIfIdle(Record& record)
+  {
+    if (record.Entries.empty() && record.Dropped.empty())
+    {
+      this->RemoveRecord(record);
+    }
+  }
+
+  void RemoveRecord(Record& record)
+  {
+    if (vtkObject* source = record.Source)
+    {
+      for (unsigned long tag : record.ObserverTags)
+      {
+        source->RemoveObserver(tag);
+      }
+    }
+    this->Records.erase(record.Address);
+  }
+
+  void EvictFor(vtkTypeInt64 incomingBytes, Garbage& garbage)
+  {
+    while (this->MemoryBudget > 0 && !this->Recency.empty() &&
+      this->MemoryUsage + incomingBytes > this->MemoryBudget)
+    {
+      Entry* oldest = this->Recency.back();
+      Record& record = *oldest->Owner;
+      this->DropEntry(record, record.Entries.find(*oldest->Key), MissReason::Evicted, garbage);
+    }
+  }
+
+  void ClearLocked(Garbage& garbage)
+  {
+    while (!this->Records.empty())
+    {
+      Record& record = *this->Records.begin()->second;
+      this->DropEntries(record, MissReason::Absent, garbage);
+      this->RemoveRecord(record);
+    }
+  }
+};
+
+//------------------------------------------------------------------------------
+vtkTrackedArrayCache::vtkTrackedArrayCache()
+  : Internals(new vtkInternals)
+{
+}
+
+//------------------------------------------------------------------------------
+vtkTrackedArrayCache::~vtkTrackedArrayCache()
+{
+  Garbage garbage;
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  this->Internals->ClearLocked(garbage);
+}
+
+//------------------------------------------------------------------------------
+unsigned long vtkTrackedArrayCache::GetBufferChangedEventId()
+{
+#if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 7, 0)
+  return vtkCommand::BufferChangedEvent;
+#else
+  // Module-defined, far from the small offsets applications add to UserEvent.
+  return vtkCommand::UserEvent + 0x7ac0;
+#endif
+}
+
+namespace
+{
+// Null source, empty key: the argument errors every entry point shares.
+bool CheckSourceAndKey(vtkTrackedArrayCache* self, vtkObject* source, const std::string& key)
+{
+  if (!source)
+  {
+    vtkErrorWithObjectMacro(self, "The source is null.");
+    return false;
+  }
+  if (key.empty())
+  {
+    vtkErrorWithObjectMacro(self, "The key is empty.");
+    return false;
+  }
+  return true;
+}
+
+bool CheckSourceType(vtkTrackedArrayCache* self, vtkObject* source)
+{
+  if (vtkAbstractArray::SafeDownCast(source) || vtkDataObject::SafeDownCast(source))
+  {
+    return true;
+  }
+  vtkErrorWithObjectMacro(self,
+    "The source is a " << source->GetClassName()
+                       << ", neither a vtkAbstractArray nor a vtkDataObject.");
+  return false;
+}
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedArrayCache::Set(vtkObject* source, const std::string& key, vtkObject* value)
+{
+  return this->Store(source, key, value, -1);
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedArrayCache::Set(
+  vtkObject* source, const std::string& key, vtkObject* value, vtkTypeInt64 sizeInBytes)
+{
+  if (sizeInBytes < 0)
+  {
+    vtkErrorMacro("The size of '" << key << "' cannot be negative (" << sizeInBytes << ").");
+    return false;
+  }
+  return this->Store(source, key, value, sizeInBytes);
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedArrayCache::Store(
+  vtkObject* source, const std::string& key, vtkObject* value, vtkTypeInt64 sizeInBytes)
+{
+  if (!CheckSourceAndKey(this, source, key) || !CheckSourceType(this, source))
+  {
+    return false;
+  }
+  if (!value)
+  {
+    vtkErrorMacro("The value stored under '" << key << "' is null.");
+    return false;
+  }
+  const vtkTypeInt64 bytes = sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value);
+  auto* array = vtkAbstractArray::SafeDownCast(source);
+  auto* dataObject = array ? nullptr : vtkDataObject::SafeDownCast(source);
+
+  auto& internals = *this->Internals;
+  Garbage garbage;
+  std::unique_lock<std::mutex> lock(internals.Mutex);
+  auto& record = internals.FindOrCreateRecord(source, array, dataObject, garbage);
+  // The previous value under this key is superseded whether or not the new one fits.
+  auto previous = record.Entries.find(key);
+  if (previous != record.Entries.end())
+  {
+    internals.DropEntry(record, previous, MissReason::Absent, garbage);
+  }
+  record.Dropped.erase(key);
+  if (internals.MemoryBudget > 0 && bytes > internals.MemoryBudget)
+  {
+    internals.ReleaseIfIdle(record);
+    lock.unlock();
+    vtkVLogF(static_cast<vtkLogger::Verbosity>(internals.LogVerbosity.load()),
+      "not stored: '%s' of %s takes %lld bytes, more than the budget", key.c_str(),
+      Describe(source).c_str(), static_cast<long long>(bytes));
+    return false;
+  }
+  internals.EvictFor(bytes, garbage); // drops entries only: `record` stays
+  internals.Insert(record, key, value, bytes);
+  return true;
+}
+
+//------------------------------------------------------------------------------
+vtkSmartPointer<vtkObject> vtkTrackedArrayCache::Get(vtkObject* source, const std::string& key)
+{
+  if (!CheckSourceAndKey(this, source, key))
+  {
+    return nullptr;
+  }
+  auto& internals = *this->Internals;
+  vtkSmartPointer<vtkObject> value;
+  MissReason reason = MissReason::None;
+  vtkInternals::LookupStatus status;
+  {
+    Garbage garbage;
+    std::lock_guard<std::mutex> lock(internals.Mutex);
+    status = internals.Lookup(source, key, value, reason, garbage);
+    if (status != vtkInternals::LookupStatus::UntrackedSource)
+    {
+      internals.CountLookup(status == vtkInternals::LookupStatus::Hit, reason);
+    }
+  }
+  if (status == vtkInternals::LookupStatus::UntrackedSource)
+  {
+    // Checked here, off the hit path; a rejected call is not a lookup.
+    if (!CheckSourceType(this, source))
+    {
+      return nullptr;
+    }
+    std::lock_guard<std::mutex> lock(internals.Mutex);
+    internals.CountLookup(false, reason);
+  }
+  vtkVLogF(static_cast<vtkLogger::Verbosity>(internals.LogVerbosity.load()), "%s '%s' of %s%s%s",
+    value ? "hit" : "miss", key.c_str(), Describe(source).c_str(), value ? "" : ": ",
+    ReasonText(reason));
+  return value;
+}
+
+//------------------------------------------------------------------------------
+vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
+  const std::string& key, const ComputeFunction& compute, vtkTypeInt64 sizeInBytes)
+{
+  if (!CheckSourceAndKey(this, source, key) || !CheckSourceType(this, source))
+  {
+    return nullptr;
+  }
+  if (!compute)
+  {
+    vtkErrorMacro("No function was given to compute '" << key << "'.");
+    return nullptr;
+  }
+  auto& internals = *this->Internals;
+  const vtkInternals::ComputingKey computingKey(source, key);
+  vtkTrackedStamp stampBefore;
+  auto* array = vtkAbstractArray::SafeDownCast(source);
+  auto* dataObject = array ? nullptr : vtkDataObject::SafeDownCast(source);
+  {
+    Garbage garbage;
+    std::unique_lock<std::mutex> lock(internals.Mutex);
+    for (;;)
+    {
+      vtkSmartPointer<vtkObject> value;
+      MissReason reason = MissReason::None;
+      const auto status = internals.Lookup(source, key, value, reason, garbage);
+      if (status == vtkInternals::LookupStatus::Hit)
+      {
+        internals.CountLookup(true, reason);
+        lock.unlock();
+        vtkVLogF(static_cast<vtkLogger::Verbosity>(internals.LogVerbosity.load()), "hit '%s' of %s",
+          key.c_str(), Describe(source).c_str());
+        return value;
+      }
+      auto computing = internals.Computing.find(computingKey);
+      if (computing == internals.Computing.end())
+      {
+        internals.CountLookup(false, reason);
+        internals.Computing.emplace(computingKey, std::this_thread::get_id());
+        lock.unlock();
+        vtkVLogF(static_cast<vtkLogger::Verbosity>(internals.LogVerbosity.load()),
+          "miss '%s' of %s: %s, computing", key.c_str(), Describe(source).c_str(),
+          ReasonText(reason));
+        break;
+      }
+      if (computing->second == std::this_thread::get_id())
+      {
+        lock.unlock();
+        vtkErrorMacro("Computing '" << key << "' of " << Describe(source)
+                                    << " asked for that same value again.");
+        return nullptr;
+      }
+      internals.ComputeFinished.wait(lock);
+    }
+  }
+
+  // Captured before computing: if the source changes meanwhile, the result describes
+  // data that is gone and must not be stored.
+  if (array)
+  {
+    stampBefore.Capture(array);
+  }
+  else
+  {
+    stampBefore.Capture(dataObject);
+  }
+  // Whatever happens in `compute`, the waiting threads are told it finished.
+  struct FinishComputing
+  {
+    vtkInternals& Internals;
+    const vtkInternals::ComputingKey& Key;
+    ~FinishComputing()
+    {
+      {
+        std::lock_guard<std::mutex> lock(this->Internals.Mutex);
+        this->Internals.Computing.erase(this->Key);
+      }
+      this->Internals.ComputeFinished.notify_all();
+    }
+  } finishComputing{ internals, computingKey };
+
+  vtkSmartPointer<vtkObject> value = compute();
+  if (!value)
+  {
+    vtkVLogF(static_cast<vtkLogger::Verbosity>(internals.LogVerbosity.load()),
+      "'%s' of %s: computing gave nothing, nothing stored", key.c_str(), Describe(source).c_str());
+    return value;
+  }
+  const bool unchanged = (array ? stampBefore.Compare(array) : stampBefore.Compare(dataObject)) ==
+    vtkTrackedStamp::Change::None;
+  if (!unchanged)
+  {
+    vtkVLogF(static_cast<vtkLogger::Verbosity>(internals.LogVerbosity.load()),
+      "'%s' of %s: the source changed while computing, result not stored", key.c_str(),
+      Describe(source).c_str());
+    return value;
+  }
+  this->Store(source, key, value, sizeInBytes);
+  return value;
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedArrayCache::Invalidate(vtkObject* source)
+{
+  auto& internals = *this->Internals;
+  Garbage garbage;
+  std::lock_guard<std::mutex> lock(internals.Mutex);
+  if (auto* record = internals.Find(source))
+  {
+    internals.DropEntries(*record, MissReason::Absent, garbage);
+    internals.RemoveRecord(*record);
+  }
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedArrayCache::Invalidate(vtkObject* source, const std::string& key)
+{
+  auto& internals = *this->Internals;
+  Garbage garbage;
+  std::lock_guard<std::mutex> lock(internals.Mutex);
+  auto* record = internals.Find(source);
+  if (!record)
+  {
+    return;
+  }
+  auto entry = record->Entries.find(key);
+  if (entry != record->Entries.end())
+  {
+    internals.DropEntry(*record, entry, MissReason::Absent, garbage);
+  }
+  record->Dropped.erase(key);
+  internals.ReleaseIfIdle(*record);
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedArrayCache::Clear()
+{
+  Garbage garbage;
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  this->Internals->ClearLocked(garbage);
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedArrayCache::SetValidationMode(int mode)
+{
+  if (mode != Stamp)
+  {
+    vtkErrorMacro("Unknown validation mode " << mode << "; the mode stays Stamp.");
+    return;
+  }
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  if (this->Internals->ValidationMode != mode)
+  {
+    this->Internals->ValidationMode = mode;
+    this->Modified();
+  }
+}
+
+//------------------------------------------------------------------------------
+int vtkTrackedArrayCache::GetValidationMode()
+{
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  return this->Internals->ValidationMode;
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedArrayCache::SetMemoryBudget(vtkTypeInt64 bytes)
+{
+  if (bytes < 0)
+  {
+    vtkErrorMacro("The memory budget cannot be negative (" << bytes << ").");
+    return;
+  }
+  Garbage garbage;
+  {
+    std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+    if (this->Internals->MemoryBudget == bytes)
+    {
+      return;
+    }
+    this->Internals->MemoryBudget = bytes;
+    this->Internals->EvictFor(0, garbage);
+  }
+  this->Modified();
+}
+
+//------------------------------------------------------------------------------
+vtkTypeInt64 vtkTrackedArrayCache::GetMemoryBudget()
+{
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  return this->Internals->MemoryBudget;
+}
+
+//------------------------------------------------------------------------------
+vtkTypeInt64 vtkTrackedArrayCache::GetMemoryUsage()
+{
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  return this->Internals->MemoryUsage;
+}
+
+//------------------------------------------------------------------------------
+vtkTypeInt64 vtkTrackedArrayCache::GetNumberOfHits()
+{
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  return this->Internals->Hits;
+}
+
+//------------------------------------------------------------------------------
+vtkTypeInt64 vtkTrackedArrayCache::GetNumberOfMisses()
+{
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  return this->Internals->Misses;
+}
+
+//------------------------------------------------------------------------------
+vtkTypeInt64 vtkTrackedArrayCache::GetNumberOfEvictions()
+{
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  return this->Internals->Evictions;
+}
+
+//------------------------------------------------------------------------------
+vtkTypeInt64 vtkTrackedArrayCache::GetNumberOfInvalidations()
+{
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  return this->Internals->Invalidations;
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedArrayCache::ResetStatistics()
+{
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  auto& internals = *this->Internals;
+  internals.Hits = internals.Misses = internals.Evictions = internals.Invalidations = 0;
+  internals.LastMissReason = MissReason::None;
+}
+
+//------------------------------------------------------------------------------
+vtkTypeInt64 vtkTrackedArrayCache::GetNumberOfEntries()
+{
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  return this->Internals->Entries;
+}
+
+//------------------------------------------------------------------------------
+vtkTypeInt64 vtkTrackedArrayCache::GetNumberOfTrackedSources()
+{
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  return static_cast<vtkTypeInt64>(this->Internals->Records.size());
+}
+
+//------------------------------------------------------------------------------
+const char* vtkTrackedArrayCache::GetLastMissReason()
+{
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  return ReasonText(this->Internals->LastMissReason);
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedArrayCache::SetLogVerbosity(int verbosity)
+{
+  if (this->Internals->LogVerbosity.exchange(verbosity) != verbosity)
+  {
+    this->Modified();
+  }
+}
+
+//------------------------------------------------------------------------------
+int vtkTrackedArrayCache::GetLogVerbosity()
+{
+  return this->Internals->LogVerbosity.load();
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedArrayCache::PrintSelf(ostream& os, vtkIndent indent)
+{
+  this->Superclass::PrintSelf(os, indent);
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  const auto& internals = *this->Internals;
+  os << indent << "ValidationMode: " << (internals.ValidationMode == Stamp ? "Stamp" : "?") << "\n";
+  os << indent << "MemoryBudget: " << internals.MemoryBudget << " bytes"
+     << (internals.MemoryBudget == 0 ? " (unlimited)" : "") << "\n";
+  os << indent << "MemoryUsage: " << internals.MemoryUsage << " bytes\n";
+  os << indent << "NumberOfEntries: " << internals.Entries << "\n";
+  os << indent << "NumberOfTrackedSources: " << internals.Records.size() << "\n";
+  os << indent << "NumberOfHits: " << internals.Hits << "\n";
+  os << indent << "NumberOfMisses: " << internals.Misses << "\n";
+  os << indent << "NumberOfEvictions: " << internals.Evictions << "\n";
+  os << indent << "NumberOfInvalidations: " << internals.Invalidations << "\n";
+  os << indent << "LastMissReason: " << ReasonText(internals.LastMissReason) << "\n";
+  os << indent << "LogVerbosity: " << internals.LogVerbosity.load() << "\n";
+  os << indent << "BufferChangedEventId: " << GetBufferChangedEventId() << "\n";
+  os << indent << "ComputationsInProgress: " << internals.Computing.size() << "\n";
+}

@@ -1,0 +1,223 @@
+/**
+ * @class vtkTrackedArrayCache
+ * @brief Caches objects derived from VTK arrays and data objects, and never serves
+ * them once their source changed.
+ *
+ * A value (any vtkObject: a locator, a range array, a filter output) is stored under a
+ * source and a key string. The source is a vtkAbstractArray or a vtkDataObject; the
+ * cache holds it weakly and observes it:
+ *
+ * - `ModifiedEvent`: the source's entries are dropped (reason `modified`);
+ * - the buffer-changed event (GetBufferChangedEventId()): dropped (`buffer-changed`);
+ * - `DeleteEvent`: dropped with all bookkeeping; an object that later reuses the
+ *   address starts empty.
+ *
+ * VTK before 9.7 fires no event when an array reallocates or swaps its buffer
+ * (SetNumberOfTuples, Resize, SetArray, SetVoidArray, ShallowCopy call no Modified()),
+ * so every lookup also compares the source's stamp: MTime, data type, components,
+ * tuples, allocated size and buffer pointers (one per component for SOA arrays; every
+ * array of a data object). An AOS array costs O(1), an SOA array O(components), a data
+ * object O(arrays). Writes through GetPointer() into an unchanged buffer with no
+ * Modified() cannot be seen by a stamp; see ValidationMode.
+ *
+ * Each stored value's own MTime is recorded: a value modified after it was stored is
+ * dropped instead of served (`tampered`). A memory budget bounds the bytes kept, with
+ * least-recently-used eviction on insert. Statistics and the reason of the last miss
+ * are kept, and each hit and miss is logged through vtkLogger at LogVerbosity.
+ *
+ * The cache observes a source while it holds entries for it or remembers why they
+ * went (told by the next lookup of that key); then it removes its observers. Eviction
+ * by the memory budget, which any thread may trigger, drops entries but leaves the
+ * observers to the next call naming the source, because VTK's observer lists are not
+ * thread-safe and only the thread using a source may touch them.
+ *
+ * Every method may be called from several threads at once, each thread using its own
+ * sources as VTK requires (or sharing them read-only). GetOrCompute() computes a
+ * value once when threads race for the same source and key; the others wait for it.
+ * Clear() and the destructor remove the observers of every tracked source: do not run
+ * them while another thread modifies or deletes a tracked source.
+ *
+ * @code{.cpp}
+ * vtkNew<vtkTrackedArrayCache> cache;
+ * auto locator = vtkStaticPointLocator::SafeDownCast(
+ *   cache->GetOrCompute(points->GetData(), "locator", [&] {
+ *     auto built = vtkSmartPointer<vtkStaticPointLocator>::New();
+ *     built->SetDataSet(dataSet);
+ *     built->BuildLocator();
+ *     return vtkSmartPointer<vtkObject>(built);
+ *   }));
+ * @endcode
+ */
+
+#ifndef vtkTrackedArrayCache_h
+#define vtkTrackedArrayCache_h
+
+#include "vtkObject.h"
+#include "vtkSmartPointer.h"            // for the returned values
+#include "vtkTrackedArrayCacheModule.h" // for export macro
+
+#include <functional> // for GetOrCompute
+#include <memory>     // for the private implementation
+#include <string>     // for keys
+
+class VTKTRACKEDARRAYCACHE_EXPORT vtkTrackedArrayCache : public vtkObject
+{
+public:
+  static vtkTrackedArrayCache* New();
+  vtkTypeMacro(vtkTrackedArrayCache, vtkObject);
+  void PrintSelf(ostream& os, vtkIndent indent) override;
+
+  /**
+   * How a lookup decides that a stored value is still valid.
+   * - Stamp: the source's events and stamp (see the class description).
+   */
+  enum ValidationModes
+  {
+    Stamp = 0
+  };
+
+  ///@{
+  /**
+   * The validation mode, Stamp (the default and, for now, the only mode).
+   */
+  void SetValidationMode(int mode);
+  int GetValidationMode();
+  void SetValidationModeToStamp() { this->SetValidationMode(Stamp); }
+  ///@}
+
+  /**
+   * Stores `value` under (`source`, `key`), replacing what was there. The value's size
+   * is taken from GetActualMemorySize() for data objects and arrays and counts as 0
+   * for other objects: use the overload with `sizeInBytes` for those. Returns false
+   * without storing when a value is larger than the whole memory budget.
+   * Errors (vtkErrorMacro, returns false): null source, source neither a
+   * vtkAbstractArray nor a vtkDataObject, empty key, null value, negative size.
+   */
+  bool Set(vtkObject* source, const std::string& key, vtkObject* value);
+  bool Set(vtkObject* source, const std::string& key, vtkObject* value, vtkTypeInt64 sizeInBytes);
+
+  /**
+   * The value stored under (`source`, `key`) if it is still valid, else null (a miss;
+   * GetLastMissReason() tells why). The returned smart pointer keeps the value alive
+   * even if another thread evicts it.
+   * Errors (vtkErrorMacro, returns null): null source, source neither a
+   * vtkAbstractArray nor a vtkDataObject, empty key.
+   */
+#ifdef __VTK_WRAP__
+  // VTK 9.1's wrappers cannot return a vtkSmartPointer: Python sees a plain pointer and
+  // takes its own reference to it while holding the GIL.
+  vtkObject* Get(vtkObject* source, const std::string& key);
+#else
+  vtkSmartPointer<vtkObject> Get(vtkObject* source, const std::string& key);
+#endif
+
+#ifndef __VTK_WRAP__
+  using ComputeFunction = std::function<vtkSmartPointer<vtkObject>()>;
+
+  /**
+   * Get(), and on a miss calls `compute` (without holding the cache's lock), stores its
+   * result and returns it. Threads asking for the same source and key while it runs
+   * wait and share the result, so `compute` runs once. A result is not stored when
+   * `compute` returns null, or when the source changed while `compute` ran (it would
+   * describe the old data); it is still returned. `sizeInBytes` is as for Set();
+   * a negative size asks for the estimate. If `compute` throws, waiting threads are
+   * released and the exception propagates.
+   * Errors (vtkErrorMacro, returns null): those of Get(), an empty `compute`, and
+   * `compute` asking, directly or not, for the key it is computing.
+   */
+  vtkSmartPointer<vtkObject> GetOrCompute(vtkObject* source, const std::string& key,
+    const ComputeFunction& compute, vtkTypeInt64 sizeInBytes = -1);
+#endif
+
+  ///@{
+  /**
+   * Drops the entries of `source` (all of them, or the one under `key`), and stops
+   * observing `source` when none is left. Null or unknown sources do nothing.
+   */
+  void Invalidate(vtkObject* source);
+  void Invalidate(vtkObject* source, const std::string& key);
+  ///@}
+
+  /**
+   * Drops every entry and stops observing every source. Statistics are kept.
+   */
+  void Clear();
+
+  ///@{
+  /**
+   * Bytes the stored values may take, 0 for no limit (the default). Inserting past it
+   * evicts least recently used entries first; lowering it evicts at once.
+   */
+  void SetMemoryBudget(vtkTypeInt64 bytes);
+  vtkTypeInt64 GetMemoryBudget();
+  ///@}
+
+  /**
+   * Bytes taken by the stored values, as estimated when they were stored.
+   */
+  vtkTypeInt64 GetMemoryUsage();
+
+  ///@{
+  /**
+   * Statistics since construction or ResetStatistics(). Lookups (Get, GetOrCompute)
+   * are hits or misses. Evictions count entries dropped for the memory budget;
+   * invalidations count entries dropped because their source was modified, changed
+   * buffers or died, because the value was tampered with, or by Invalidate().
+   */
+  vtkTypeInt64 GetNumberOfHits();
+  vtkTypeInt64 GetNumberOfMisses();
+  vtkTypeInt64 GetNumberOfEvictions();
+  vtkTypeInt64 GetNumberOfInvalidations();
+  void ResetStatistics();
+  ///@}
+
+  /**
+   * Entries stored now.
+   */
+  vtkTypeInt64 GetNumberOfEntries();
+
+  /**
+   * Sources observed now: with entries, or with a miss reason not yet reported.
+   */
+  vtkTypeInt64 GetNumberOfTrackedSources();
+
+  /**
+   * Why the last lookup missed, from any thread: "absent" (never stored, or removed by
+   * Invalidate/Clear), "modified", "buffer-changed", "deleted", "evicted",
+   * "content-changed", "tampered"; "" before any miss.
+   */
+  const char* GetLastMissReason();
+
+  ///@{
+  /**
+   * vtkLogger verbosity of the line logged for each hit and miss; default
+   * vtkLogger::VERBOSITY_TRACE.
+   */
+  void SetLogVerbosity(int verbosity);
+  int GetLogVerbosity();
+  ///@}
+
+  /**
+   * The event id that tells the cache an array swapped or reallocated its buffer:
+   * vtkCommand::BufferChangedEvent on VTK >= 9.7, which VTK's arrays fire; before that a
+   * module-defined id that no VTK class fires, which code that swaps buffers behind
+   * VTK's back (and tests) can fire so the observer path is the same on every VTK.
+   */
+  static unsigned long GetBufferChangedEventId();
+
+protected:
+  vtkTrackedArrayCache();
+  ~vtkTrackedArrayCache() override;
+
+private:
+  vtkTrackedArrayCache(const vtkTrackedArrayCache&) = delete;
+  // Set() with checked arguments; a negative size asks for the estimate.
+  bool Store(vtkObject* source, const std::string& key, vtkObject* value, vtkTypeInt64 bytes);
+
+  void operator=(const vtkTrackedArrayCache&) = delete;
+
+  class vtkInternals;
+  std::unique_ptr<vtkInternals> Internals;
+};
+
+#endif

@@ -1,0 +1,118 @@
+#include "vtkTrackedStamp.h"
+
+#include "vtkAbstractArray.h"
+#include "vtkDataObject.h"
+#include "vtkSOADataArrayTemplate.h"
+#include "vtkTrackedDataObjectArrays.h"
+
+namespace
+{
+// Calls `use(pointer)` for each buffer of `array` whose address identifies its storage.
+// SOA arrays are asked per component: their GetVoidPointer() would build an AOS copy.
+template <typename Use>
+void ForEachBuffer(vtkAbstractArray* array, Use&& use)
+{
+  if (array->GetArrayType() == vtkAbstractArray::SoADataArrayTemplate)
+  {
+    const int components = array->GetNumberOfComponents();
+    switch (array->GetDataType())
+    {
+      vtkTemplateMacro(auto* soa = static_cast<vtkSOADataArrayTemplate<VTK_TT>*>(array);
+                       for (int c = 0; c < components; ++c) {
+                         use(static_cast<const void*>(soa->GetComponentArrayPointer(c)));
+                       });
+    }
+  }
+  else if (array->HasStandardMemoryLayout())
+  {
+    use(static_cast<const void*>(array->GetVoidPointer(0)));
+  }
+}
+}
+
+void vtkTrackedStamp::ArrayState::Capture(vtkAbstractArray* array)
+{
+  this->Array = array;
+  this->MTime = array->GetMTime();
+  this->DataType = array->GetDataType();
+  this->NumberOfComponents = array->GetNumberOfComponents();
+  this->NumberOfTuples = array->GetNumberOfTuples();
+  this->Size = array->GetSize();
+  this->Buffers.clear();
+  ForEachBuffer(array, [this](const void* buffer) { this->Buffers.push_back(buffer); });
+}
+
+bool vtkTrackedStamp::ArrayState::SameStorage(vtkAbstractArray* array) const
+{
+  if (this->Array != array || this->DataType != array->GetDataType() ||
+    this->NumberOfComponents != array->GetNumberOfComponents() ||
+    this->NumberOfTuples != array->GetNumberOfTuples() || this->Size != array->GetSize())
+  {
+    return false;
+  }
+  std::size_t index = 0;
+  bool same = true;
+  ForEachBuffer(array,
+    [&](const void* buffer)
+    {
+      same = same && index < this->Buffers.size() && this->Buffers[index] == buffer;
+      ++index;
+    });
+  return same && index == this->Buffers.size();
+}
+
+void vtkTrackedStamp::Capture(vtkAbstractArray* array)
+{
+  this->IsDataObject = false;
+  this->DataObjectMTime = 0;
+  this->Arrays.resize(1);
+  this->Arrays[0].Capture(array);
+}
+
+void vtkTrackedStamp::Capture(vtkDataObject* object)
+{
+  this->IsDataObject = true;
+  this->DataObjectMTime = object->GetMTime();
+  this->Arrays.clear();
+  vtkTrackedVisitArrays(object,
+    [this](vtkAbstractArray* array)
+    {
+      this->Arrays.emplace_back();
+      this->Arrays.back().Capture(array);
+    });
+}
+
+vtkTrackedStamp::Change vtkTrackedStamp::Compare(vtkAbstractArray* array) const
+{
+  if (this->IsDataObject || this->Arrays.size() != 1 || !this->Arrays[0].SameStorage(array))
+  {
+    return Change::BufferChanged;
+  }
+  return array->GetMTime() == this->Arrays[0].MTime ? Change::None : Change::Modified;
+}
+
+vtkTrackedStamp::Change vtkTrackedStamp::Compare(vtkDataObject* object) const
+{
+  if (!this->IsDataObject)
+  {
+    return Change::BufferChanged;
+  }
+  // Array MTimes are compared one by one: not every data object folds all of its
+  // arrays' MTimes into its own.
+  std::size_t index = 0;
+  bool sameStorage = true;
+  bool sameMTimes = object->GetMTime() == this->DataObjectMTime;
+  vtkTrackedVisitArrays(object,
+    [&](vtkAbstractArray* array)
+    {
+      sameStorage =
+        sameStorage && index < this->Arrays.size() && this->Arrays[index].SameStorage(array);
+      sameMTimes = sameMTimes && sameStorage && this->Arrays[index].MTime == array->GetMTime();
+      ++index;
+    });
+  if (!sameStorage || index != this->Arrays.size())
+  {
+    return Change::BufferChanged;
+  }
+  return sameMTimes ? Change::None : Change::Modified;
+}

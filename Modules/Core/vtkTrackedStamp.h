@@ -1,0 +1,82 @@
+/**
+ * @class vtkTrackedStamp
+ * @brief Private: what identifies the storage of an array or data object now.
+ *
+ * A stamp records, for each array of its source (the array itself, or every array a
+ * data object owns, see vtkTrackedVisitArrays): the array's address, MTime, data type,
+ * number of components, tuples and allocated values, and its buffer pointers (one for
+ * arrays with the standard AOS layout, one per component for SOA arrays, none for
+ * implicit or mapped arrays, whose storage has no pointer to compare). For a data
+ * object it also records the object's own MTime.
+ *
+ * Compare() tells how the live source differs from the stamp without allocating:
+ * O(1) for an AOS array, O(components) for SOA, O(arrays) for a data object. It sees
+ * a reallocation, SetArray/SetVoidArray, ShallowCopy or Resize even when no Modified()
+ * and no event came, because each of those changes a pointer or a size. It cannot see
+ * raw writes into an unchanged buffer, nor a new buffer that the allocator placed at
+ * the address and size of the freed one: those need content digests.
+ */
+
+#ifndef vtkTrackedStamp_h
+#define vtkTrackedStamp_h
+
+#include "vtkType.h"
+
+#include <vector> // for the per-array records
+
+class vtkAbstractArray;
+class vtkDataObject;
+
+class vtkTrackedStamp
+{
+public:
+  enum class Change
+  {
+    None,
+    Modified,     // an MTime moved, the storage is the same
+    BufferChanged // a buffer pointer, a size, the type or the array set changed
+  };
+
+  ///@{
+  /**
+   * Records the state of an array, or of a data object and all its arrays.
+   */
+  void Capture(vtkAbstractArray* array);
+  void Capture(vtkDataObject* object);
+  ///@}
+
+  ///@{
+  /**
+   * How the live array or data object differs from the recorded state. Comparing an
+   * array with a data object's stamp (or the reverse) reports BufferChanged.
+   */
+  Change Compare(vtkAbstractArray* array) const;
+  Change Compare(vtkDataObject* object) const;
+  ///@}
+
+  /**
+   * Number of arrays recorded (1 for an array source).
+   */
+  std::size_t GetNumberOfArrays() const { return this->Arrays.size(); }
+
+private:
+  struct ArrayState
+  {
+    const vtkAbstractArray* Array = nullptr; // identity only, never dereferenced
+    vtkMTimeType MTime = 0;
+    int DataType = 0;
+    int NumberOfComponents = 0;
+    vtkIdType NumberOfTuples = 0;
+    vtkIdType Size = 0;
+    std::vector<const void*> Buffers;
+
+    void Capture(vtkAbstractArray* array);
+    bool SameStorage(vtkAbstractArray* array) const;
+  };
+
+  bool IsDataObject = false;
+  vtkMTimeType DataObjectMTime = 0;
+  std::vector<ArrayState> Arrays;
+};
+
+#endif

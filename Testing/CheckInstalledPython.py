@@ -1,0 +1,14 @@
+"""Imports trackedarraycache from an install prefix (argv[1]) and uses it once."""
+import sys
+
+import trackedarraycache
+from vtkmodules.vtkCommonCore import vtkFloatArray
+
+prefix = sys.argv[1]
+if not trackedarraycache.__file__.startswith(prefix):
+    sys.exit(f"imported {trackedarraycache.__file__}, not the package installed in {prefix}")
+cache = trackedarraycache.vtkTrackedArrayCache()
+source, derived = vtkFloatArray(), vtkFloatArray()
+if not (cache.Set(source, "derived", derived) and cache.Get(source, "derived") is derived):
+    sys.exit("the installed package does not cache")
+print("installed Python package works:", trackedarraycache.__file__)

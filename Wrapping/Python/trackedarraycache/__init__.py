@@ -1,0 +1,9 @@
+"""TrackedArrayCache: track VTK data arrays for change and cache what is derived from them.
+
+>>> import trackedarraycache
+>>> cache = trackedarraycache.vtkTrackedArrayCache()
+"""
+
+from .vtkTrackedArrayCache import vtkTrackedArrayCache
+
+__all__ = ["vtkTrackedArrayCache"]
