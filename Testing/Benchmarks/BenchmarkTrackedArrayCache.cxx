@@ -1,0 +1,123 @@
+// Costs of vtkTrackedArrayCache's hot paths. Run (Release build):
+//   build/bin/BenchmarkTrackedArrayCache --benchmark_repetitions=5 \
+//     --benchmark_report_aggregates_only=true
+// and quote the medians. Target: a Get hit costs at most 100 ns.
+#include "vtkFloatArray.h"
+#include "vtkNew.h"
+#include "vtkSOADataArrayTemplate.h"
+#include "vtkSmartPointer.h"
+#include "vtkTrackedArrayCache.h"
+#include "vtkTrackedStamp.h"
+
+#include <benchmark/benchmark.h>
+
+#include <vector>
+
+namespace
+{
+vtkSmartPointer<vtkFloatArray> MakeArray(vtkIdType tuples = 1000)
+{
+  auto array = vtkSmartPointer<vtkFloatArray>::New();
+  array->SetNumberOfComponents(3);
+  array->SetNumberOfTuples(tuples);
+  array->FillValue(1.0f);
+  return array;
+}
+
+// A cache holding `entries` entries, one per source array.
+struct FilledCache
+{
+  vtkNew<vtkTrackedArrayCache> Cache;
+  std::vector<vtkSmartPointer<vtkFloatArray>> Sources;
+  vtkSmartPointer<vtkFloatArray> Value = MakeArray(1);
+
+  explicit FilledCache(std::size_t entries)
+  {
+    for (std::size_t i = 0; i < entries; ++i)
+    {
+      this->Sources.push_back(MakeArray(1 + i % 16));
+      this->Cache->Set(this->Sources.back(), "range", this->Value);
+    }
+  }
+};
+
+// Get hits on one unchanged array while the cache holds `entries` entries: the cost
+// of a lookup as the cache grows (the hot array stays in the CPU caches).
+void GetHit(benchmark::State& state)
+{
+  FilledCache filled(static_cast<std::size_t>(state.range(0)));
+  vtkFloatArray* source = filled.Sources[filled.Sources.size() / 2];
+  const std::string key = "range";
+  for (auto _ : state)
+  {
+    benchmark::DoNotOptimize(filled.Cache->Get(source, key));
+  }
+  if (filled.Cache->GetNumberOfMisses() != 0)
+  {
+    state.SkipWithError("a lookup missed");
+  }
+}
+BENCHMARK(GetHit)->Arg(1)->Arg(1000)->Arg(100000);
+
+// Get hits cycling through all `entries` arrays: with 1e5 arrays each lookup touches
+// memory the CPU caches no longer hold (the array, its record, its entry).
+void GetHitCycling(benchmark::State& state)
+{
+  FilledCache filled(static_cast<std::size_t>(state.range(0)));
+  const std::string key = "range";
+  std::size_t next = 0;
+  for (auto _ : state)
+  {
+    benchmark::DoNotOptimize(filled.Cache->Get(filled.Sources[next], key));
+    next = next + 1 == filled.Sources.size() ? 0 : next + 1;
+  }
+  if (filled.Cache->GetNumberOfMisses() != 0)
+  {
+    state.SkipWithError("a lookup missed");
+  }
+}
+BENCHMARK(GetHitCycling)->Arg(1)->Arg(1000)->Arg(100000);
+
+// Set replacing the value under one key of one source.
+void Set(benchmark::State& state)
+{
+  vtkNew<vtkTrackedArrayCache> cache;
+  auto source = MakeArray();
+  auto value = MakeArray(1);
+  const std::string key = "range";
+  for (auto _ : state)
+  {
+    benchmark::DoNotOptimize(cache->Set(source, key, value, 64));
+  }
+}
+BENCHMARK(Set);
+
+// The stamp comparison alone, the part of a Get that proves the storage unchanged.
+void StampCheckAOS(benchmark::State& state)
+{
+  auto array = MakeArray();
+  vtkTrackedStamp stamp;
+  stamp.Capture(array.GetPointer());
+  for (auto _ : state)
+  {
+    benchmark::DoNotOptimize(stamp.Compare(array.GetPointer()));
+  }
+}
+BENCHMARK(StampCheckAOS);
+
+void StampCheckSOA(benchmark::State& state)
+{
+  vtkNew<vtkSOADataArrayTemplate<float>> array;
+  array->SetNumberOfComponents(3);
+  array->SetNumberOfTuples(1000);
+  vtkTrackedStamp stamp;
+  stamp.Capture(array.GetPointer());
+  for (auto _ : state)
+  {
+    benchmark::DoNotOptimize(stamp.Compare(array.GetPointer()));
+  }
+}
+BENCHMARK(StampCheckSOA);
+}
+
+BENCHMARK_MAIN();
