@@ -5,8 +5,60 @@
 #include "vtkSOADataArrayTemplate.h"
 #include "vtkTrackedDataObjectArrays.h"
 
+#include <type_traits>
+
 namespace
 {
+// ParaView 5.11's VTK (9.2) keeps an SOA array's values in one AOS buffer until
+// SetArray(component, ...) hands it per-component buffers: in that mode
+// GetComponentArrayPointer() reports an error, and GetVoidPointer() of an array in SOA
+// mode converts it. The storage state is protected; a derived accessor reads it through
+// member pointers, and detects at compile time whether this VTK has it at all.
+template <typename T>
+struct SOAStorage : public vtkSOADataArrayTemplate<T>
+{
+  template <typename Accessor, typename = void>
+  struct HasStorageType : std::false_type
+  {
+  };
+  template <typename Accessor>
+  struct HasStorageType<Accessor, std::void_t<decltype(&Accessor::StorageType)>> : std::true_type
+  {
+  };
+
+  // Whether the values sit in one AOS buffer; if so `buffer` is set to it.
+  static bool InSingleBuffer(vtkSOADataArrayTemplate<T>* array, const void*& buffer)
+  {
+    if constexpr (HasStorageType<SOAStorage>::value)
+    {
+      if (array->*(&SOAStorage::StorageType) == SOAStorage::AOS)
+      {
+        vtkBuffer<T>* values = array->*(&SOAStorage::AoSData);
+        buffer = values ? values->GetBuffer() : nullptr;
+        return true;
+      }
+    }
+    (void)array;
+    (void)buffer;
+    return false;
+  }
+};
+
+template <typename T, typename Use>
+void ForEachSOABuffer(vtkSOADataArrayTemplate<T>* array, Use&& use)
+{
+  const void* single = nullptr;
+  if (SOAStorage<T>::InSingleBuffer(array, single))
+  {
+    use(single);
+    return;
+  }
+  for (int c = 0; c < array->GetNumberOfComponents(); ++c)
+  {
+    use(static_cast<const void*>(array->GetComponentArrayPointer(c)));
+  }
+}
+
 // Calls `use(pointer)` for each buffer of `array` whose address identifies its storage.
 // SOA arrays are asked per component: their GetVoidPointer() would build an AOS copy.
 template <typename Use>
@@ -14,13 +66,9 @@ void ForEachBuffer(vtkAbstractArray* array, Use&& use)
 {
   if (array->GetArrayType() == vtkAbstractArray::SoADataArrayTemplate)
   {
-    const int components = array->GetNumberOfComponents();
     switch (array->GetDataType())
     {
-      vtkTemplateMacro(auto* soa = static_cast<vtkSOADataArrayTemplate<VTK_TT>*>(array);
-                       for (int c = 0; c < components; ++c) {
-                         use(static_cast<const void*>(soa->GetComponentArrayPointer(c)));
-                       });
+      vtkTemplateMacro(ForEachSOABuffer(static_cast<vtkSOADataArrayTemplate<VTK_TT>*>(array), use));
     }
   }
   else if (array->HasStandardMemoryLayout())

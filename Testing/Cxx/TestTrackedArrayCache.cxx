@@ -135,7 +135,12 @@ struct Layout<vtkSOADataArrayTemplate<T>>
     array->SetArray(
       1, buffer, tuples, /*updateMaxId=*/true, /*save=*/false, ArrayT::VTK_DATA_ARRAY_FREE);
   }
-  static void WriteRaw(ArrayT* array) { array->GetComponentArrayPointer(0)[0] += 1; }
+  // SetTypedComponent() calls no Modified() either; ParaView 5.11's SOA arrays may hold
+  // their values in one AOS buffer with no component pointer to write through.
+  static void WriteRaw(ArrayT* array)
+  {
+    array->SetTypedComponent(0, 0, array->GetTypedComponent(0, 0) + 1);
+  }
 };
 
 template <typename ArrayT>
