@@ -33,7 +33,6 @@ enum class MissReason
   BufferChanged,
   Deleted,
   Evicted,
-  ContentChanged,
   Tampered
 };
 
@@ -51,8 +50,6 @@ const char* ReasonText(MissReason reason)
       return "deleted";
     case MissReason::Evicted:
       return "evicted";
-    case MissReason::ContentChanged:
-      return "content-changed";
     case MissReason::Tampered:
       return "tampered";
     case MissReason::None:
@@ -120,27 +117,18 @@ public:
   {
     const vtkObject* Address = nullptr; // its key in Records
     vtkWeakPointer<vtkObject> Source;
-    vtkAbstractArray* Array = nullptr;   // Source as an array, or null
-    vtkDataObject* DataObject = nullptr; // Source as a data object, or null
+    vtkTrackedSource Typed;
     vtkTrackedStamp Stamp;
     std::unordered_map<std::string, Entry> Entries; // nodes are stable: Entry* stay valid
     std::unordered_map<std::string, MissReason> Dropped;
     unsigned long ObserverTags[3] = { 0, 0, 0 };
 
-    void CaptureStamp()
+    explicit Record(vtkObject* source, const vtkTrackedSource& typed)
+      : Address(source)
+      , Source(source)
+      , Typed(typed)
     {
-      if (this->Array)
-      {
-        this->Stamp.Capture(this->Array);
-      }
-      else
-      {
-        this->Stamp.Capture(this->DataObject);
-      }
-    }
-    vtkTrackedStamp::Change CompareStamp() const
-    {
-      return this->Array ? this->Stamp.Compare(this->Array) : this->Stamp.Compare(this->DataObject);
+      this->Stamp.Capture(typed);
     }
   };
 
@@ -234,11 +222,11 @@ public:
   // stamps the source anew.
   void Refresh(Record& record, Garbage& garbage)
   {
-    const auto change = record.CompareStamp();
+    const auto change = record.Stamp.Compare(record.Typed);
     if (change != vtkTrackedStamp::Change::None)
     {
       this->DropEntries(record, ReasonOf(change), garbage);
-      record.CaptureStamp();
+      record.Stamp.Capture(record.Typed);
     }
   }
 
@@ -255,20 +243,14 @@ public:
     }
   }
 
-  Record& FindOrCreateRecord(
-    vtkObject* source, vtkAbstractArray* array, vtkDataObject* dataObject, Garbage& garbage)
+  Record& FindOrCreateRecord(vtkObject* source, const vtkTrackedSource& typed, Garbage& garbage)
   {
     if (Record* existing = this->Find(source))
     {
       this->Refresh(*existing, garbage);
       return *existing;
     }
-    auto record = std::make_unique<Record>();
-    record->Address = source;
-    record->Source = source;
-    record->Array = array;
-    record->DataObject = dataObject;
-    record->CaptureStamp();
+    auto record = std::make_unique<Record>(source, typed);
     // A command per source: vtkCommand's reference count is not atomic in VTK 9.1, and
     // a source releases its observers on its own thread when it dies.
     vtkNew<vtkCallbackCommand> observer;
@@ -431,7 +413,7 @@ bool CheckSourceAndKey(vtkTrackedArrayCache* self, vtkObject* source, const std:
 
 bool CheckSourceType(vtkTrackedArrayCache* self, vtkObject* source)
 {
-  if (vtkAbstractArray::SafeDownCast(source) || vtkDataObject::SafeDownCast(source))
+  if (vtkTrackedSource(source).IsSupported())
   {
     return true;
   }
@@ -474,13 +456,12 @@ bool vtkTrackedArrayCache::Store(
     return false;
   }
   const vtkTypeInt64 bytes = sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value);
-  auto* array = vtkAbstractArray::SafeDownCast(source);
-  auto* dataObject = array ? nullptr : vtkDataObject::SafeDownCast(source);
+  const vtkTrackedSource typed(source);
 
   auto& internals = *this->Internals;
   Garbage garbage;
   std::unique_lock<std::mutex> lock(internals.Mutex);
-  auto& record = internals.FindOrCreateRecord(source, array, dataObject, garbage);
+  auto& record = internals.FindOrCreateRecord(source, typed, garbage);
   // The previous value under this key is superseded whether or not the new one fits.
   auto previous = record.Entries.find(key);
   if (previous != record.Entries.end())
@@ -542,7 +523,7 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::Get(vtkObject* source, const st
 vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
   const std::string& key, const ComputeFunction& compute, vtkTypeInt64 sizeInBytes)
 {
-  if (!CheckSourceAndKey(this, source, key) || !CheckSourceType(this, source))
+  if (!CheckSourceAndKey(this, source, key))
   {
     return nullptr;
   }
@@ -553,12 +534,10 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
   }
   auto& internals = *this->Internals;
   const vtkInternals::ComputingKey computingKey(source, key);
-  vtkTrackedStamp stampBefore;
-  auto* array = vtkAbstractArray::SafeDownCast(source);
-  auto* dataObject = array ? nullptr : vtkDataObject::SafeDownCast(source);
   {
     Garbage garbage;
     std::unique_lock<std::mutex> lock(internals.Mutex);
+    bool sourceChecked = false;
     for (;;)
     {
       vtkSmartPointer<vtkObject> value;
@@ -571,6 +550,18 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
         vtkVLogF(static_cast<vtkLogger::Verbosity>(internals.LogVerbosity.load()), "hit '%s' of %s",
           key.c_str(), Describe(source).c_str());
         return value;
+      }
+      if (status == vtkInternals::LookupStatus::UntrackedSource && !sourceChecked)
+      {
+        // Off the hit path: a tracked source was checked when it was stored.
+        lock.unlock();
+        if (!CheckSourceType(this, source))
+        {
+          return nullptr;
+        }
+        sourceChecked = true;
+        lock.lock();
+        continue;
       }
       auto computing = internals.Computing.find(computingKey);
       if (computing == internals.Computing.end())
@@ -596,14 +587,9 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
 
   // Captured before computing: if the source changes meanwhile, the result describes
   // data that is gone and must not be stored.
-  if (array)
-  {
-    stampBefore.Capture(array);
-  }
-  else
-  {
-    stampBefore.Capture(dataObject);
-  }
+  const vtkTrackedSource typed(source);
+  vtkTrackedStamp stampBefore;
+  stampBefore.Capture(typed);
   // Whatever happens in `compute`, the waiting threads are told it finished.
   struct FinishComputing
   {
@@ -626,9 +612,7 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
       "'%s' of %s: computing gave nothing, nothing stored", key.c_str(), Describe(source).c_str());
     return value;
   }
-  const bool unchanged = (array ? stampBefore.Compare(array) : stampBefore.Compare(dataObject)) ==
-    vtkTrackedStamp::Change::None;
-  if (!unchanged)
+  if (stampBefore.Compare(typed) != vtkTrackedStamp::Change::None)
   {
     vtkVLogF(static_cast<vtkLogger::Verbosity>(internals.LogVerbosity.load()),
       "'%s' of %s: the source changed while computing, result not stored", key.c_str(),

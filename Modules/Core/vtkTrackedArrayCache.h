@@ -183,8 +183,9 @@ public:
 
   /**
    * Why the last lookup missed, from any thread: "absent" (never stored, or removed by
-   * Invalidate/Clear), "modified", "buffer-changed", "deleted", "evicted",
-   * "content-changed", "tampered"; "" before any miss.
+   * Invalidate/Clear), "modified", "buffer-changed", "evicted", "tampered"; "" before
+   * any miss. (A deleted source cannot be looked up; "content-changed" comes with the
+   * Content validation mode.)
    */
   const char* GetLastMissReason();
 

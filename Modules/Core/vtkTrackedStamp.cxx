@@ -109,20 +109,24 @@ bool vtkTrackedStamp::ArrayState::SameStorage(vtkAbstractArray* array) const
   return same && index == this->Buffers.size();
 }
 
-void vtkTrackedStamp::Capture(vtkAbstractArray* array)
+vtkTrackedSource::vtkTrackedSource(vtkObject* source)
+  : Array(vtkAbstractArray::SafeDownCast(source))
+  , DataObject(this->Array ? nullptr : vtkDataObject::SafeDownCast(source))
 {
-  this->IsDataObject = false;
-  this->DataObjectMTime = 0;
-  this->Arrays.resize(1);
-  this->Arrays[0].Capture(array);
 }
 
-void vtkTrackedStamp::Capture(vtkDataObject* object)
+void vtkTrackedStamp::Capture(const vtkTrackedSource& source)
 {
-  this->IsDataObject = true;
-  this->DataObjectMTime = object->GetMTime();
   this->Arrays.clear();
-  vtkTrackedVisitArrays(object,
+  if (source.Array)
+  {
+    this->DataObjectMTime = 0;
+    this->Arrays.emplace_back();
+    this->Arrays.back().Capture(source.Array);
+    return;
+  }
+  this->DataObjectMTime = source.DataObject->GetMTime();
+  vtkTrackedVisitArrays(source.DataObject,
     [this](vtkAbstractArray* array)
     {
       this->Arrays.emplace_back();
@@ -130,27 +134,22 @@ void vtkTrackedStamp::Capture(vtkDataObject* object)
     });
 }
 
-vtkTrackedStamp::Change vtkTrackedStamp::Compare(vtkAbstractArray* array) const
+vtkTrackedStamp::Change vtkTrackedStamp::Compare(const vtkTrackedSource& source) const
 {
-  if (this->IsDataObject || this->Arrays.size() != 1 || !this->Arrays[0].SameStorage(array))
+  if (source.Array)
   {
-    return Change::BufferChanged;
-  }
-  return array->GetMTime() == this->Arrays[0].MTime ? Change::None : Change::Modified;
-}
-
-vtkTrackedStamp::Change vtkTrackedStamp::Compare(vtkDataObject* object) const
-{
-  if (!this->IsDataObject)
-  {
-    return Change::BufferChanged;
+    if (this->Arrays.size() != 1 || !this->Arrays[0].SameStorage(source.Array))
+    {
+      return Change::BufferChanged;
+    }
+    return source.Array->GetMTime() == this->Arrays[0].MTime ? Change::None : Change::Modified;
   }
   // Array MTimes are compared one by one: not every data object folds all of its
   // arrays' MTimes into its own.
   std::size_t index = 0;
   bool sameStorage = true;
-  bool sameMTimes = object->GetMTime() == this->DataObjectMTime;
-  vtkTrackedVisitArrays(object,
+  bool sameMTimes = source.DataObject->GetMTime() == this->DataObjectMTime;
+  vtkTrackedVisitArrays(source.DataObject,
     [&](vtkAbstractArray* array)
     {
       sameStorage =

@@ -26,6 +26,20 @@
 
 class vtkAbstractArray;
 class vtkDataObject;
+class vtkObject;
+
+/**
+ * A cache source seen as what it is: an array or a data object (never both). Null
+ * members for any other object.
+ */
+struct vtkTrackedSource
+{
+  explicit vtkTrackedSource(vtkObject* source);
+  bool IsSupported() const { return this->Array || this->DataObject; }
+
+  vtkAbstractArray* Array = nullptr;
+  vtkDataObject* DataObject = nullptr;
+};
 
 class vtkTrackedStamp
 {
@@ -37,27 +51,15 @@ public:
     BufferChanged // a buffer pointer, a size, the type or the array set changed
   };
 
-  ///@{
   /**
    * Records the state of an array, or of a data object and all its arrays.
    */
-  void Capture(vtkAbstractArray* array);
-  void Capture(vtkDataObject* object);
-  ///@}
-
-  ///@{
-  /**
-   * How the live array or data object differs from the recorded state. Comparing an
-   * array with a data object's stamp (or the reverse) reports BufferChanged.
-   */
-  Change Compare(vtkAbstractArray* array) const;
-  Change Compare(vtkDataObject* object) const;
-  ///@}
+  void Capture(const vtkTrackedSource& source);
 
   /**
-   * Number of arrays recorded (1 for an array source).
+   * How the live source differs from the recorded state.
    */
-  std::size_t GetNumberOfArrays() const { return this->Arrays.size(); }
+  Change Compare(const vtkTrackedSource& source) const;
 
 private:
   struct ArrayState
@@ -74,7 +76,6 @@ private:
     bool SameStorage(vtkAbstractArray* array) const;
   };
 
-  bool IsDataObject = false;
   vtkMTimeType DataObjectMTime = 0;
   std::vector<ArrayState> Arrays;
 };

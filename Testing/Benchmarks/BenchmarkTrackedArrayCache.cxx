@@ -93,31 +93,22 @@ void Set(benchmark::State& state)
 BENCHMARK(Set);
 
 // The stamp comparison alone, the part of a Get that proves the storage unchanged.
-void StampCheckAOS(benchmark::State& state)
+template <typename ArrayT>
+void StampCheck(benchmark::State& state)
 {
-  auto array = MakeArray();
-  vtkTrackedStamp stamp;
-  stamp.Capture(array.GetPointer());
-  for (auto _ : state)
-  {
-    benchmark::DoNotOptimize(stamp.Compare(array.GetPointer()));
-  }
-}
-BENCHMARK(StampCheckAOS);
-
-void StampCheckSOA(benchmark::State& state)
-{
-  vtkNew<vtkSOADataArrayTemplate<float>> array;
+  vtkNew<ArrayT> array;
   array->SetNumberOfComponents(3);
   array->SetNumberOfTuples(1000);
+  const vtkTrackedSource source(array);
   vtkTrackedStamp stamp;
-  stamp.Capture(array.GetPointer());
+  stamp.Capture(source);
   for (auto _ : state)
   {
-    benchmark::DoNotOptimize(stamp.Compare(array.GetPointer()));
+    benchmark::DoNotOptimize(stamp.Compare(source));
   }
 }
-BENCHMARK(StampCheckSOA);
+BENCHMARK_TEMPLATE(StampCheck, vtkFloatArray);
+BENCHMARK_TEMPLATE(StampCheck, vtkSOADataArrayTemplate<float>);
 }
 
 BENCHMARK_MAIN();

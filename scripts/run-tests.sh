@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Builds and runs every test of TrackedArrayCache on Debian 12 (run as root, or with sudo).
+#   1. clang-format check of all C++;
+#   2. VTK 9.1 stage: configure (Ninja), build, ctest: GoogleTest suite, pytest suite,
+#      module-file and installed-package checks; then a ThreadSanitizer build running
+#      the concurrency tests;
+#   3. ParaView 5.11 stage (its VTK 9.2): switch packages, build, run the GoogleTest
+#      suite and the installed-package check;
+#   4. switch back to the VTK 9.1 packages (also when a stage fails).
+# Any failure fails the command; no stage is skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+stage() { printf '\n=== %s ===\n' "$*"; }
+configure() { # configure <build dir> <extra CMake arguments...>
+  local dir=$1
+  shift
+  cmake -S . -B "$dir" -G Ninja -DPython3_EXECUTABLE=/usr/bin/python3 "$@"
+}
+
+stage "Installing the VTK 9.1 packages"
+scripts/install-deps.sh vtk
+
+stage "clang-format check"
+git ls-files '*.h' '*.cxx' | xargs clang-format --dry-run -Werror
+echo "all C++ files are formatted"
+
+stage "VTK 9.1: build and test"
+configure build/vtk -DCMAKE_BUILD_TYPE=Release
+cmake --build build/vtk -j "$jobs"
+ctest --test-dir build/vtk --output-on-failure -j "$jobs"
+
+stage "VTK 9.1: ThreadSanitizer build, concurrency tests"
+configure build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS=-fsanitize=thread \
+  -DTRACKEDARRAYCACHE_WRAP_PYTHON=OFF -DTRACKEDARRAYCACHE_BUILD_EXAMPLES=OFF \
+  -DTRACKEDARRAYCACHE_BUILD_BENCHMARKS=OFF
+cmake --build build/tsan -j "$jobs" --target TestTrackedArrayCache
+TSAN_OPTIONS="halt_on_error=1 abort_on_error=1 second_deadlock_stack=1" \
+  build/tsan/bin/TestTrackedArrayCache --gtest_filter='*Concurrent*'
+
+stage "ParaView 5.11 (VTK 9.2): build and test"
+trap 'stage "Switching back to the VTK 9.1 packages"; scripts/install-deps.sh vtk' EXIT
+scripts/install-deps.sh paraview
+configure build/paraview -DCMAKE_BUILD_TYPE=Release -DTRACKEDARRAYCACHE_USE_PARAVIEW=ON \
+  -DTRACKEDARRAYCACHE_WRAP_PYTHON=OFF -DTRACKEDARRAYCACHE_BUILD_EXAMPLES=OFF \
+  -DTRACKEDARRAYCACHE_BUILD_BENCHMARKS=OFF
+cmake --build build/paraview -j "$jobs"
+ctest --test-dir build/paraview --output-on-failure -j "$jobs"
+
+stage "All tests passed"
