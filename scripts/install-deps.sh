@@ -7,8 +7,8 @@
 # Idempotent: when every package is present it does nothing.
 set -euo pipefail
 
-common=(build-essential cmake ninja-build pkg-config git clang-format
-  libgtest-dev libbenchmark-dev python3-numpy python3-pytest)
+common=(build-essential cmake ninja-build pkg-config git clang-format libxxhash-dev
+  libgtest-dev libbenchmark-dev python3-numpy python3-pytest xxhash)
 vtk=(libvtk9-dev python3-vtk9)
 paraview=(paraview-dev python3-paraview mpi-default-dev mpi-default-bin)
 

@@ -1,11 +1,13 @@
 #include "vtkTrackedArrayCache.h"
 
 #include "vtkAbstractArray.h"
+#include "vtkArrayBufferPool.h"
 #include "vtkCallbackCommand.h"
 #include "vtkDataObject.h"
 #include "vtkLogger.h"
 #include "vtkNew.h"
 #include "vtkObjectFactory.h"
+#include "vtkTrackedDigest.h"
 #include "vtkTrackedStamp.h"
 #include "vtkVersionMacros.h"
 #include "vtkWeakPointer.h"
@@ -33,6 +35,7 @@ enum class MissReason
   BufferChanged,
   Deleted,
   Evicted,
+  ContentChanged,
   Tampered
 };
 
@@ -50,6 +53,8 @@ const char* ReasonText(MissReason reason)
       return "deleted";
     case MissReason::Evicted:
       return "evicted";
+    case MissReason::ContentChanged:
+      return "content-changed";
     case MissReason::Tampered:
       return "tampered";
     case MissReason::None:
@@ -87,6 +92,11 @@ std::string Describe(vtkObject* source)
   std::snprintf(address, sizeof(address), "%p", static_cast<void*>(source));
   return std::string(source->GetClassName()) + "(" + address + ")";
 }
+
+vtkLogger::Verbosity AsVerbosity(const std::atomic<int>& verbosity)
+{
+  return static_cast<vtkLogger::Verbosity>(verbosity.load());
+}
 }
 
 // Threads: every structure below is guarded by Mutex. A source's observers and the
@@ -107,15 +117,18 @@ public:
     vtkSmartPointer<vtkObject> Value;
     vtkMTimeType ValueMTime = 0;
     vtkTypeInt64 Bytes = 0;
+    vtkTrackedDigest Content; // Content mode: the source's digest when stored
     std::list<Entry*>::iterator Recency;
   };
 
-  // One per observed source: its stamp, its entries, why entries went away (reported
-  // by the next lookup of that key), and its observers. The record, and with it the
-  // observers, goes when it holds neither entries nor reasons, or the source dies.
+  // One per observed source, or per digest of content-keyed entries: its entries, why
+  // entries went away (told by the next lookup of that key), and for a source its stamp
+  // and observers. The record, and with it the observers, goes when it holds neither
+  // entries nor reasons, or the source dies.
   struct Record
   {
-    const vtkObject* Address = nullptr; // its key in Records
+    const vtkObject* Address = nullptr; // its key in Records; null for a digest record
+    std::string Digest;                 // its key in DigestRecords; empty for a source
     vtkWeakPointer<vtkObject> Source;
     vtkTrackedSource Typed;
     vtkTrackedStamp Stamp;
@@ -123,14 +136,30 @@ public:
     std::unordered_map<std::string, MissReason> Dropped;
     unsigned long ObserverTags[3] = { 0, 0, 0 };
 
-    explicit Record(vtkObject* source, const vtkTrackedSource& typed)
+    Record(vtkObject* source, const vtkTrackedSource& typed)
       : Address(source)
       , Source(source)
       , Typed(typed)
     {
       this->Stamp.Capture(typed);
     }
+    explicit Record(const std::string& digest)
+      : Digest(digest)
+      , Typed(nullptr)
+    {
+    }
   };
+
+  // An array's or data object's digest with the stamp it was computed at.
+  struct Memo
+  {
+    vtkTrackedStamp Stamp;
+    vtkTrackedDigest Digest;
+    std::list<const vtkObject*>::iterator Recency;
+  };
+  // Memos of dead objects are harmless (a new object at the same address has a newer
+  // MTime, so its stamp differs) but take memory: keep the most recently used ones.
+  static constexpr std::size_t MaximumMemos = 16384;
 
   enum class LookupStatus
   {
@@ -144,10 +173,14 @@ public:
   std::mutex Mutex;
   std::condition_variable ComputeFinished;
   std::unordered_map<const vtkObject*, std::unique_ptr<Record>> Records;
+  std::unordered_map<std::string, std::unique_ptr<Record>> DigestRecords;
   std::list<Entry*> Recency; // front: most recently used
   std::map<ComputingKey, std::thread::id> Computing;
+  std::unordered_map<const vtkObject*, Memo> Memos;
+  std::list<const vtkObject*> MemoRecency; // front: most recently used
+  vtkSmartPointer<vtkArrayBufferPool> BufferPool = vtkSmartPointer<vtkArrayBufferPool>::New();
 
-  int ValidationMode = vtkTrackedArrayCache::Stamp;
+  std::atomic<int> ValidationMode{ vtkTrackedArrayCache::Stamp };
   vtkTypeInt64 MemoryBudget = 0;
   vtkTypeInt64 MemoryUsage = 0;
   vtkTypeInt64 Entries = 0;
@@ -157,6 +190,8 @@ public:
   vtkTypeInt64 Invalidations = 0;
   MissReason LastMissReason = MissReason::None;
   std::atomic<int> LogVerbosity{ vtkLogger::VERBOSITY_TRACE };
+
+  bool ContentMode() const { return this->ValidationMode.load() == vtkTrackedArrayCache::Content; }
 
   static void OnSourceEvent(vtkObject* caller, unsigned long eventId, void* clientData, void*)
   {
@@ -173,11 +208,13 @@ public:
     {
       self->DropEntries(record, MissReason::Deleted, garbage);
       self->RemoveRecord(record);
-      return;
     }
-    self->DropEntries(record,
-      eventId == vtkCommand::ModifiedEvent ? MissReason::Modified : MissReason::BufferChanged,
-      garbage);
+    else if (!self->ContentMode()) // in Content mode the digest decides, not events
+    {
+      self->DropEntries(record,
+        eventId == vtkCommand::ModifiedEvent ? MissReason::Modified : MissReason::BufferChanged,
+        garbage);
+    }
   }
 
   Record* Find(const vtkObject* source)
@@ -186,17 +223,27 @@ public:
     return found == this->Records.end() ? nullptr : found->second.get();
   }
 
-  // Looks (source, key) up; drops what it finds stale. Names the source: may release it.
-  LookupStatus Lookup(vtkObject* source, const std::string& key, vtkSmartPointer<vtkObject>& value,
-    MissReason& reason, Garbage& garbage)
+  Record* FindDigest(const std::string& digest)
   {
-    Record* record = this->Find(source);
+    auto found = this->DigestRecords.find(digest);
+    return found == this->DigestRecords.end() ? nullptr : found->second.get();
+  }
+
+  // Looks `key` up in `record` (null: nothing stored); drops what it finds stale. In
+  // Content mode `content` is the source's fresh digest. Call only from a call naming
+  // the record's source or digest: it may release the record.
+  LookupStatus Lookup(Record* record, const std::string& key, const vtkTrackedDigest* content,
+    vtkSmartPointer<vtkObject>& value, MissReason& reason, Garbage& garbage)
+  {
     if (!record)
     {
       reason = MissReason::Absent;
       return LookupStatus::UntrackedSource;
     }
-    this->Refresh(*record, garbage);
+    if (record->Address && !content)
+    {
+      this->Refresh(*record, garbage);
+    }
     auto entry = record->Entries.find(key);
     if (entry == record->Entries.end())
     {
@@ -205,10 +252,12 @@ public:
       return LookupStatus::Miss;
     }
     Entry& hit = entry->second;
-    if (hit.Value->GetMTime() != hit.ValueMTime)
+    reason = hit.Value->GetMTime() != hit.ValueMTime ? MissReason::Tampered
+      : content && *content != hit.Content           ? MissReason::ContentChanged
+                                                     : MissReason::None;
+    if (reason != MissReason::None)
     {
-      reason = MissReason::Tampered;
-      this->DropEntry(*record, entry, MissReason::Tampered, garbage);
+      this->DropEntry(*record, entry, reason, garbage);
       record->Dropped.erase(key); // reported now
       this->ReleaseIfIdle(*record);
       return LookupStatus::Miss;
@@ -247,7 +296,10 @@ public:
   {
     if (Record* existing = this->Find(source))
     {
-      this->Refresh(*existing, garbage);
+      if (!this->ContentMode())
+      {
+        this->Refresh(*existing, garbage);
+      }
       return *existing;
     }
     auto record = std::make_unique<Record>(source, typed);
@@ -265,8 +317,34 @@ public:
     return created;
   }
 
-  void Insert(Record& record, const std::string& key, vtkObject* value, vtkTypeInt64 bytes)
+  Record& FindOrCreateDigestRecord(const std::string& digest)
   {
+    std::unique_ptr<Record>& record = this->DigestRecords[digest];
+    if (!record)
+    {
+      record = std::make_unique<Record>(digest);
+    }
+    return *record;
+  }
+
+  // Stores `value` under `key` in `record`, replacing what was there; false (the record
+  // released if idle) when the value is larger than the whole budget.
+  bool Store(Record& record, const std::string& key, vtkObject* value, vtkTypeInt64 bytes,
+    const vtkTrackedDigest& content, Garbage& garbage)
+  {
+    // The previous value under this key is superseded whether or not the new one fits.
+    auto previous = record.Entries.find(key);
+    if (previous != record.Entries.end())
+    {
+      this->DropEntry(record, previous, MissReason::Absent, garbage);
+    }
+    record.Dropped.erase(key);
+    if (this->MemoryBudget > 0 && bytes > this->MemoryBudget)
+    {
+      this->ReleaseIfIdle(record);
+      return false;
+    }
+    this->EvictFor(bytes, garbage); // drops entries only: `record` stays
     auto inserted = record.Entries.emplace(key, Entry{});
     Entry& entry = inserted.first->second;
     entry.Owner = &record;
@@ -274,11 +352,12 @@ public:
     entry.Value = value;
     entry.ValueMTime = value->GetMTime();
     entry.Bytes = bytes;
+    entry.Content = content;
     this->Recency.push_front(&entry);
     entry.Recency = this->Recency.begin();
     this->MemoryUsage += bytes;
     ++this->Entries;
-    record.Dropped.erase(key);
+    return true;
   }
 
   // Removes one entry, remembering why unless the caller asked for it (Absent).
@@ -336,6 +415,11 @@ public:
 
   void RemoveRecord(Record& record)
   {
+    if (!record.Address)
+    {
+      this->DigestRecords.erase(record.Digest);
+      return;
+    }
     if (vtkObject* source = record.Source)
     {
       for (unsigned long tag : record.ObserverTags)
@@ -357,14 +441,97 @@ public:
     }
   }
 
-  void ClearLocked(Garbage& garbage)
+  template <typename RecordMap>
+  void RemoveAll(RecordMap& records, Garbage& garbage)
   {
-    while (!this->Records.empty())
+    while (!records.empty())
     {
-      Record& record = *this->Records.begin()->second;
+      Record& record = *records.begin()->second;
       this->DropEntries(record, MissReason::Absent, garbage);
       this->RemoveRecord(record);
     }
+  }
+
+  void ClearLocked(Garbage& garbage)
+  {
+    this->RemoveAll(this->Records, garbage);
+    this->RemoveAll(this->DigestRecords, garbage);
+  }
+
+  // The memoized digest of `object` if its stamp is unchanged (locks).
+  bool RecallDigest(
+    const vtkObject* object, const vtkTrackedSource& typed, vtkTrackedDigest& digest)
+  {
+    std::lock_guard<std::mutex> lock(this->Mutex);
+    auto found = this->Memos.find(object);
+    if (found == this->Memos.end() ||
+      found->second.Stamp.Compare(typed) != vtkTrackedStamp::Change::None)
+    {
+      return false;
+    }
+    this->MemoRecency.splice(this->MemoRecency.begin(), this->MemoRecency, found->second.Recency);
+    digest = found->second.Digest;
+    return true;
+  }
+
+  // Memoizes `digest` under the stamp `object` had before it was hashed (locks).
+  void RememberDigest(
+    const vtkObject* object, vtkTrackedStamp&& stamp, const vtkTrackedDigest& digest)
+  {
+    std::lock_guard<std::mutex> lock(this->Mutex);
+    auto inserted = this->Memos.emplace(object, Memo{});
+    Memo& memo = inserted.first->second;
+    if (inserted.second)
+    {
+      this->MemoRecency.push_front(object);
+      memo.Recency = this->MemoRecency.begin();
+    }
+    else
+    {
+      this->MemoRecency.splice(this->MemoRecency.begin(), this->MemoRecency, memo.Recency);
+    }
+    memo.Stamp = std::move(stamp);
+    memo.Digest = digest;
+    while (this->Memos.size() > MaximumMemos)
+    {
+      this->Memos.erase(this->MemoRecency.back());
+      this->MemoRecency.pop_back();
+    }
+  }
+
+  // The digest of an array or data object: recalled when its stamp is unchanged (unless
+  // `fresh`), else computed outside the lock and remembered. A data object's digest
+  // reuses (or with `fresh`, renews) its arrays' digests. False with `error` set for
+  // data objects digests do not cover.
+  bool Digest(
+    const vtkTrackedSource& typed, bool fresh, vtkTrackedDigest& digest, std::string& error)
+  {
+    const vtkObject* object = typed.Array ? static_cast<vtkObject*>(typed.Array) : typed.DataObject;
+    if (!fresh && this->RecallDigest(object, typed, digest))
+    {
+      return true;
+    }
+    vtkTrackedStamp stamp;
+    stamp.Capture(typed);
+    if (typed.Array)
+    {
+      digest = vtkTrackedDigest::OfArray(typed.Array, this->BufferPool);
+    }
+    else if (!vtkTrackedDigest::OfDataObject(
+               typed.DataObject,
+               [&](vtkAbstractArray* array)
+               {
+                 vtkTrackedDigest arrayDigest;
+                 std::string unused;
+                 this->Digest(vtkTrackedSource(array), fresh, arrayDigest, unused);
+                 return arrayDigest;
+               },
+               digest, error))
+    {
+      return false;
+    }
+    this->RememberDigest(object, std::move(stamp), digest);
+    return true;
   }
 };
 
@@ -395,7 +562,17 @@ unsigned long vtkTrackedArrayCache::GetBufferChangedEventId()
 
 namespace
 {
-// Null source, empty key: the argument errors every entry point shares.
+bool CheckKey(vtkTrackedArrayCache* self, const std::string& key)
+{
+  if (key.empty())
+  {
+    vtkErrorWithObjectMacro(self, "The key is empty.");
+    return false;
+  }
+  return true;
+}
+
+// Null source, empty key: the argument errors every object-keyed entry point shares.
 bool CheckSourceAndKey(vtkTrackedArrayCache* self, vtkObject* source, const std::string& key)
 {
   if (!source)
@@ -403,12 +580,19 @@ bool CheckSourceAndKey(vtkTrackedArrayCache* self, vtkObject* source, const std:
     vtkErrorWithObjectMacro(self, "The source is null.");
     return false;
   }
-  if (key.empty())
+  return CheckKey(self, key);
+}
+
+bool CheckDigestAndKey(
+  vtkTrackedArrayCache* self, const std::string& digest, const std::string& key)
+{
+  if (!vtkTrackedDigest::IsWellFormed(digest))
   {
-    vtkErrorWithObjectMacro(self, "The key is empty.");
+    vtkErrorWithObjectMacro(
+      self, "'" << digest << "' is not a digest of the form xxh3-128:<32 lowercase hex digits>.");
     return false;
   }
-  return true;
+  return CheckKey(self, key);
 }
 
 bool CheckSourceType(vtkTrackedArrayCache* self, vtkObject* source)
@@ -422,6 +606,17 @@ bool CheckSourceType(vtkTrackedArrayCache* self, vtkObject* source)
                        << ", neither a vtkAbstractArray nor a vtkDataObject.");
   return false;
 }
+
+bool CheckSize(vtkTrackedArrayCache* self, const std::string& key, vtkTypeInt64 sizeInBytes)
+{
+  if (sizeInBytes < 0)
+  {
+    vtkErrorWithObjectMacro(
+      self, "The size of '" << key << "' cannot be negative (" << sizeInBytes << ").");
+    return false;
+  }
+  return true;
+}
 }
 
 //------------------------------------------------------------------------------
@@ -434,12 +629,20 @@ bool vtkTrackedArrayCache::Set(vtkObject* source, const std::string& key, vtkObj
 bool vtkTrackedArrayCache::Set(
   vtkObject* source, const std::string& key, vtkObject* value, vtkTypeInt64 sizeInBytes)
 {
-  if (sizeInBytes < 0)
-  {
-    vtkErrorMacro("The size of '" << key << "' cannot be negative (" << sizeInBytes << ").");
-    return false;
-  }
-  return this->Store(source, key, value, sizeInBytes);
+  return CheckSize(this, key, sizeInBytes) && this->Store(source, key, value, sizeInBytes);
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedArrayCache::Set(const std::string& digest, const std::string& key, vtkObject* value)
+{
+  return this->Store(digest, key, value, -1);
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedArrayCache::Set(
+  const std::string& digest, const std::string& key, vtkObject* value, vtkTypeInt64 sizeInBytes)
+{
+  return CheckSize(this, key, sizeInBytes) && this->Store(digest, key, value, sizeInBytes);
 }
 
 //------------------------------------------------------------------------------
@@ -455,31 +658,56 @@ bool vtkTrackedArrayCache::Store(
     vtkErrorMacro("The value stored under '" << key << "' is null.");
     return false;
   }
-  const vtkTypeInt64 bytes = sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value);
-  const vtkTrackedSource typed(source);
-
   auto& internals = *this->Internals;
+  const vtkTrackedSource typed(source);
+  vtkTrackedDigest content;
+  std::string error;
+  if (internals.ContentMode() && !internals.Digest(typed, /*fresh=*/true, content, error))
+  {
+    vtkErrorMacro("Cannot store '" << key << "' in Content mode: " << error << ".");
+    return false;
+  }
+  const vtkTypeInt64 bytes = sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value);
   Garbage garbage;
   std::unique_lock<std::mutex> lock(internals.Mutex);
   auto& record = internals.FindOrCreateRecord(source, typed, garbage);
-  // The previous value under this key is superseded whether or not the new one fits.
-  auto previous = record.Entries.find(key);
-  if (previous != record.Entries.end())
+  if (!internals.Store(record, key, value, bytes, content, garbage))
   {
-    internals.DropEntry(record, previous, MissReason::Absent, garbage);
-  }
-  record.Dropped.erase(key);
-  if (internals.MemoryBudget > 0 && bytes > internals.MemoryBudget)
-  {
-    internals.ReleaseIfIdle(record);
     lock.unlock();
-    vtkVLogF(static_cast<vtkLogger::Verbosity>(internals.LogVerbosity.load()),
+    vtkVLogF(AsVerbosity(internals.LogVerbosity),
       "not stored: '%s' of %s takes %lld bytes, more than the budget", key.c_str(),
       Describe(source).c_str(), static_cast<long long>(bytes));
     return false;
   }
-  internals.EvictFor(bytes, garbage); // drops entries only: `record` stays
-  internals.Insert(record, key, value, bytes);
+  return true;
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedArrayCache::Store(
+  const std::string& digest, const std::string& key, vtkObject* value, vtkTypeInt64 sizeInBytes)
+{
+  if (!CheckDigestAndKey(this, digest, key))
+  {
+    return false;
+  }
+  if (!value)
+  {
+    vtkErrorMacro("The value stored under '" << key << "' is null.");
+    return false;
+  }
+  auto& internals = *this->Internals;
+  const vtkTypeInt64 bytes = sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value);
+  Garbage garbage;
+  std::unique_lock<std::mutex> lock(internals.Mutex);
+  auto& record = internals.FindOrCreateDigestRecord(digest);
+  if (!internals.Store(record, key, value, bytes, vtkTrackedDigest(), garbage))
+  {
+    lock.unlock();
+    vtkVLogF(AsVerbosity(internals.LogVerbosity),
+      "not stored: '%s' of %s takes %lld bytes, more than the budget", key.c_str(), digest.c_str(),
+      static_cast<long long>(bytes));
+    return false;
+  }
   return true;
 }
 
@@ -491,13 +719,30 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::Get(vtkObject* source, const st
     return nullptr;
   }
   auto& internals = *this->Internals;
+  // Content mode re-hashes the source before looking anything up.
+  vtkTrackedDigest content;
+  const bool contentMode = internals.ContentMode();
+  if (contentMode)
+  {
+    std::string error;
+    if (!CheckSourceType(this, source) ||
+      !internals.Digest(vtkTrackedSource(source), /*fresh=*/true, content, error))
+    {
+      if (!error.empty())
+      {
+        vtkErrorMacro("Cannot look '" << key << "' up in Content mode: " << error << ".");
+      }
+      return nullptr;
+    }
+  }
   vtkSmartPointer<vtkObject> value;
   MissReason reason = MissReason::None;
   vtkInternals::LookupStatus status;
   {
     Garbage garbage;
     std::lock_guard<std::mutex> lock(internals.Mutex);
-    status = internals.Lookup(source, key, value, reason, garbage);
+    status = internals.Lookup(
+      internals.Find(source), key, contentMode ? &content : nullptr, value, reason, garbage);
     if (status != vtkInternals::LookupStatus::UntrackedSource)
     {
       internals.CountLookup(status == vtkInternals::LookupStatus::Hit, reason);
@@ -513,9 +758,31 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::Get(vtkObject* source, const st
     std::lock_guard<std::mutex> lock(internals.Mutex);
     internals.CountLookup(false, reason);
   }
-  vtkVLogF(static_cast<vtkLogger::Verbosity>(internals.LogVerbosity.load()), "%s '%s' of %s%s%s",
-    value ? "hit" : "miss", key.c_str(), Describe(source).c_str(), value ? "" : ": ",
-    ReasonText(reason));
+  vtkVLogF(AsVerbosity(internals.LogVerbosity), "%s '%s' of %s%s%s", value ? "hit" : "miss",
+    key.c_str(), Describe(source).c_str(), value ? "" : ": ", ReasonText(reason));
+  return value;
+}
+
+//------------------------------------------------------------------------------
+vtkSmartPointer<vtkObject> vtkTrackedArrayCache::Get(
+  const std::string& digest, const std::string& key)
+{
+  if (!CheckDigestAndKey(this, digest, key))
+  {
+    return nullptr;
+  }
+  auto& internals = *this->Internals;
+  vtkSmartPointer<vtkObject> value;
+  MissReason reason = MissReason::None;
+  {
+    Garbage garbage;
+    std::lock_guard<std::mutex> lock(internals.Mutex);
+    const auto status =
+      internals.Lookup(internals.FindDigest(digest), key, nullptr, value, reason, garbage);
+    internals.CountLookup(status == vtkInternals::LookupStatus::Hit, reason);
+  }
+  vtkVLogF(AsVerbosity(internals.LogVerbosity), "%s '%s' of %s%s%s", value ? "hit" : "miss",
+    key.c_str(), digest.c_str(), value ? "" : ": ", ReasonText(reason));
   return value;
 }
 
@@ -533,22 +800,38 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
     return nullptr;
   }
   auto& internals = *this->Internals;
+  const bool contentMode = internals.ContentMode();
+  vtkTrackedDigest content;
+  if (contentMode)
+  {
+    std::string error;
+    if (!CheckSourceType(this, source) ||
+      !internals.Digest(vtkTrackedSource(source), /*fresh=*/true, content, error))
+    {
+      if (!error.empty())
+      {
+        vtkErrorMacro("Cannot look '" << key << "' up in Content mode: " << error << ".");
+      }
+      return nullptr;
+    }
+  }
   const vtkInternals::ComputingKey computingKey(source, key);
   {
     Garbage garbage;
     std::unique_lock<std::mutex> lock(internals.Mutex);
-    bool sourceChecked = false;
+    bool sourceChecked = contentMode;
     for (;;)
     {
       vtkSmartPointer<vtkObject> value;
       MissReason reason = MissReason::None;
-      const auto status = internals.Lookup(source, key, value, reason, garbage);
+      const auto status = internals.Lookup(
+        internals.Find(source), key, contentMode ? &content : nullptr, value, reason, garbage);
       if (status == vtkInternals::LookupStatus::Hit)
       {
         internals.CountLookup(true, reason);
         lock.unlock();
-        vtkVLogF(static_cast<vtkLogger::Verbosity>(internals.LogVerbosity.load()), "hit '%s' of %s",
-          key.c_str(), Describe(source).c_str());
+        vtkVLogF(AsVerbosity(internals.LogVerbosity), "hit '%s' of %s", key.c_str(),
+          Describe(source).c_str());
         return value;
       }
       if (status == vtkInternals::LookupStatus::UntrackedSource && !sourceChecked)
@@ -569,9 +852,8 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
         internals.CountLookup(false, reason);
         internals.Computing.emplace(computingKey, std::this_thread::get_id());
         lock.unlock();
-        vtkVLogF(static_cast<vtkLogger::Verbosity>(internals.LogVerbosity.load()),
-          "miss '%s' of %s: %s, computing", key.c_str(), Describe(source).c_str(),
-          ReasonText(reason));
+        vtkVLogF(AsVerbosity(internals.LogVerbosity), "miss '%s' of %s: %s, computing", key.c_str(),
+          Describe(source).c_str(), ReasonText(reason));
         break;
       }
       if (computing->second == std::this_thread::get_id())
@@ -608,18 +890,25 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
   vtkSmartPointer<vtkObject> value = compute();
   if (!value)
   {
-    vtkVLogF(static_cast<vtkLogger::Verbosity>(internals.LogVerbosity.load()),
+    vtkVLogF(AsVerbosity(internals.LogVerbosity),
       "'%s' of %s: computing gave nothing, nothing stored", key.c_str(), Describe(source).c_str());
     return value;
   }
   if (stampBefore.Compare(typed) != vtkTrackedStamp::Change::None)
   {
-    vtkVLogF(static_cast<vtkLogger::Verbosity>(internals.LogVerbosity.load()),
+    vtkVLogF(AsVerbosity(internals.LogVerbosity),
       "'%s' of %s: the source changed while computing, result not stored", key.c_str(),
       Describe(source).c_str());
     return value;
   }
-  this->Store(source, key, value, sizeInBytes);
+  const vtkTypeInt64 bytes = sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value);
+  Garbage garbage;
+  std::lock_guard<std::mutex> lock(internals.Mutex);
+  if (internals.ContentMode() == contentMode)
+  {
+    auto& record = internals.FindOrCreateRecord(source, typed, garbage);
+    internals.Store(record, key, value, bytes, content, garbage);
+  }
   return value;
 }
 
@@ -637,16 +926,28 @@ void vtkTrackedArrayCache::Invalidate(vtkObject* source)
 }
 
 //------------------------------------------------------------------------------
-void vtkTrackedArrayCache::Invalidate(vtkObject* source, const std::string& key)
+void vtkTrackedArrayCache::Invalidate(const std::string& digest)
 {
   auto& internals = *this->Internals;
   Garbage garbage;
   std::lock_guard<std::mutex> lock(internals.Mutex);
-  auto* record = internals.Find(source);
+  if (auto* record = internals.FindDigest(digest))
+  {
+    internals.DropEntries(*record, MissReason::Absent, garbage);
+    internals.RemoveRecord(*record);
+  }
+}
+
+namespace
+{
+template <typename Internals, typename Record>
+void InvalidateKey(Internals& internals, Record* record, const std::string& key)
+{
   if (!record)
   {
     return;
   }
+  Garbage garbage;
   auto entry = record->Entries.find(key);
   if (entry != record->Entries.end())
   {
@@ -654,6 +955,21 @@ void vtkTrackedArrayCache::Invalidate(vtkObject* source, const std::string& key)
   }
   record->Dropped.erase(key);
   internals.ReleaseIfIdle(*record);
+}
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedArrayCache::Invalidate(vtkObject* source, const std::string& key)
+{
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  InvalidateKey(*this->Internals, this->Internals->Find(source), key);
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedArrayCache::Invalidate(const std::string& digest, const std::string& key)
+{
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  InvalidateKey(*this->Internals, this->Internals->FindDigest(digest), key);
 }
 
 //------------------------------------------------------------------------------
@@ -665,26 +981,111 @@ void vtkTrackedArrayCache::Clear()
 }
 
 //------------------------------------------------------------------------------
-void vtkTrackedArrayCache::SetValidationMode(int mode)
+std::string vtkTrackedArrayCache::GetDigest(vtkObject* source)
 {
-  if (mode != Stamp)
+  if (!source)
   {
-    vtkErrorMacro("Unknown validation mode " << mode << "; the mode stays Stamp.");
+    vtkErrorMacro("The source is null.");
+    return std::string();
+  }
+  if (!CheckSourceType(this, source))
+  {
+    return std::string();
+  }
+  vtkTrackedDigest digest;
+  std::string error;
+  if (!this->Internals->Digest(vtkTrackedSource(source), /*fresh=*/false, digest, error))
+  {
+    vtkErrorMacro("Cannot digest " << Describe(source) << ": " << error << ".");
+    return std::string();
+  }
+  return digest.ToString();
+}
+
+//------------------------------------------------------------------------------
+std::string vtkTrackedArrayCache::ComputeDigest(vtkAbstractArray* array)
+{
+  if (!array)
+  {
+    vtkGenericWarningMacro("ComputeDigest: the array is null.");
+    return std::string();
+  }
+  vtkNew<vtkArrayBufferPool> pool;
+  return vtkTrackedDigest::OfArray(array, pool).ToString();
+}
+
+//------------------------------------------------------------------------------
+std::string vtkTrackedArrayCache::ComputeDigest(vtkDataObject* object)
+{
+  if (!object)
+  {
+    vtkGenericWarningMacro("ComputeDigest: the data object is null.");
+    return std::string();
+  }
+  vtkNew<vtkArrayBufferPool> pool;
+  vtkTrackedDigest digest;
+  std::string error;
+  const bool covered = vtkTrackedDigest::OfDataObject(
+    object, [&](vtkAbstractArray* array) { return vtkTrackedDigest::OfArray(array, pool); }, digest,
+    error);
+  if (!covered)
+  {
+    vtkGenericWarningMacro("ComputeDigest: " << error << ".");
+    return std::string();
+  }
+  return digest.ToString();
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedArrayCache::SetBufferPool(vtkArrayBufferPool* pool)
+{
+  if (!pool)
+  {
+    vtkErrorMacro("The buffer pool cannot be null.");
     return;
   }
-  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
-  if (this->Internals->ValidationMode != mode)
   {
-    this->Internals->ValidationMode = mode;
-    this->Modified();
+    std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+    if (this->Internals->BufferPool == pool)
+    {
+      return;
+    }
+    this->Internals->BufferPool = pool;
   }
+  this->Modified();
+}
+
+//------------------------------------------------------------------------------
+vtkArrayBufferPool* vtkTrackedArrayCache::GetBufferPool()
+{
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  return this->Internals->BufferPool;
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedArrayCache::SetValidationMode(int mode)
+{
+  if (mode != Stamp && mode != Content)
+  {
+    vtkErrorMacro("Unknown validation mode " << mode << "; the mode stays as it is.");
+    return;
+  }
+  {
+    Garbage garbage;
+    std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+    if (this->Internals->ValidationMode.exchange(mode) == mode)
+    {
+      return;
+    }
+    this->Internals->ClearLocked(garbage);
+  }
+  this->Modified();
 }
 
 //------------------------------------------------------------------------------
 int vtkTrackedArrayCache::GetValidationMode()
 {
-  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
-  return this->Internals->ValidationMode;
+  return this->Internals->ValidationMode.load();
 }
 
 //------------------------------------------------------------------------------
@@ -801,12 +1202,14 @@ void vtkTrackedArrayCache::PrintSelf(ostream& os, vtkIndent indent)
   this->Superclass::PrintSelf(os, indent);
   std::lock_guard<std::mutex> lock(this->Internals->Mutex);
   const auto& internals = *this->Internals;
-  os << indent << "ValidationMode: " << (internals.ValidationMode == Stamp ? "Stamp" : "?") << "\n";
+  os << indent << "ValidationMode: " << (internals.ContentMode() ? "Content" : "Stamp") << "\n";
   os << indent << "MemoryBudget: " << internals.MemoryBudget << " bytes"
      << (internals.MemoryBudget == 0 ? " (unlimited)" : "") << "\n";
   os << indent << "MemoryUsage: " << internals.MemoryUsage << " bytes\n";
   os << indent << "NumberOfEntries: " << internals.Entries << "\n";
   os << indent << "NumberOfTrackedSources: " << internals.Records.size() << "\n";
+  os << indent << "NumberOfContentKeys: " << internals.DigestRecords.size() << "\n";
+  os << indent << "NumberOfRememberedDigests: " << internals.Memos.size() << "\n";
   os << indent << "NumberOfHits: " << internals.Hits << "\n";
   os << indent << "NumberOfMisses: " << internals.Misses << "\n";
   os << indent << "NumberOfEvictions: " << internals.Evictions << "\n";
@@ -815,4 +1218,5 @@ void vtkTrackedArrayCache::PrintSelf(ostream& os, vtkIndent indent)
   os << indent << "LogVerbosity: " << internals.LogVerbosity.load() << "\n";
   os << indent << "BufferChangedEventId: " << GetBufferChangedEventId() << "\n";
   os << indent << "ComputationsInProgress: " << internals.Computing.size() << "\n";
+  os << indent << "BufferPool: " << internals.BufferPool.GetPointer() << "\n";
 }

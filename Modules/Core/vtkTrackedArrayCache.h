@@ -25,6 +25,13 @@
  * least-recently-used eviction on insert. Statistics and the reason of the last miss
  * are kept, and each hit and miss is logged through vtkLogger at LogVerbosity.
  *
+ * Content digests (XXH3-128, text "xxh3-128:<32 hex>") identify what an array or data
+ * object holds, whatever its memory layout: ComputeDigest() hashes from scratch,
+ * GetDigest() keeps each array's digest with its stamp and hashes again only when the
+ * stamp changed. Values can also be stored under a digest instead of an object, so that
+ * a different object with equal content (a re-read file) hits. ValidationMode Content
+ * re-hashes the source on every lookup, which catches writes that bypassed Modified().
+ *
  * The cache observes a source while it holds entries for it or remembers why they
  * went (told by the next lookup of that key); then it removes its observers. Eviction
  * by the memory budget, which any thread may trigger, drops entries but leaves the
@@ -60,6 +67,10 @@
 #include <memory>     // for the private implementation
 #include <string>     // for keys
 
+class vtkAbstractArray;
+class vtkArrayBufferPool;
+class vtkDataObject;
+
 class VTKTRACKEDARRAYCACHE_EXPORT vtkTrackedArrayCache : public vtkObject
 {
 public:
@@ -69,20 +80,28 @@ public:
 
   /**
    * How a lookup decides that a stored value is still valid.
-   * - Stamp: the source's events and stamp (see the class description).
+   * - Stamp: the source's events and stamp (see the class description). A write into an
+   *   unchanged buffer with no Modified() goes unseen.
+   * - Content: the source's content digest, computed afresh on every lookup (one hash
+   *   pass) and compared with the digest it had when the value was stored: a raw write
+   *   misses ("content-changed"); a Modified(), a reallocation or a buffer swap that kept
+   *   the values hits. Only the source's death drops its entries eagerly.
    */
   enum ValidationModes
   {
-    Stamp = 0
+    Stamp = 0,
+    Content = 1
   };
 
   ///@{
   /**
-   * The validation mode, Stamp (the default and, for now, the only mode).
+   * The validation mode, Stamp by default. Changing it drops every entry (they were
+   * validated the other way).
    */
   void SetValidationMode(int mode);
   int GetValidationMode();
   void SetValidationModeToStamp() { this->SetValidationMode(Stamp); }
+  void SetValidationModeToContent() { this->SetValidationMode(Content); }
   ///@}
 
   /**
@@ -131,11 +150,67 @@ public:
 
   ///@{
   /**
+   * Content-keyed entries: stored under a digest text (from GetDigest() or
+   * ComputeDigest()) rather than an object, so any object with that content finds them.
+   * They are not tied to an object's life: they stay until evicted, invalidated or
+   * cleared. Errors as for the object-keyed forms, and a `digest` that is not of the
+   * form "xxh3-128:<32 lowercase hex>".
+   */
+  bool Set(const std::string& digest, const std::string& key, vtkObject* value);
+  bool Set(
+    const std::string& digest, const std::string& key, vtkObject* value, vtkTypeInt64 sizeInBytes);
+#ifdef __VTK_WRAP__
+  vtkObject* Get(const std::string& digest, const std::string& key);
+#else
+  vtkSmartPointer<vtkObject> Get(const std::string& digest, const std::string& key);
+#endif
+  ///@}
+
+  ///@{
+  /**
    * Drops the entries of `source` (all of them, or the one under `key`), and stops
-   * observing `source` when none is left. Null or unknown sources do nothing.
+   * observing `source` when none is left; or the content-keyed entries of `digest`.
+   * Null or unknown sources and digests do nothing.
    */
   void Invalidate(vtkObject* source);
   void Invalidate(vtkObject* source, const std::string& key);
+  void Invalidate(const std::string& digest);
+  void Invalidate(const std::string& digest, const std::string& key);
+  ///@}
+
+  /**
+   * The content digest of an array or data object (see ComputeDigest()), kept with the
+   * stamp of every array it covers: an unchanged array is never hashed again, and a
+   * data object's digest reuses its unchanged arrays' digests. Hashing runs outside the
+   * cache's lock. Errors (vtkErrorMacro, returns ""): null source, a source that is
+   * neither an array nor a data object, a data object type whose structure digests do
+   * not cover.
+   */
+  std::string GetDigest(vtkObject* source);
+
+  ///@{
+  /**
+   * The content digest "xxh3-128:<32 hex>", computed from scratch. An array's covers its
+   * data type, number of components and tuples and its values in tuple-major order,
+   * not its layout (AOS, SOA or image scalars with the same values agree) nor its name;
+   * it does not depend on the number of threads. A data object's covers its type and
+   * structure (extent, origin, spacing, direction; composite trees with block names),
+   * and every array with its name and attribute role. Covered data objects:
+   * vtkImageData, vtkRectilinearGrid, vtkStructuredGrid, vtkPolyData,
+   * vtkUnstructuredGrid, vtkTable, vtkMultiBlockDataSet, vtkPartitionedDataSet(Collection)
+   * and plain vtkDataObject. Errors (returns ""): null input, other data object types.
+   */
+  static std::string ComputeDigest(vtkAbstractArray* array);
+  static std::string ComputeDigest(vtkDataObject* object);
+  ///@}
+
+  ///@{
+  /**
+   * The pool lending the buffers that SOA and other non-contiguous arrays are packed into
+   * for hashing. Each cache has its own; caches may share one. Null is refused.
+   */
+  void SetBufferPool(vtkArrayBufferPool* pool);
+  vtkArrayBufferPool* GetBufferPool();
   ///@}
 
   /**
@@ -183,9 +258,9 @@ public:
 
   /**
    * Why the last lookup missed, from any thread: "absent" (never stored, or removed by
-   * Invalidate/Clear), "modified", "buffer-changed", "evicted", "tampered"; "" before
-   * any miss. (A deleted source cannot be looked up; "content-changed" comes with the
-   * Content validation mode.)
+   * Invalidate/Clear), "modified", "buffer-changed", "evicted", "tampered",
+   * "content-changed" (Content mode); "" before any miss. (A deleted source cannot be
+   * looked up: its entries are gone with it.)
    */
   const char* GetLastMissReason();
 
@@ -212,8 +287,10 @@ protected:
 
 private:
   vtkTrackedArrayCache(const vtkTrackedArrayCache&) = delete;
-  // Set() with checked arguments; a negative size asks for the estimate.
+  // Set() after the size check; a negative size asks for the estimate.
   bool Store(vtkObject* source, const std::string& key, vtkObject* value, vtkTypeInt64 bytes);
+  bool Store(
+    const std::string& digest, const std::string& key, vtkObject* value, vtkTypeInt64 bytes);
 
   void operator=(const vtkTrackedArrayCache&) = delete;
 

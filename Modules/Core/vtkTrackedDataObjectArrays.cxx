@@ -5,6 +5,7 @@
 #include "vtkCompositeDataIterator.h"
 #include "vtkCompositeDataSet.h"
 #include "vtkDataSet.h"
+#include "vtkDataSetAttributes.h"
 #include "vtkFieldData.h"
 #include "vtkIdTypeArray.h"
 #include "vtkPointData.h"
@@ -19,34 +20,49 @@
 
 namespace
 {
-using Visitor = std::function<void(vtkAbstractArray*)>;
+using Visitor = vtkTrackedArrayVisitor;
 
-void VisitIfPresent(vtkAbstractArray* array, const Visitor& visit)
+void VisitIfPresent(const char* role, vtkAbstractArray* array, const Visitor& visit)
 {
   if (array)
   {
-    visit(array);
+    visit(role, 0, array);
   }
 }
 
-void VisitFieldData(vtkFieldData* fields, const Visitor& visit)
+void VisitFieldData(const char* role, vtkFieldData* fields, const Visitor& visit)
 {
   if (!fields)
   {
     return;
   }
+  auto* attributes = vtkDataSetAttributes::SafeDownCast(fields);
   for (int i = 0; i < fields->GetNumberOfArrays(); ++i)
   {
-    VisitIfPresent(fields->GetAbstractArray(i), visit);
+    vtkAbstractArray* array = fields->GetAbstractArray(i);
+    if (!array)
+    {
+      continue;
+    }
+    int attributeMask = 0;
+    for (int type = 0; attributes && type < vtkDataSetAttributes::NUM_ATTRIBUTES; ++type)
+    {
+      if (attributes->GetAbstractAttribute(type) == array)
+      {
+        attributeMask |= 1 << type;
+      }
+    }
+    visit(role, attributeMask, array);
   }
 }
 
-void VisitCells(vtkCellArray* cells, const Visitor& visit)
+void VisitCells(
+  const char* offsetsRole, const char* connectivityRole, vtkCellArray* cells, const Visitor& visit)
 {
   if (cells)
   {
-    VisitIfPresent(cells->GetOffsetsArray(), visit);
-    VisitIfPresent(cells->GetConnectivityArray(), visit);
+    VisitIfPresent(offsetsRole, cells->GetOffsetsArray(), visit);
+    VisitIfPresent(connectivityRole, cells->GetConnectivityArray(), visit);
   }
 }
 
@@ -56,58 +72,61 @@ void VisitDataSetStructure(vtkDataSet* dataSet, const Visitor& visit)
   {
     if (vtkPoints* points = pointSet->GetPoints())
     {
-      VisitIfPresent(points->GetData(), visit);
+      VisitIfPresent("points", points->GetData(), visit);
     }
   }
   if (auto* rectilinear = vtkRectilinearGrid::SafeDownCast(dataSet))
   {
-    VisitIfPresent(rectilinear->GetXCoordinates(), visit);
-    VisitIfPresent(rectilinear->GetYCoordinates(), visit);
-    VisitIfPresent(rectilinear->GetZCoordinates(), visit);
+    VisitIfPresent("x", rectilinear->GetXCoordinates(), visit);
+    VisitIfPresent("y", rectilinear->GetYCoordinates(), visit);
+    VisitIfPresent("z", rectilinear->GetZCoordinates(), visit);
   }
   if (auto* polyData = vtkPolyData::SafeDownCast(dataSet))
   {
-    VisitCells(polyData->GetVerts(), visit);
-    VisitCells(polyData->GetLines(), visit);
-    VisitCells(polyData->GetPolys(), visit);
-    VisitCells(polyData->GetStrips(), visit);
+    VisitCells("verts.offsets", "verts.connectivity", polyData->GetVerts(), visit);
+    VisitCells("lines.offsets", "lines.connectivity", polyData->GetLines(), visit);
+    VisitCells("polys.offsets", "polys.connectivity", polyData->GetPolys(), visit);
+    VisitCells("strips.offsets", "strips.connectivity", polyData->GetStrips(), visit);
   }
   if (auto* grid = vtkUnstructuredGrid::SafeDownCast(dataSet))
   {
-    VisitCells(grid->GetCells(), visit);
-    VisitIfPresent(grid->GetCellTypesArray(), visit);
-    VisitIfPresent(grid->GetFaces(), visit);
-    VisitIfPresent(grid->GetFaceLocations(), visit);
+    VisitCells("cells.offsets", "cells.connectivity", grid->GetCells(), visit);
+    VisitIfPresent("cell-types", grid->GetCellTypesArray(), visit);
+    VisitIfPresent("faces", grid->GetFaces(), visit);
+    VisitIfPresent("face-locations", grid->GetFaceLocations(), visit);
   }
 }
 }
 
-void vtkTrackedVisitArrays(vtkDataObject* object, const Visitor& visit)
+void vtkTrackedVisitOwnArrays(vtkDataObject* object, const Visitor& visit)
 {
   if (!object)
   {
     return;
   }
+  VisitFieldData("field", object->GetFieldData(), visit);
+  if (auto* dataSet = vtkDataSet::SafeDownCast(object))
+  {
+    VisitDataSetStructure(dataSet, visit);
+    VisitFieldData("point", dataSet->GetPointData(), visit);
+    VisitFieldData("cell", dataSet->GetCellData(), visit);
+  }
+  if (auto* table = vtkTable::SafeDownCast(object))
+  {
+    VisitFieldData("row", table->GetRowData(), visit);
+  }
+}
+
+void vtkTrackedVisitArrays(vtkDataObject* object, const Visitor& visit)
+{
+  vtkTrackedVisitOwnArrays(object, visit);
   if (auto* composite = vtkCompositeDataSet::SafeDownCast(object))
   {
-    VisitFieldData(composite->GetFieldData(), visit);
     vtkSmartPointer<vtkCompositeDataIterator> leaves;
     leaves.TakeReference(composite->NewIterator());
     for (leaves->InitTraversal(); !leaves->IsDoneWithTraversal(); leaves->GoToNextItem())
     {
       vtkTrackedVisitArrays(leaves->GetCurrentDataObject(), visit);
     }
-    return;
-  }
-  VisitFieldData(object->GetFieldData(), visit);
-  if (auto* dataSet = vtkDataSet::SafeDownCast(object))
-  {
-    VisitDataSetStructure(dataSet, visit);
-    VisitFieldData(dataSet->GetPointData(), visit);
-    VisitFieldData(dataSet->GetCellData(), visit);
-  }
-  if (auto* table = vtkTable::SafeDownCast(object))
-  {
-    VisitFieldData(table->GetRowData(), visit);
   }
 }

@@ -16,13 +16,28 @@ class vtkAbstractArray;
 class vtkDataObject;
 
 /**
- * Calls `visit` for each array of `object`: field data; for data sets the point
- * coordinates (point sets), rectilinear coordinates, cell connectivity and offsets
- * (poly data, unstructured grids, with cell types and polyhedral faces), point data
- * and cell data; the row data of tables; the leaves of composite data, depth first.
- * Null arrays are skipped. A null object visits nothing.
+ * Receives each array with where it sits: a role ("field", "point", "cell", "row",
+ * "points", "x", "y", "z", "verts.offsets", "verts.connectivity", ..., "cells.offsets",
+ * "cells.connectivity", "cell-types", "faces", "face-locations") and, for point, cell
+ * and row data, the bit mask of the vtkDataSetAttributes roles it holds (bit t set when
+ * it is the attribute of type t: scalars, vectors, normals, ...).
  */
-void vtkTrackedVisitArrays(
-  vtkDataObject* object, const std::function<void(vtkAbstractArray*)>& visit);
+using vtkTrackedArrayVisitor =
+  std::function<void(const char* role, int attributeMask, vtkAbstractArray* array)>;
+
+/**
+ * Calls `visit` for each array `object` owns itself: field data; for data sets the point
+ * coordinates (point sets), rectilinear coordinates, cell offsets and connectivity (poly
+ * data and unstructured grids, with cell types and polyhedral faces), point data and
+ * cell data; the row data of tables. For composite data only its own field data.
+ * Null arrays are skipped; a null object visits nothing.
+ */
+void vtkTrackedVisitOwnArrays(vtkDataObject* object, const vtkTrackedArrayVisitor& visit);
+
+/**
+ * vtkTrackedVisitOwnArrays(), then for composite data the arrays of every leaf, depth
+ * first.
+ */
+void vtkTrackedVisitArrays(vtkDataObject* object, const vtkTrackedArrayVisitor& visit);
 
 #endif

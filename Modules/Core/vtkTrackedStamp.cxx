@@ -2,55 +2,19 @@
 
 #include "vtkAbstractArray.h"
 #include "vtkDataObject.h"
-#include "vtkSOADataArrayTemplate.h"
 #include "vtkTrackedDataObjectArrays.h"
-
-#include <type_traits>
+#include "vtkTrackedSOAStorage.h"
 
 namespace
 {
-// ParaView 5.11's VTK (9.2) keeps an SOA array's values in one AOS buffer until
-// SetArray(component, ...) hands it per-component buffers: in that mode
-// GetComponentArrayPointer() reports an error, and GetVoidPointer() of an array in SOA
-// mode converts it. The storage state is protected; a derived accessor reads it through
-// member pointers, and detects at compile time whether this VTK has it at all.
-template <typename T>
-struct SOAStorage : public vtkSOADataArrayTemplate<T>
-{
-  template <typename Accessor, typename = void>
-  struct HasStorageType : std::false_type
-  {
-  };
-  template <typename Accessor>
-  struct HasStorageType<Accessor, std::void_t<decltype(&Accessor::StorageType)>> : std::true_type
-  {
-  };
-
-  // Whether the values sit in one AOS buffer; if so `buffer` is set to it.
-  static bool InSingleBuffer(vtkSOADataArrayTemplate<T>* array, const void*& buffer)
-  {
-    if constexpr (HasStorageType<SOAStorage>::value)
-    {
-      if (array->*(&SOAStorage::StorageType) == SOAStorage::AOS)
-      {
-        vtkBuffer<T>* values = array->*(&SOAStorage::AoSData);
-        buffer = values ? values->GetBuffer() : nullptr;
-        return true;
-      }
-    }
-    (void)array;
-    (void)buffer;
-    return false;
-  }
-};
-
 template <typename T, typename Use>
 void ForEachSOABuffer(vtkSOADataArrayTemplate<T>* array, Use&& use)
 {
-  const void* single = nullptr;
-  if (SOAStorage<T>::InSingleBuffer(array, single))
+  bool single = false;
+  const T* buffer = vtkTrackedSOAStorage<T>::SingleBuffer(array, single);
+  if (single)
   {
-    use(single);
+    use(static_cast<const void*>(buffer));
     return;
   }
   for (int c = 0; c < array->GetNumberOfComponents(); ++c)
@@ -127,7 +91,7 @@ void vtkTrackedStamp::Capture(const vtkTrackedSource& source)
   }
   this->DataObjectMTime = source.DataObject->GetMTime();
   vtkTrackedVisitArrays(source.DataObject,
-    [this](vtkAbstractArray* array)
+    [this](const char*, int, vtkAbstractArray* array)
     {
       this->Arrays.emplace_back();
       this->Arrays.back().Capture(array);
@@ -150,7 +114,7 @@ vtkTrackedStamp::Change vtkTrackedStamp::Compare(const vtkTrackedSource& source)
   bool sameStorage = true;
   bool sameMTimes = source.DataObject->GetMTime() == this->DataObjectMTime;
   vtkTrackedVisitArrays(source.DataObject,
-    [&](vtkAbstractArray* array)
+    [&](const char*, int, vtkAbstractArray* array)
     {
       sameStorage =
         sameStorage && index < this->Arrays.size() && this->Arrays[index].SameStorage(array);

@@ -4,6 +4,6 @@
 >>> cache = trackedarraycache.vtkTrackedArrayCache()
 """
 
-from .vtkTrackedArrayCache import vtkTrackedArrayCache
+from .vtkTrackedArrayCache import vtkArrayBufferPool, vtkTrackedArrayCache
 
-__all__ = ["vtkTrackedArrayCache"]
+__all__ = ["vtkArrayBufferPool", "vtkTrackedArrayCache"]

@@ -1,0 +1,82 @@
+/**
+ * @class vtkTrackedDigest
+ * @brief Private: XXH3-128 content digests of arrays and data objects.
+ *
+ * An array's digest covers its data type, number of components, number of tuples and
+ * its live values in tuple-major order (never the slack capacity), and nothing about
+ * its memory layout: an AOS and an SOA array with the same values have the same digest.
+ * The values, as a byte stream (native little-endian bytes; one byte per value for bit
+ * arrays), are cut into fixed chunks of ChunkBytes; each chunk is hashed with XXH3-128
+ * and the digest is XXH3-128 of a header (type, components, tuples) followed by the
+ * chunk digests. So the digest does not depend on how many threads hash the chunks.
+ * Contiguous AOS arrays are hashed in place; SOA, bit and other numeric arrays are packed
+ * piece by piece into pooled buffers (vtkArrayBufferPool) and streamed. String and
+ * variant arrays hash each value's type, length and bytes, in chunks of
+ * ChunkStrings values.
+ *
+ * A data object's digest covers its class, its structure (extent, origin, spacing and
+ * direction of image data; extents of structured grids; everything else of the
+ * supported types lives in arrays), every array it owns with its role, name and
+ * attribute roles, field data, and for composite data the tree: child counts, block
+ * names (vtkCompositeDataSet::NAME) and empty blocks.
+ *
+ * Hashing uses xxHash's runtime dispatch (XXH3_*_dispatch), which picks the widest SIMD
+ * the CPU has (SSE2, AVX2, AVX-512) in one binary. xxHash stays in the .cxx.
+ */
+
+#ifndef vtkTrackedDigest_h
+#define vtkTrackedDigest_h
+
+#include "vtkType.h"
+
+#include <cstdint>    // for the digest words
+#include <functional> // for the array digest callback
+#include <string>     // for the text form
+
+class vtkAbstractArray;
+class vtkArrayBufferPool;
+class vtkDataObject;
+
+class vtkTrackedDigest
+{
+public:
+  static constexpr std::size_t ChunkBytes = std::size_t(1) << 20;
+  static constexpr vtkIdType ChunkStrings = 16384;
+
+  std::uint64_t High = 0;
+  std::uint64_t Low = 0;
+
+  bool operator==(const vtkTrackedDigest& other) const
+  {
+    return this->High == other.High && this->Low == other.Low;
+  }
+  bool operator!=(const vtkTrackedDigest& other) const { return !(*this == other); }
+
+  /**
+   * "xxh3-128:" followed by 32 lowercase hex digits (the canonical big-endian form).
+   */
+  std::string ToString() const;
+
+  /**
+   * Whether `text` has the form ToString() gives.
+   */
+  static bool IsWellFormed(const std::string& text);
+
+  /**
+   * The digest of an array; `pool` lends the packing buffers. Arrays with more than one
+   * chunk are hashed chunk-parallel with vtkSMPTools. Never fails: any array has one.
+   */
+  static vtkTrackedDigest OfArray(vtkAbstractArray* array, vtkArrayBufferPool* pool);
+
+  using ArrayDigestFunction = std::function<vtkTrackedDigest(vtkAbstractArray*)>;
+
+  /**
+   * The digest of a data object, taking each array's digest from `arrayDigest` (so a
+   * caller can reuse digests it keeps). Returns false with `error` set for a data object
+   * whose structure it does not know (it would not be covered).
+   */
+  static bool OfDataObject(vtkDataObject* object, const ArrayDigestFunction& arrayDigest,
+    vtkTrackedDigest& digest, std::string& error);
+};
+
+#endif

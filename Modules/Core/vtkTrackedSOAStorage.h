@@ -1,0 +1,54 @@
+/**
+ * @file vtkTrackedSOAStorage.h
+ * @brief Private: where an SOA array's values live, without side effects.
+ *
+ * ParaView 5.11's VTK (9.2) keeps a vtkSOADataArrayTemplate's values in one AOS buffer
+ * until SetArray(component, ...) hands it per-component buffers. In that mode
+ * GetComponentArrayPointer() reports an error, and GetVoidPointer() of an array in SOA
+ * mode converts it to AOS. The storage state is protected: this derived accessor reads
+ * it through member pointers, and detects at compile time whether the VTK in use has it.
+ * Debian's VTK 9.1 always stores SOA arrays per component.
+ */
+
+#ifndef vtkTrackedSOAStorage_h
+#define vtkTrackedSOAStorage_h
+
+#include "vtkSOADataArrayTemplate.h"
+
+#include <type_traits> // for the detection of StorageType
+
+template <typename T>
+struct vtkTrackedSOAStorage : public vtkSOADataArrayTemplate<T>
+{
+  template <typename Accessor, typename = void>
+  struct HasStorageType : std::false_type
+  {
+  };
+  template <typename Accessor>
+  struct HasStorageType<Accessor, std::void_t<decltype(&Accessor::StorageType)>> : std::true_type
+  {
+  };
+
+  /**
+   * The one buffer holding all values (tuple-major) if the array is in AOS mode (it
+   * may be null for an empty array), else null with `single` false: then the values
+   * are in GetComponentArrayPointer(c) for each component.
+   */
+  static T* SingleBuffer(vtkSOADataArrayTemplate<T>* array, bool& single)
+  {
+    single = false;
+    if constexpr (HasStorageType<vtkTrackedSOAStorage>::value)
+    {
+      if (array->*(&vtkTrackedSOAStorage::StorageType) == vtkTrackedSOAStorage::AOS)
+      {
+        single = true;
+        vtkBuffer<T>* values = array->*(&vtkTrackedSOAStorage::AoSData);
+        return values ? values->GetBuffer() : nullptr;
+      }
+    }
+    (void)array;
+    return nullptr;
+  }
+};
+
+#endif

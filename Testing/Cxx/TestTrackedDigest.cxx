@@ -1,0 +1,493 @@
+// GoogleTest suite of content digests: pinned golden digests, layout independence,
+// sensitivity (DESIGN.md scenario 5), thread-count and backend independence, cached
+// digests, Content validation mode (scenario 4) and content-keyed entries.
+#include "vtkTrackedArrayCache.h"
+
+#include "TrackedTestArrays.h"
+
+#include "vtkArrayBufferPool.h"
+#include "vtkCallbackCommand.h"
+#include "vtkCellArray.h"
+#include "vtkCellData.h"
+#include "vtkCharArray.h"
+#include "vtkCommand.h"
+#include "vtkDoubleArray.h"
+#include "vtkFloatArray.h"
+#include "vtkHyperTreeGrid.h"
+#include "vtkIdTypeArray.h"
+#include "vtkImageData.h"
+#include "vtkInformation.h"
+#include "vtkIntArray.h"
+#include "vtkMultiBlockDataSet.h"
+#include "vtkNew.h"
+#include "vtkPartitionedDataSet.h"
+#include "vtkPartitionedDataSetCollection.h"
+#include "vtkPointData.h"
+#include "vtkPoints.h"
+#include "vtkPolyData.h"
+#include "vtkRectilinearGrid.h"
+#include "vtkSMPTools.h"
+#include "vtkStringArray.h"
+#include "vtkStructuredGrid.h"
+#include "vtkTable.h"
+#include "vtkUnstructuredGrid.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace
+{
+std::string Digest(vtkAbstractArray* array)
+{
+  return vtkTrackedArrayCache::ComputeDigest(array);
+}
+std::string Digest(vtkDataObject* object)
+{
+  return vtkTrackedArrayCache::ComputeDigest(object);
+}
+
+bool IsDigestText(const std::string& text)
+{
+  return text.size() == 9 + 32 && text.compare(0, 9, "xxh3-128:") == 0 &&
+    text.find_first_not_of("0123456789abcdef", 9) == std::string::npos;
+}
+
+double Ramp(vtkIdType i)
+{
+  return 0.5 * static_cast<double>(i);
+}
+
+// 20 points with two point arrays (one the active scalars) and 2 triangles.
+vtkSmartPointer<vtkPolyData> MakeMesh()
+{
+  auto mesh = vtkSmartPointer<vtkPolyData>::New();
+  vtkNew<vtkPoints> points;
+  points->SetData(MakeFilled<vtkFloatArray>(20, 3, Ramp));
+  mesh->SetPoints(points);
+  vtkNew<vtkCellArray> triangles;
+  const vtkIdType first[3] = { 0, 1, 2 }, second[3] = { 2, 3, 4 };
+  triangles->InsertNextCell(3, first);
+  triangles->InsertNextCell(3, second);
+  mesh->SetPolys(triangles);
+  auto temperature = MakeFilled<vtkDoubleArray>(20, 1, Ramp);
+  temperature->SetName("temperature");
+  auto pressure = MakeFilled<vtkDoubleArray>(20, 1, Ramp);
+  pressure->SetName("pressure");
+  mesh->GetPointData()->AddArray(temperature);
+  mesh->GetPointData()->AddArray(pressure);
+  mesh->GetPointData()->SetActiveScalars("temperature");
+  return mesh;
+}
+
+vtkSmartPointer<vtkImageData> MakeImage(vtkDataArray* scalars)
+{
+  auto image = vtkSmartPointer<vtkImageData>::New();
+  image->SetDimensions(4, 3, 2);
+  image->SetOrigin(1, 2, 3);
+  image->SetSpacing(0.5, 0.5, 2);
+  scalars->SetName("density");
+  image->GetPointData()->SetScalars(scalars);
+  return image;
+}
+
+// Pinned digests: they must not change between versions, thread counts, VTK 9.1
+// and 9.2. A change here is a format change: it needs a new version tag.
+TEST(TrackedDigest, GoldenDigests)
+{
+  EXPECT_EQ(
+    Digest(MakeFilled<vtkDoubleArray>(4, 3, Ramp)), "xxh3-128:0ec8e0579673b7083dba639e824c8b6c");
+  EXPECT_EQ(Digest(MakeFilled<vtkIntArray>(7, 1, [](vtkIdType i) { return int(i * i); })),
+    "xxh3-128:dec179b9e853ebad8294f2f137ad8b55");
+  vtkNew<vtkFloatArray> empty;
+  EXPECT_EQ(Digest(empty), "xxh3-128:f0d87e8dcf5c4e3500d8c01d9dbbce71");
+  vtkNew<vtkStringArray> strings;
+  strings->InsertNextValue("alpha");
+  strings->InsertNextValue("");
+  strings->InsertNextValue("gamma");
+  EXPECT_EQ(Digest(strings), "xxh3-128:62cc44e3e97e60f773936049ed7c2bf1");
+  EXPECT_EQ(Digest(MakeFilled<vtkBitArray>(11, 1, [](vtkIdType i) { return int(i % 2); })),
+    "xxh3-128:e28b375496efbb20d77bf7f9756f235d");
+  EXPECT_EQ(Digest(MakeMesh()), "xxh3-128:7f6ac584d455ba518ea89db5837b0f31");
+  EXPECT_EQ(Digest(MakeImage(MakeFilled<vtkFloatArray>(24, 1, Ramp))),
+    "xxh3-128:65d357aef1ef9474d7a1ad290f251c97");
+  vtkNew<vtkMultiBlockDataSet> blocks;
+  blocks->SetNumberOfBlocks(2);
+  blocks->SetBlock(0, MakeMesh());
+  blocks->GetMetaData(0u)->Set(vtkCompositeDataSet::NAME(), "mesh");
+  EXPECT_EQ(Digest(blocks), "xxh3-128:d2259f6cf0044cdac228818833b4f03b");
+}
+
+TEST(TrackedDigest, TextForm)
+{
+  EXPECT_TRUE(IsDigestText(Digest(MakeFilled<vtkDoubleArray>(4, 3, Ramp))));
+}
+
+// Scenario 5: the same values in any layout give the same digest.
+template <typename ArrayT>
+class LayoutIndependence : public ::testing::Test
+{
+};
+using DoubleLayouts =
+  ::testing::Types<vtkSOADataArrayTemplate<double>, TrackedGenericArray<double>>;
+TYPED_TEST_SUITE(LayoutIndependence, DoubleLayouts);
+
+TYPED_TEST(LayoutIndependence, SameDigestAsAOS)
+{
+  // Small (one chunk), large (many chunks, whose edges fall inside tuples), and larger
+  // than the size from which contiguous arrays are streamed from memory (8 MiB).
+  for (vtkIdType tuples : { vtkIdType(5), vtkIdType(150000), vtkIdType(400000) })
+  {
+    auto aos = MakeFilled<vtkDoubleArray>(tuples, 3, Ramp);
+    auto other = MakeFilled<TypeParam>(tuples, 3, Ramp);
+    EXPECT_EQ(Digest(aos), Digest(other)) << tuples << " tuples";
+  }
+}
+
+TEST(TrackedDigest, ImageScalarsLaidOutDifferentlyAgree)
+{
+  const std::string aos = Digest(MakeImage(MakeFilled<vtkFloatArray>(24, 1, Ramp)));
+  const std::string soa =
+    Digest(MakeImage(MakeFilled<vtkSOADataArrayTemplate<float>>(24, 1, Ramp)));
+  EXPECT_EQ(aos, soa);
+}
+
+// Scenario 5: one changed value, type, component count or tuple count changes it.
+TEST(TrackedDigest, ArraySensitivity)
+{
+  auto reference = MakeFilled<vtkDoubleArray>(100, 3, Ramp);
+  const std::string digest = Digest(reference);
+
+  auto oneValue = MakeFilled<vtkDoubleArray>(100, 3, Ramp);
+  oneValue->SetValue(299, 7.25);
+  EXPECT_NE(Digest(oneValue), digest);
+  EXPECT_NE(Digest(MakeFilled<vtkFloatArray>(100, 3, Ramp)), digest) << "type";
+  EXPECT_NE(Digest(MakeFilled<vtkDoubleArray>(300, 1, Ramp)), digest) << "components";
+  EXPECT_NE(Digest(MakeFilled<vtkDoubleArray>(99, 3, Ramp)), digest) << "tuples";
+
+  auto named = MakeFilled<vtkDoubleArray>(100, 3, Ramp);
+  named->SetName("a name");
+  EXPECT_EQ(Digest(named), digest) << "an array's digest is its content, not its name";
+  auto slack = MakeFilled<vtkDoubleArray>(100, 3, Ramp);
+  slack->Resize(1000);
+  slack->SetNumberOfTuples(100);
+  EXPECT_EQ(Digest(slack), digest) << "capacity beyond the live values is not content";
+}
+
+TEST(TrackedDigest, StringAndBitSensitivity)
+{
+  vtkNew<vtkStringArray> ab, a_b;
+  ab->InsertNextValue("ab");
+  ab->InsertNextValue("");
+  a_b->InsertNextValue("a");
+  a_b->InsertNextValue("b");
+  EXPECT_NE(Digest(ab), Digest(a_b)) << "value boundaries are part of the content";
+  auto bits = MakeFilled<vtkBitArray>(100, 1, [](vtkIdType) { return 0; });
+  const std::string zeros = Digest(bits);
+  bits->SetValue(99, 1);
+  EXPECT_NE(Digest(bits), zeros);
+}
+
+// Scenario 5 for data objects: name, attribute role, a point, a cell.
+TEST(TrackedDigest, DataObjectSensitivity)
+{
+  const std::string digest = Digest(MakeMesh());
+  EXPECT_EQ(Digest(MakeMesh()), digest) << "deterministic";
+
+  auto renamed = MakeMesh();
+  renamed->GetPointData()->GetArray("pressure")->SetName("stress");
+  EXPECT_NE(Digest(renamed), digest) << "name";
+
+  auto otherRole = MakeMesh();
+  otherRole->GetPointData()->SetActiveScalars("pressure");
+  EXPECT_NE(Digest(otherRole), digest) << "attribute role";
+
+  auto movedPoint = MakeMesh();
+  movedPoint->GetPoints()->SetPoint(7, 100, 100, 100);
+  EXPECT_NE(Digest(movedPoint), digest) << "point";
+
+  auto otherCell = MakeMesh();
+  otherCell->GetPolys()->ReplaceCellAtId(1, { 2, 3, 5 });
+  EXPECT_NE(Digest(otherCell), digest) << "cell";
+
+  auto cellData = MakeMesh();
+  cellData->GetCellData()->AddArray(MakeFilled<vtkIntArray>(2, 1, [](vtkIdType i) { return i; }));
+  EXPECT_NE(Digest(cellData), digest) << "a cell array";
+
+  auto image = MakeImage(MakeFilled<vtkFloatArray>(24, 1, Ramp));
+  const std::string imageDigest = Digest(image);
+  image->SetOrigin(1, 2, 3.5);
+  EXPECT_NE(Digest(image), imageDigest) << "origin";
+}
+
+TEST(TrackedDigest, EveryCoveredDataObjectType)
+{
+  vtkNew<vtkRectilinearGrid> rectilinear;
+  rectilinear->SetDimensions(3, 2, 1);
+  rectilinear->SetXCoordinates(MakeFilled<vtkDoubleArray>(3, 1, Ramp));
+  rectilinear->SetYCoordinates(MakeFilled<vtkDoubleArray>(2, 1, Ramp));
+  rectilinear->SetZCoordinates(MakeFilled<vtkDoubleArray>(1, 1, Ramp));
+  vtkNew<vtkStructuredGrid> structured;
+  structured->SetDimensions(3, 2, 1);
+  vtkNew<vtkPoints> points;
+  points->SetData(MakeFilled<vtkDoubleArray>(6, 3, Ramp));
+  structured->SetPoints(points);
+  vtkNew<vtkUnstructuredGrid> unstructured;
+  unstructured->SetPoints(points);
+  const vtkIdType triangle[3] = { 0, 1, 2 };
+  unstructured->InsertNextCell(VTK_TRIANGLE, 3, triangle);
+  vtkNew<vtkTable> table;
+  auto column = MakeFilled<vtkDoubleArray>(5, 1, Ramp);
+  column->SetName("column");
+  table->AddColumn(column);
+  vtkNew<vtkPartitionedDataSet> partitions;
+  partitions->SetPartition(0, MakeMesh());
+  partitions->SetPartition(1, unstructured);
+  vtkNew<vtkPartitionedDataSetCollection> collection;
+  collection->SetPartitionedDataSet(0, partitions);
+  vtkNew<vtkDataObject> bare;
+
+  std::vector<std::string> digests;
+  for (vtkDataObject* object : std::vector<vtkDataObject*>{
+         rectilinear, structured, unstructured, table, partitions, collection, bare })
+  {
+    digests.push_back(Digest(object));
+    EXPECT_TRUE(IsDigestText(digests.back())) << object->GetClassName();
+  }
+  std::sort(digests.begin(), digests.end());
+  EXPECT_EQ(std::unique(digests.begin(), digests.end()), digests.end()) << "all differ";
+
+  // Structure only in the extent: a grid whose dimensions change differs.
+  const std::string before = Digest(rectilinear);
+  rectilinear->SetDimensions(1, 2, 3);
+  EXPECT_NE(Digest(rectilinear), before);
+}
+
+TEST(TrackedDigest, CompositeStructureCounts)
+{
+  auto blocksWith = [](bool emptySecond, const char* name)
+  {
+    auto blocks = vtkSmartPointer<vtkMultiBlockDataSet>::New();
+    blocks->SetNumberOfBlocks(2);
+    blocks->SetBlock(0, MakeMesh());
+    if (!emptySecond)
+    {
+      blocks->SetBlock(1, MakeMesh());
+    }
+    if (name)
+    {
+      blocks->GetMetaData(0u)->Set(vtkCompositeDataSet::NAME(), name);
+    }
+    return blocks;
+  };
+  const std::string digest = Digest(blocksWith(true, "mesh"));
+  EXPECT_NE(Digest(blocksWith(false, "mesh")), digest) << "a filled block";
+  EXPECT_NE(Digest(blocksWith(true, "other")), digest) << "a block name";
+  EXPECT_NE(Digest(blocksWith(true, nullptr)), digest) << "no block name";
+}
+
+// Chunk digests are combined in order: 1 or 2 threads, any backend, same digest.
+TEST(TrackedDigest, IndependentOfThreadsAndBackend)
+{
+  auto aos = MakeFilled<vtkDoubleArray>(200000, 3, Ramp); // 4.6 MiB: 5 chunks
+  auto soa = MakeFilled<vtkSOADataArrayTemplate<double>>(200000, 3, Ramp);
+  const std::string reference = Digest(aos);
+  for (const char* backend : { "Sequential", "STDThread", "TBB" })
+  {
+    for (int threads : { 1, 2 })
+    {
+      vtkSMPTools::LocalScope(vtkSMPTools::Config{ threads, backend, true },
+        [&]
+        {
+          EXPECT_EQ(Digest(aos), reference) << backend << " " << threads;
+          EXPECT_EQ(Digest(soa), reference) << backend << " " << threads;
+        });
+    }
+  }
+}
+
+TEST(TrackedDigest, BadAndEdgeInputs)
+{
+  EXPECT_EQ(vtkTrackedArrayCache::ComputeDigest(static_cast<vtkAbstractArray*>(nullptr)), "");
+  EXPECT_EQ(vtkTrackedArrayCache::ComputeDigest(static_cast<vtkDataObject*>(nullptr)), "");
+  vtkNew<vtkHyperTreeGrid> uncovered;
+  EXPECT_EQ(Digest(uncovered), "") << "a structure digests do not cover is refused";
+  vtkNew<vtkMultiBlockDataSet> blocks;
+  blocks->SetNumberOfBlocks(1);
+  blocks->SetBlock(0, uncovered);
+  EXPECT_EQ(Digest(blocks), "") << "also inside a composite";
+
+  vtkNew<vtkTrackedArrayCache> cache;
+  int errors = 0;
+  vtkNew<vtkCallbackCommand> counter;
+  counter->SetClientData(&errors);
+  counter->SetCallback(
+    [](vtkObject*, unsigned long, void* count, void*) { ++*static_cast<int*>(count); });
+  cache->AddObserver(vtkCommand::ErrorEvent, counter);
+  EXPECT_EQ(cache->GetDigest(nullptr), "");
+  EXPECT_EQ(cache->GetDigest(uncovered), "");
+  EXPECT_EQ(cache->GetDigest(cache), "");
+  EXPECT_EQ(errors, 3);
+}
+
+// More than 2^31 values: the tail beyond 32-bit indexing is covered.
+TEST(TrackedDigest, ArraysBeyondTwoToTheThirtyOneValues)
+{
+  const vtkIdType values = (vtkIdType(1) << 31) + 16;
+  vtkNew<vtkCharArray> huge;
+  huge->SetNumberOfValues(values);
+  std::memset(huge->GetPointer(0), 7, static_cast<std::size_t>(values));
+  const std::string digest = Digest(huge);
+  huge->SetValue(values - 1, 8);
+  EXPECT_NE(Digest(huge), digest);
+}
+
+// The cache keeps each array's digest with its stamp and hashes again only after a change.
+TEST(TrackedDigest, CachedDigestIsReusedUntilTheStampChanges)
+{
+  vtkNew<vtkTrackedArrayCache> cache;
+  auto array = MakeFilled<vtkSOADataArrayTemplate<double>>(1000, 3, Ramp);
+  vtkArrayBufferPool* pool = cache->GetBufferPool();
+  const std::string digest = cache->GetDigest(array);
+  EXPECT_EQ(digest, Digest(array));
+  const vtkTypeInt64 acquisitions = pool->GetNumberOfAllocations() + pool->GetNumberOfReuses();
+  EXPECT_GT(acquisitions, 0);
+  EXPECT_EQ(cache->GetDigest(array), digest);
+  EXPECT_EQ(pool->GetNumberOfAllocations() + pool->GetNumberOfReuses(), acquisitions)
+    << "unchanged: not packed, not hashed again";
+
+  // A write that bypasses Modified() is not seen by the stamp: the kept digest stays.
+  array->SetTypedComponent(0, 0, 42.0);
+  EXPECT_EQ(cache->GetDigest(array), digest);
+  array->Modified();
+  EXPECT_NE(cache->GetDigest(array), digest);
+  EXPECT_EQ(cache->GetDigest(array), Digest(array));
+}
+
+TEST(TrackedDigest, DataObjectDigestReusesItsArraysDigests)
+{
+  vtkNew<vtkTrackedArrayCache> cache;
+  vtkNew<vtkPolyData> mesh;
+  auto first = MakeFilled<vtkSOADataArrayTemplate<double>>(1000, 1, Ramp);
+  first->SetName("first");
+  auto second = MakeFilled<vtkSOADataArrayTemplate<double>>(1000, 1, Ramp);
+  second->SetName("second");
+  mesh->GetPointData()->AddArray(first);
+  mesh->GetPointData()->AddArray(second);
+  vtkArrayBufferPool* pool = cache->GetBufferPool();
+  auto acquisitions = [&] { return pool->GetNumberOfAllocations() + pool->GetNumberOfReuses(); };
+
+  EXPECT_EQ(cache->GetDigest(mesh), Digest(mesh));
+  EXPECT_EQ(acquisitions(), 2) << "each SOA array packed once";
+  second->SetTypedComponent(0, 0, -1.0);
+  second->Modified();
+  EXPECT_EQ(cache->GetDigest(mesh), Digest(mesh));
+  EXPECT_EQ(acquisitions(), 3) << "only the changed array was hashed again";
+}
+
+// Scenario 4: a raw write with no Modified(). Stamp mode cannot see it; Content mode can.
+TEST(TrackedDigest, ContentModeCatchesRawWritesAndForgivesSpuriousModified)
+{
+  vtkNew<vtkTrackedArrayCache> cache;
+  cache->SetValidationModeToContent();
+  auto array = MakeFilled<vtkDoubleArray>(1000, 3, Ramp);
+  auto value = MakeFilled<vtkDoubleArray>(1, 1, Ramp);
+  ASSERT_TRUE(cache->Set(array, "derived", value));
+
+  array->Modified(); // nothing changed
+  EXPECT_EQ(cache->Get(array, "derived"), value.GetPointer());
+  array->Resize(5000); // new buffer, same values
+  array->SetNumberOfTuples(1000);
+  EXPECT_EQ(cache->Get(array, "derived"), value.GetPointer());
+
+  array->GetPointer(0)[17] += 1.0; // raw write, no Modified()
+  EXPECT_EQ(cache->Get(array, "derived"), nullptr);
+  EXPECT_STREQ(cache->GetLastMissReason(), "content-changed");
+
+  // The same in Stamp mode: served stale, as documented.
+  cache->SetValidationModeToStamp();
+  ASSERT_TRUE(cache->Set(array, "derived", value));
+  array->GetPointer(0)[17] += 1.0;
+  EXPECT_EQ(cache->Get(array, "derived"), value.GetPointer());
+}
+
+TEST(TrackedDigest, ContentModeWorksForDataObjectsAndGetOrCompute)
+{
+  vtkNew<vtkTrackedArrayCache> cache;
+  cache->SetValidationMode(vtkTrackedArrayCache::Content);
+  auto mesh = MakeMesh();
+  int computed = 0;
+  auto compute = [&]
+  {
+    ++computed;
+    return vtkSmartPointer<vtkObject>(MakeFilled<vtkDoubleArray>(1, 1, Ramp));
+  };
+  cache->GetOrCompute(mesh, "bounds", compute);
+  mesh->Modified();
+  cache->GetOrCompute(mesh, "bounds", compute);
+  EXPECT_EQ(computed, 1) << "a spurious Modified() hits in Content mode";
+  vtkDataArray::SafeDownCast(mesh->GetPointData()->GetArray("pressure"))->SetComponent(3, 0, -5);
+  cache->GetOrCompute(mesh, "bounds", compute);
+  EXPECT_EQ(computed, 2);
+  EXPECT_STREQ(cache->GetLastMissReason(), "content-changed");
+}
+
+TEST(TrackedDigest, ContentKeyedEntriesHitForAnotherObjectWithTheSameContent)
+{
+  vtkNew<vtkTrackedArrayCache> cache;
+  auto original = MakeMesh();
+  auto reread = MakeMesh(); // another object, as a reader would produce again
+  auto value = MakeFilled<vtkDoubleArray>(1, 1, Ramp);
+  ASSERT_TRUE(cache->Set(cache->GetDigest(original), "normals", value));
+  EXPECT_EQ(cache->Get(cache->GetDigest(reread), "normals"), value.GetPointer());
+  EXPECT_EQ(cache->GetNumberOfTrackedSources(), 0) << "content keys observe no object";
+
+  reread->GetPoints()->SetPoint(0, 9, 9, 9); // SetPoint() calls no Modified()...
+  reread->GetPoints()->Modified();           // ...so the stamp would not see it
+  EXPECT_EQ(cache->Get(cache->GetDigest(reread), "normals"), nullptr);
+  EXPECT_STREQ(cache->GetLastMissReason(), "absent");
+
+  const std::string digest = cache->GetDigest(original);
+  value->Modified();
+  EXPECT_EQ(cache->Get(digest, "normals"), nullptr);
+  EXPECT_STREQ(cache->GetLastMissReason(), "tampered");
+
+  ASSERT_TRUE(cache->Set(digest, "a", value));
+  ASSERT_TRUE(cache->Set(digest, "b", value));
+  cache->Invalidate(digest, "a");
+  EXPECT_EQ(cache->Get(digest, "a"), nullptr);
+  EXPECT_EQ(cache->Get(digest, "b"), value.GetPointer());
+  cache->Invalidate(digest);
+  EXPECT_EQ(cache->Get(digest, "b"), nullptr);
+  EXPECT_EQ(cache->GetNumberOfEntries(), 0);
+
+  int errors = 0;
+  vtkNew<vtkCallbackCommand> counter;
+  counter->SetClientData(&errors);
+  counter->SetCallback(
+    [](vtkObject*, unsigned long, void* count, void*) { ++*static_cast<int*>(count); });
+  cache->AddObserver(vtkCommand::ErrorEvent, counter);
+  EXPECT_FALSE(cache->Set(std::string("not a digest"), "k", value));
+  EXPECT_EQ(cache->Get(std::string("xxh3-128:ABCDEF"), "k"), nullptr);
+  EXPECT_EQ(cache->Get(digest, ""), nullptr);
+  EXPECT_EQ(errors, 3);
+}
+
+TEST(TrackedDigest, ContentKeyedEntriesShareTheBudget)
+{
+  vtkNew<vtkTrackedArrayCache> cache;
+  cache->SetMemoryBudget(100);
+  auto value = MakeFilled<vtkDoubleArray>(1, 1, Ramp);
+  const std::string first = Digest(MakeFilled<vtkDoubleArray>(1, 1, Ramp));
+  const std::string second = Digest(MakeFilled<vtkDoubleArray>(2, 1, Ramp));
+  ASSERT_TRUE(cache->Set(first, "k", value, 60));
+  ASSERT_TRUE(cache->Set(second, "k", value, 60));
+  EXPECT_EQ(cache->Get(first, "k"), nullptr);
+  EXPECT_STREQ(cache->GetLastMissReason(), "evicted");
+  EXPECT_EQ(cache->Get(second, "k"), value.GetPointer());
+  EXPECT_LE(cache->GetMemoryUsage(), 100);
+}
+}

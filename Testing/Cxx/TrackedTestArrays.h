@@ -1,0 +1,87 @@
+// Test helpers: arrays of every layout holding the same values.
+#ifndef TrackedTestArrays_h
+#define TrackedTestArrays_h
+
+#include "vtkBitArray.h"
+#include "vtkGenericDataArray.h"
+#include "vtkObjectFactory.h"
+#include "vtkSOADataArrayTemplate.h"
+#include "vtkSmartPointer.h"
+
+#include <vector>
+
+/**
+ * A numeric array of neither AOS nor SOA layout (values in a std::vector, no raw
+ * pointer), standing for the implicit and mapped arrays that take the generic paths.
+ */
+template <typename T>
+class TrackedGenericArray : public vtkGenericDataArray<TrackedGenericArray<T>, T>
+{
+  using GenericDataArrayType = vtkGenericDataArray<TrackedGenericArray<T>, T>;
+  friend GenericDataArrayType;
+
+public:
+  vtkAbstractTemplateTypeMacro(TrackedGenericArray<T>, GenericDataArrayType);
+  vtkAOSArrayNewInstanceMacro(TrackedGenericArray<T>);
+  static TrackedGenericArray* New() { VTK_STANDARD_NEW_BODY(TrackedGenericArray<T>); }
+
+  T GetValue(vtkIdType valueIdx) const { return this->Values[valueIdx]; }
+  void SetValue(vtkIdType valueIdx, T value) { this->Values[valueIdx] = value; }
+  void GetTypedTuple(vtkIdType tupleIdx, T* tuple) const
+  {
+    for (int c = 0; c < this->NumberOfComponents; ++c)
+    {
+      tuple[c] = this->GetTypedComponent(tupleIdx, c);
+    }
+  }
+  void SetTypedTuple(vtkIdType tupleIdx, const T* tuple)
+  {
+    for (int c = 0; c < this->NumberOfComponents; ++c)
+    {
+      this->SetTypedComponent(tupleIdx, c, tuple[c]);
+    }
+  }
+  T GetTypedComponent(vtkIdType tupleIdx, int compIdx) const
+  {
+    return this->Values[tupleIdx * this->NumberOfComponents + compIdx];
+  }
+  void SetTypedComponent(vtkIdType tupleIdx, int compIdx, T value)
+  {
+    this->Values[tupleIdx * this->NumberOfComponents + compIdx] = value;
+  }
+
+protected:
+  TrackedGenericArray() = default;
+  ~TrackedGenericArray() override = default;
+  bool AllocateTuples(vtkIdType tuples)
+  {
+    this->Values.assign(tuples * this->NumberOfComponents, T());
+    return true;
+  }
+  bool ReallocateTuples(vtkIdType tuples)
+  {
+    this->Values.resize(tuples * this->NumberOfComponents);
+    return true;
+  }
+
+private:
+  std::vector<T> Values;
+};
+
+/**
+ * An array of type ArrayT with `tuples` x `components` values value(i) = f(i).
+ */
+template <typename ArrayT, typename F>
+vtkSmartPointer<ArrayT> MakeFilled(vtkIdType tuples, int components, F&& value)
+{
+  auto array = vtkSmartPointer<ArrayT>::New();
+  array->SetNumberOfComponents(components);
+  array->SetNumberOfTuples(tuples);
+  for (vtkIdType i = 0; i < tuples * components; ++i)
+  {
+    array->SetVariantValue(i, vtkVariant(value(i)));
+  }
+  return array;
+}
+
+#endif
