@@ -35,8 +35,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace
@@ -489,5 +491,44 @@ TEST(TrackedDigest, ContentKeyedEntriesShareTheBudget)
   EXPECT_STREQ(cache->GetLastMissReason(), "evicted");
   EXPECT_EQ(cache->Get(second, "k"), value.GetPointer());
   EXPECT_LE(cache->GetMemoryUsage(), 100);
+}
+
+// Threads sharing arrays read-only and one cache: digests agree, memos stay consistent.
+TEST(TrackedDigest, ConcurrentDigestsOfSharedArrays)
+{
+  vtkNew<vtkTrackedArrayCache> cache;
+  std::vector<vtkSmartPointer<vtkDataArray>> arrays = {
+    MakeFilled<vtkDoubleArray>(200000, 3, Ramp),
+    MakeFilled<vtkSOADataArrayTemplate<double>>(200000, 3, Ramp),
+    MakeFilled<vtkFloatArray>(1000, 2, Ramp),
+  };
+  auto mesh = MakeMesh();
+  std::vector<std::string> expected;
+  for (auto& array : arrays)
+  {
+    expected.push_back(Digest(array));
+  }
+  const std::string meshDigest = Digest(mesh);
+  std::atomic<int> wrong{ 0 };
+  std::vector<std::thread> workers;
+  for (int t = 0; t < 4; ++t)
+  {
+    workers.emplace_back(
+      [&, t]
+      {
+        for (int round = 0; round < 50; ++round)
+        {
+          const std::size_t i = (t + round) % arrays.size();
+          wrong += cache->GetDigest(arrays[i]) != expected[i];
+          wrong += cache->GetDigest(mesh) != meshDigest;
+        }
+      });
+  }
+  for (auto& worker : workers)
+  {
+    worker.join();
+  }
+  EXPECT_EQ(wrong, 0);
+  EXPECT_EQ(expected[0], expected[1]);
 }
 }
