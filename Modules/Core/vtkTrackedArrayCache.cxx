@@ -198,6 +198,9 @@ public:
     auto* self = static_cast<vtkInternals*>(clientData);
     Garbage garbage;
     std::lock_guard<std::mutex> lock(self->Mutex);
+    // An event says the content may have changed even where the stamp cannot tell (a
+    // buffer-changed event fired by code that rewrote the buffer in place).
+    self->ForgetDigest(caller);
     auto found = self->Records.find(caller);
     if (found == self->Records.end())
     {
@@ -456,6 +459,16 @@ public:
   {
     this->RemoveAll(this->Records, garbage);
     this->RemoveAll(this->DigestRecords, garbage);
+  }
+
+  void ForgetDigest(const vtkObject* object)
+  {
+    auto found = this->Memos.find(object);
+    if (found != this->Memos.end())
+    {
+      this->MemoRecency.erase(found->second.Recency);
+      this->Memos.erase(found);
+    }
   }
 
   // The memoized digest of `object` if its stamp is unchanged (locks).

@@ -181,8 +181,9 @@ public:
   /**
    * The content digest of an array or data object (see ComputeDigest()), kept with the
    * stamp of every array it covers: an unchanged array is never hashed again, and a
-   * data object's digest reuses its unchanged arrays' digests. Hashing runs outside the
-   * cache's lock. Errors (vtkErrorMacro, returns ""): null source, a source that is
+   * data object's digest reuses its unchanged arrays' digests. An event of a tracked
+   * source (modified, buffer-changed, deleted) forgets its kept digest too. Hashing runs
+   * outside the cache's lock. Errors (vtkErrorMacro, returns ""): null source, a source that is
    * neither an array nor a data object, a data object type whose structure digests do
    * not cover.
    */

@@ -369,6 +369,21 @@ TEST(TrackedDigest, CachedDigestIsReusedUntilTheStampChanges)
   EXPECT_EQ(cache->GetDigest(array), Digest(array));
 }
 
+// A buffer-changed event (fired by whoever rewrote the buffer in place) forgets the
+// kept digest of a tracked source even though its stamp is unchanged.
+TEST(TrackedDigest, BufferChangedEventForgetsTheKeptDigest)
+{
+  vtkNew<vtkTrackedArrayCache> cache;
+  auto array = MakeFilled<vtkDoubleArray>(100, 3, Ramp);
+  ASSERT_TRUE(cache->Set(array, "derived", MakeFilled<vtkDoubleArray>(1, 1, Ramp)));
+  const std::string digest = cache->GetDigest(array);
+  array->GetPointer(0)[5] = -3.0;
+  EXPECT_EQ(cache->GetDigest(array), digest) << "the stamp cannot see it";
+  array->InvokeEvent(vtkTrackedArrayCache::GetBufferChangedEventId());
+  EXPECT_NE(cache->GetDigest(array), digest);
+  EXPECT_EQ(cache->GetDigest(array), Digest(array));
+}
+
 TEST(TrackedDigest, DataObjectDigestReusesItsArraysDigests)
 {
   vtkNew<vtkTrackedArrayCache> cache;
