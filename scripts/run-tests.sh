@@ -42,7 +42,7 @@ cmake --build build/tsan -j "$jobs" --target TestTrackedArrayCache TestArrayBuff
 # suppressed.
 export VTK_SMP_BACKEND_IN_USE=STDThread
 export TSAN_OPTIONS="halt_on_error=1 abort_on_error=1 second_deadlock_stack=1 suppressions=$PWD/Testing/tsan.supp"
-build/tsan/bin/TestTrackedArrayCache --gtest_filter='*Concurrent*'
+build/tsan/bin/TestTrackedArrayCache --gtest_filter='*Concurrent*:*CrossThread*'
 build/tsan/bin/TestArrayBufferPool --gtest_filter='*Concurrent*'
 build/tsan/bin/TestTrackedDigest --gtest_filter='*Concurrent*:*LayoutIndependence*:*CachedDigest*:*ContentMode*'
 unset TSAN_OPTIONS VTK_SMP_BACKEND_IN_USE

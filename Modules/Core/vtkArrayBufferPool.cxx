@@ -14,6 +14,7 @@
 #include <list>
 #include <map>
 #include <mutex>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -141,29 +142,29 @@ void Transfer(vtkDataArray* array, vtkIdType begin, vtkIdType end, void* packed,
   if (auto* bits = vtkBitArray::SafeDownCast(array))
   {
     TransferBits(bits, begin, tuples, static_cast<unsigned char*>(packed), toPacked);
+    return;
   }
-  else if (array->GetArrayType() == vtkAbstractArray::SoADataArrayTemplate)
-  {
-    switch (array->GetDataType())
+  const bool soa = vtkTrackedWithSOAArray(array,
+    [&](auto* typed)
     {
-      vtkTemplateMacro(TransferSOA(static_cast<vtkSOADataArrayTemplate<VTK_TT>*>(array), begin,
-        tuples, static_cast<VTK_TT*>(packed), toPacked));
-    }
+      using ValueType = typename std::remove_pointer_t<decltype(typed)>::ValueType;
+      TransferSOA(typed, begin, tuples, static_cast<ValueType*>(packed), toPacked);
+    });
+  if (soa)
+  {
+    return;
   }
-  else if (array->HasStandardMemoryLayout())
+  if (array->HasStandardMemoryLayout())
   {
     void* first = array->GetVoidPointer(begin * array->GetNumberOfComponents());
     const std::size_t bytes =
       static_cast<std::size_t>(array->GetDataTypeSize()) * tuples * array->GetNumberOfComponents();
     std::memcpy(toPacked ? packed : first, toPacked ? first : packed, bytes);
+    return;
   }
-  else
+  switch (array->GetDataType())
   {
-    switch (array->GetDataType())
-    {
-      vtkTemplateMacro(
-        TransferGeneric(array, begin, tuples, static_cast<VTK_TT*>(packed), toPacked));
-    }
+    vtkTemplateMacro(TransferGeneric(array, begin, tuples, static_cast<VTK_TT*>(packed), toPacked));
   }
 }
 

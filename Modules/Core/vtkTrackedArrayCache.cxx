@@ -18,6 +18,7 @@
 #include <list>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -33,10 +34,10 @@ enum class MissReason
   Absent,
   Modified,
   BufferChanged,
-  Deleted,
   Evicted,
   ContentChanged,
-  Tampered
+  Tampered,
+  Replaced // a drop cause only: Set() superseded the entry
 };
 
 const char* ReasonText(MissReason reason)
@@ -49,8 +50,6 @@ const char* ReasonText(MissReason reason)
       return "modified";
     case MissReason::BufferChanged:
       return "buffer-changed";
-    case MissReason::Deleted:
-      return "deleted";
     case MissReason::Evicted:
       return "evicted";
     case MissReason::ContentChanged:
@@ -58,6 +57,7 @@ const char* ReasonText(MissReason reason)
     case MissReason::Tampered:
       return "tampered";
     case MissReason::None:
+    case MissReason::Replaced:
       break;
   }
   return "";
@@ -93,18 +93,28 @@ std::string Describe(vtkObject* source)
   return std::string(source->GetClassName()) + "(" + address + ")";
 }
 
+// VTK's observer lists and weak pointers are not thread-safe: every cache adds and
+// removes its observers and weak pointers under this one lock, so that caches used from
+// different threads never edit the lists of a source they share at the same time.
+std::mutex& ObserverMutex()
+{
+  static std::mutex mutex;
+  return mutex;
+}
+
 vtkLogger::Verbosity AsVerbosity(const std::atomic<int>& verbosity)
 {
   return static_cast<vtkLogger::Verbosity>(verbosity.load());
 }
 }
 
-// Threads: every structure below is guarded by Mutex. A source's observers and the
-// weak pointer to it are only added or removed from a call that names the source
-// (Set, Get, GetOrCompute, Invalidate), from the source's own events, or by Clear()
-// and the destructor: VTK's observer lists and weak pointers are not thread-safe, and
-// the thread that uses a source is the one that may touch them. Eviction, which any
-// thread's Set may trigger, therefore drops entries but never records.
+// Threads: every structure below is guarded by Mutex (then ObserverMutex, never the
+// other way round). A source's observers and the weak pointer to it are only added or
+// removed from a call that names the source (Set, Get, GetOrCompute, Invalidate), from
+// the source's own events, or by Clear() and the destructor: VTK's observer lists are
+// not thread-safe, and the thread that uses a source is the one that may touch them.
+// Eviction, which any thread's Set may trigger, therefore drops entries but never
+// source records. Values are released only once Mutex is let go (Garbage).
 class vtkTrackedArrayCache::vtkInternals
 {
 public:
@@ -174,8 +184,9 @@ public:
   std::condition_variable ComputeFinished;
   std::unordered_map<const vtkObject*, std::unique_ptr<Record>> Records;
   std::unordered_map<std::string, std::unique_ptr<Record>> DigestRecords;
-  std::list<Entry*> Recency; // front: most recently used
-  std::map<ComputingKey, std::thread::id> Computing;
+  std::list<Entry*> Recency;                         // front: most recently used
+  std::map<ComputingKey, std::thread::id> Computing; // who computes what
+  std::map<std::thread::id, ComputingKey> Waiting;   // who waits for what
   std::unordered_map<const vtkObject*, Memo> Memos;
   std::list<const vtkObject*> MemoRecency; // front: most recently used
   vtkSmartPointer<vtkArrayBufferPool> BufferPool = vtkSmartPointer<vtkArrayBufferPool>::New();
@@ -209,7 +220,7 @@ public:
     Record& record = *found->second;
     if (eventId == vtkCommand::DeleteEvent)
     {
-      self->DropEntries(record, MissReason::Deleted, garbage);
+      self->DropEntries(record, MissReason::Absent, garbage);
       self->RemoveRecord(record);
     }
     else if (!self->ContentMode()) // in Content mode the digest decides, not events
@@ -218,6 +229,32 @@ public:
         eventId == vtkCommand::ModifiedEvent ? MissReason::Modified : MissReason::BufferChanged,
         garbage);
     }
+  }
+
+  // Whether waiting for `key` would close a cycle back to this thread: the thread that
+  // computes it waits for a key computed by ... this thread.
+  bool WouldWaitForItself(ComputingKey key) const
+  {
+    const std::thread::id self = std::this_thread::get_id();
+    for (std::size_t hops = 0; hops <= this->Waiting.size(); ++hops)
+    {
+      auto computing = this->Computing.find(key);
+      if (computing == this->Computing.end())
+      {
+        return false;
+      }
+      if (computing->second == self)
+      {
+        return true;
+      }
+      auto waiting = this->Waiting.find(computing->second);
+      if (waiting == this->Waiting.end())
+      {
+        return false;
+      }
+      key = waiting->second;
+    }
+    return false;
   }
 
   Record* Find(const vtkObject* source)
@@ -305,12 +342,13 @@ public:
       }
       return *existing;
     }
-    auto record = std::make_unique<Record>(source, typed);
     // A command per source: vtkCommand's reference count is not atomic in VTK 9.1, and
     // a source releases its observers on its own thread when it dies.
     vtkNew<vtkCallbackCommand> observer;
     observer->SetClientData(this);
     observer->SetCallback(&vtkInternals::OnSourceEvent);
+    std::lock_guard<std::mutex> observing(ObserverMutex());
+    auto record = std::make_unique<Record>(source, typed);
     record->ObserverTags[0] = source->AddObserver(vtkCommand::ModifiedEvent, observer);
     record->ObserverTags[1] = source->AddObserver(vtkCommand::DeleteEvent, observer);
     record->ObserverTags[2] =
@@ -339,7 +377,7 @@ public:
     auto previous = record.Entries.find(key);
     if (previous != record.Entries.end())
     {
-      this->DropEntry(record, previous, MissReason::Absent, garbage);
+      this->DropEntry(record, previous, MissReason::Replaced, garbage);
     }
     record.Dropped.erase(key);
     if (this->MemoryBudget > 0 && bytes > this->MemoryBudget)
@@ -347,8 +385,19 @@ public:
       this->ReleaseIfIdle(record);
       return false;
     }
-    this->EvictFor(bytes, garbage); // drops entries only: `record` stays
-    auto inserted = record.Entries.emplace(key, Entry{});
+    this->EvictFor(bytes, garbage, &record); // `record` stays
+    // The recency slot first: if anything throws, nothing is half linked.
+    this->Recency.push_front(nullptr);
+    decltype(record.Entries.emplace(key, Entry{})) inserted;
+    try
+    {
+      inserted = record.Entries.emplace(key, Entry{});
+    }
+    catch (...)
+    {
+      this->Recency.pop_front();
+      throw;
+    }
     Entry& entry = inserted.first->second;
     entry.Owner = &record;
     entry.Key = &inserted.first->first;
@@ -356,34 +405,29 @@ public:
     entry.ValueMTime = value->GetMTime();
     entry.Bytes = bytes;
     entry.Content = content;
-    this->Recency.push_front(&entry);
+    this->Recency.front() = &entry;
     entry.Recency = this->Recency.begin();
     this->MemoryUsage += bytes;
     ++this->Entries;
     return true;
   }
 
-  // Removes one entry, remembering why unless the caller asked for it (Absent).
+  // Removes one entry, remembering why unless the caller asked for it (Absent,
+  // Replaced). Evictions and invalidations are counted; replacements are neither.
   void DropEntry(Record& record, std::unordered_map<std::string, Entry>::iterator entry,
     MissReason reason, Garbage& garbage)
   {
     Entry& dropped = entry->second;
-    this->Recency.erase(dropped.Recency);
-    this->MemoryUsage -= dropped.Bytes;
-    --this->Entries;
-    garbage.push_back(std::move(dropped.Value));
-    if (reason == MissReason::Evicted)
-    {
-      ++this->Evictions;
-    }
-    else
-    {
-      ++this->Invalidations;
-    }
-    if (reason != MissReason::Absent)
+    garbage.push_back(dropped.Value); // first: if it throws, nothing has changed
+    if (reason != MissReason::Absent && reason != MissReason::Replaced)
     {
       record.Dropped[entry->first] = reason;
     }
+    this->Recency.erase(dropped.Recency);
+    this->MemoryUsage -= dropped.Bytes;
+    --this->Entries;
+    this->Evictions += reason == MissReason::Evicted;
+    this->Invalidations += reason != MissReason::Evicted && reason != MissReason::Replaced;
     record.Entries.erase(entry);
   }
 
@@ -423,6 +467,7 @@ public:
       this->DigestRecords.erase(record.Digest);
       return;
     }
+    std::lock_guard<std::mutex> observing(ObserverMutex()); // the weak pointer goes too
     if (vtkObject* source = record.Source)
     {
       for (unsigned long tag : record.ObserverTags)
@@ -433,7 +478,11 @@ public:
     this->Records.erase(record.Address);
   }
 
-  void EvictFor(vtkTypeInt64 incomingBytes, Garbage& garbage)
+  // Evicts least recently used entries until `incomingBytes` fit the budget. Source
+  // records stay (see the thread rules above). A content-keyed record left empty goes
+  // at once, unless it is `keep` (being stored into): it has no observers, and nothing
+  // else would ever remove it; its key then reports "absent" rather than "evicted".
+  void EvictFor(vtkTypeInt64 incomingBytes, Garbage& garbage, const Record* keep = nullptr)
   {
     while (this->MemoryBudget > 0 && !this->Recency.empty() &&
       this->MemoryUsage + incomingBytes > this->MemoryBudget)
@@ -441,6 +490,10 @@ public:
       Entry* oldest = this->Recency.back();
       Record& record = *oldest->Owner;
       this->DropEntry(record, record.Entries.find(*oldest->Key), MissReason::Evicted, garbage);
+      if (!record.Address && record.Entries.empty() && &record != keep)
+      {
+        this->RemoveRecord(record);
+      }
     }
   }
 
@@ -515,7 +568,7 @@ public:
   // The digest of an array or data object: recalled when its stamp is unchanged (unless
   // `fresh`), else computed outside the lock and remembered. A data object's digest
   // reuses (or with `fresh`, renews) its arrays' digests. False with `error` set for
-  // data objects digests do not cover.
+  // data objects digests do not cover, or when memory for packing ran out.
   bool Digest(
     const vtkTrackedSource& typed, bool fresh, vtkTrackedDigest& digest, std::string& error)
   {
@@ -524,26 +577,83 @@ public:
     {
       return true;
     }
+    vtkSmartPointer<vtkArrayBufferPool> pool; // held: SetBufferPool() may replace it
+    {
+      std::lock_guard<std::mutex> lock(this->Mutex);
+      pool = this->BufferPool;
+    }
     vtkTrackedStamp stamp;
     stamp.Capture(typed);
-    if (typed.Array)
+    const bool digested = typed.Array
+      ? vtkTrackedDigest::OfArray(typed.Array, pool, digest)
+      : vtkTrackedDigest::OfDataObject(
+          typed.DataObject,
+          [&](vtkAbstractArray* array, vtkTrackedDigest& arrayDigest)
+          {
+            std::string unused;
+            return this->Digest(vtkTrackedSource(array), fresh, arrayDigest, unused);
+          },
+          digest, error);
+    if (!digested)
     {
-      digest = vtkTrackedDigest::OfArray(typed.Array, this->BufferPool);
-    }
-    else if (!vtkTrackedDigest::OfDataObject(
-               typed.DataObject,
-               [&](vtkAbstractArray* array)
-               {
-                 vtkTrackedDigest arrayDigest;
-                 std::string unused;
-                 this->Digest(vtkTrackedSource(array), fresh, arrayDigest, unused);
-                 return arrayDigest;
-               },
-               digest, error))
-    {
+      if (error.empty())
+      {
+        error = "out of memory for packing buffers";
+      }
       return false;
     }
     this->RememberDigest(object, std::move(stamp), digest);
+    return true;
+  }
+
+  // Drops every entry of a record and the record (a call naming its source or digest).
+  void InvalidateAll(Record* record, Garbage& garbage)
+  {
+    if (record)
+    {
+      this->DropEntries(*record, MissReason::Absent, garbage);
+      this->RemoveRecord(*record);
+    }
+  }
+
+  // Drops the entry under `key` and its reason; the record goes if idle.
+  void InvalidateKey(Record* record, const std::string& key, Garbage& garbage)
+  {
+    if (!record)
+    {
+      return;
+    }
+    auto entry = record->Entries.find(key);
+    if (entry != record->Entries.end())
+    {
+      this->DropEntry(*record, entry, MissReason::Absent, garbage);
+    }
+    record->Dropped.erase(key);
+    this->ReleaseIfIdle(*record);
+  }
+
+  // Stores under the lock into the record `findRecord(garbage)` gives; false when the
+  // validation mode is no longer `mode` (the value was validated the other way) or the
+  // value is larger than the budget.
+  template <typename FindRecord>
+  bool StoreValue(FindRecord&& findRecord, const std::string& key, vtkObject* value,
+    vtkTypeInt64 bytes, const vtkTrackedDigest& content, int mode, const std::string& what)
+  {
+    Garbage garbage;
+    std::unique_lock<std::mutex> lock(this->Mutex);
+    if (this->ValidationMode.load() != mode)
+    {
+      return false;
+    }
+    Record& record = findRecord(garbage);
+    if (!this->Store(record, key, value, bytes, content, garbage))
+    {
+      lock.unlock();
+      vtkVLogF(AsVerbosity(this->LogVerbosity),
+        "not stored: '%s' of %s takes %lld bytes, more than the budget", key.c_str(), what.c_str(),
+        static_cast<long long>(bytes));
+      return false;
+    }
     return true;
   }
 };
@@ -620,6 +730,16 @@ bool CheckSourceType(vtkTrackedArrayCache* self, vtkObject* source)
   return false;
 }
 
+bool CheckValue(vtkTrackedArrayCache* self, const std::string& key, vtkObject* value)
+{
+  if (!value)
+  {
+    vtkErrorWithObjectMacro(self, "The value stored under '" << key << "' is null.");
+    return false;
+  }
+  return true;
+}
+
 bool CheckSize(vtkTrackedArrayCache* self, const std::string& key, vtkTypeInt64 sizeInBytes)
 {
   if (sizeInBytes < 0)
@@ -662,63 +782,52 @@ bool vtkTrackedArrayCache::Set(
 bool vtkTrackedArrayCache::Store(
   vtkObject* source, const std::string& key, vtkObject* value, vtkTypeInt64 sizeInBytes)
 {
-  if (!CheckSourceAndKey(this, source, key) || !CheckSourceType(this, source))
+  if (!CheckSourceAndKey(this, source, key) || !CheckSourceType(this, source) ||
+    !CheckValue(this, key, value))
   {
-    return false;
-  }
-  if (!value)
-  {
-    vtkErrorMacro("The value stored under '" << key << "' is null.");
     return false;
   }
   auto& internals = *this->Internals;
-  const vtkTrackedSource typed(source);
+  const int mode = internals.ValidationMode.load();
   vtkTrackedDigest content;
-  std::string error;
-  if (internals.ContentMode() && !internals.Digest(typed, /*fresh=*/true, content, error))
+  if (mode == Content && !this->FreshDigest(source, key, content))
   {
-    vtkErrorMacro("Cannot store '" << key << "' in Content mode: " << error << ".");
     return false;
   }
-  const vtkTypeInt64 bytes = sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value);
-  Garbage garbage;
-  std::unique_lock<std::mutex> lock(internals.Mutex);
-  auto& record = internals.FindOrCreateRecord(source, typed, garbage);
-  if (!internals.Store(record, key, value, bytes, content, garbage))
-  {
-    lock.unlock();
-    vtkVLogF(AsVerbosity(internals.LogVerbosity),
-      "not stored: '%s' of %s takes %lld bytes, more than the budget", key.c_str(),
-      Describe(source).c_str(), static_cast<long long>(bytes));
-    return false;
-  }
-  return true;
+  const vtkTrackedSource typed(source);
+  return internals.StoreValue([&](Garbage& garbage) -> vtkInternals::Record&
+    { return internals.FindOrCreateRecord(source, typed, garbage); },
+    key, value, sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value), content, mode,
+    Describe(source));
 }
 
 //------------------------------------------------------------------------------
 bool vtkTrackedArrayCache::Store(
   const std::string& digest, const std::string& key, vtkObject* value, vtkTypeInt64 sizeInBytes)
 {
-  if (!CheckDigestAndKey(this, digest, key))
+  if (!CheckDigestAndKey(this, digest, key) || !CheckValue(this, key, value))
   {
-    return false;
-  }
-  if (!value)
-  {
-    vtkErrorMacro("The value stored under '" << key << "' is null.");
     return false;
   }
   auto& internals = *this->Internals;
-  const vtkTypeInt64 bytes = sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value);
-  Garbage garbage;
-  std::unique_lock<std::mutex> lock(internals.Mutex);
-  auto& record = internals.FindOrCreateDigestRecord(digest);
-  if (!internals.Store(record, key, value, bytes, vtkTrackedDigest(), garbage))
+  return internals.StoreValue([&](Garbage&) -> vtkInternals::Record&
+    { return internals.FindOrCreateDigestRecord(digest); },
+    key, value, sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value), vtkTrackedDigest(),
+    internals.ValidationMode.load(), digest);
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedArrayCache::FreshDigest(
+  vtkObject* source, const std::string& key, vtkTrackedDigest& digest)
+{
+  if (!CheckSourceType(this, source))
   {
-    lock.unlock();
-    vtkVLogF(AsVerbosity(internals.LogVerbosity),
-      "not stored: '%s' of %s takes %lld bytes, more than the budget", key.c_str(), digest.c_str(),
-      static_cast<long long>(bytes));
+    return false;
+  }
+  std::string error;
+  if (!this->Internals->Digest(vtkTrackedSource(source), /*fresh=*/true, digest, error))
+  {
+    vtkErrorMacro("Cannot validate '" << key << "' by content: " << error << ".");
     return false;
   }
   return true;
@@ -735,18 +844,9 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::Get(vtkObject* source, const st
   // Content mode re-hashes the source before looking anything up.
   vtkTrackedDigest content;
   const bool contentMode = internals.ContentMode();
-  if (contentMode)
+  if (contentMode && !this->FreshDigest(source, key, content))
   {
-    std::string error;
-    if (!CheckSourceType(this, source) ||
-      !internals.Digest(vtkTrackedSource(source), /*fresh=*/true, content, error))
-    {
-      if (!error.empty())
-      {
-        vtkErrorMacro("Cannot look '" << key << "' up in Content mode: " << error << ".");
-      }
-      return nullptr;
-    }
+    return nullptr;
   }
   vtkSmartPointer<vtkObject> value;
   MissReason reason = MissReason::None;
@@ -815,20 +915,36 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
   auto& internals = *this->Internals;
   const bool contentMode = internals.ContentMode();
   vtkTrackedDigest content;
-  if (contentMode)
+  if (contentMode && !this->FreshDigest(source, key, content))
   {
-    std::string error;
-    if (!CheckSourceType(this, source) ||
-      !internals.Digest(vtkTrackedSource(source), /*fresh=*/true, content, error))
-    {
-      if (!error.empty())
-      {
-        vtkErrorMacro("Cannot look '" << key << "' up in Content mode: " << error << ".");
-      }
-      return nullptr;
-    }
+    return nullptr;
   }
   const vtkInternals::ComputingKey computingKey(source, key);
+  // Whatever happens from the moment this thread registers as the one computing the key,
+  // the waiting threads are told it finished. Declared before the lock below, so that it
+  // runs (and locks) only after that lock is let go.
+  struct FinishComputing
+  {
+    vtkInternals& Internals;
+    const vtkInternals::ComputingKey& Key;
+    FinishComputing(vtkInternals& internals, const vtkInternals::ComputingKey& key)
+      : Internals(internals)
+      , Key(key)
+    {
+    }
+    FinishComputing(const FinishComputing&) = delete; // one finish per registration
+    FinishComputing& operator=(const FinishComputing&) = delete;
+    ~FinishComputing()
+    {
+      {
+        std::lock_guard<std::mutex> lock(this->Internals.Mutex);
+        this->Internals.Computing.erase(this->Key);
+      }
+      this->Internals.ComputeFinished.notify_all();
+    }
+  };
+  std::optional<FinishComputing> finishComputing;
+  MissReason missReason = MissReason::None;
   {
     Garbage garbage;
     std::unique_lock<std::mutex> lock(internals.Mutex);
@@ -836,12 +952,11 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
     for (;;)
     {
       vtkSmartPointer<vtkObject> value;
-      MissReason reason = MissReason::None;
       const auto status = internals.Lookup(
-        internals.Find(source), key, contentMode ? &content : nullptr, value, reason, garbage);
+        internals.Find(source), key, contentMode ? &content : nullptr, value, missReason, garbage);
       if (status == vtkInternals::LookupStatus::Hit)
       {
-        internals.CountLookup(true, reason);
+        internals.CountLookup(true, missReason);
         lock.unlock();
         vtkVLogF(AsVerbosity(internals.LogVerbosity), "hit '%s' of %s", key.c_str(),
           Describe(source).c_str());
@@ -859,47 +974,33 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
         lock.lock();
         continue;
       }
-      auto computing = internals.Computing.find(computingKey);
-      if (computing == internals.Computing.end())
+      if (internals.Computing.find(computingKey) == internals.Computing.end())
       {
-        internals.CountLookup(false, reason);
         internals.Computing.emplace(computingKey, std::this_thread::get_id());
-        lock.unlock();
-        vtkVLogF(AsVerbosity(internals.LogVerbosity), "miss '%s' of %s: %s, computing", key.c_str(),
-          Describe(source).c_str(), ReasonText(reason));
+        finishComputing.emplace(internals, computingKey);
+        internals.CountLookup(false, missReason);
         break;
       }
-      if (computing->second == std::this_thread::get_id())
+      if (internals.WouldWaitForItself(computingKey))
       {
         lock.unlock();
         vtkErrorMacro("Computing '" << key << "' of " << Describe(source)
-                                    << " asked for that same value again.");
+                                    << " waits, directly or through other threads, for itself.");
         return nullptr;
       }
+      internals.Waiting[std::this_thread::get_id()] = computingKey;
       internals.ComputeFinished.wait(lock);
+      internals.Waiting.erase(std::this_thread::get_id());
     }
   }
+  vtkVLogF(AsVerbosity(internals.LogVerbosity), "miss '%s' of %s: %s, computing", key.c_str(),
+    Describe(source).c_str(), ReasonText(missReason));
 
   // Captured before computing: if the source changes meanwhile, the result describes
   // data that is gone and must not be stored.
   const vtkTrackedSource typed(source);
   vtkTrackedStamp stampBefore;
   stampBefore.Capture(typed);
-  // Whatever happens in `compute`, the waiting threads are told it finished.
-  struct FinishComputing
-  {
-    vtkInternals& Internals;
-    const vtkInternals::ComputingKey& Key;
-    ~FinishComputing()
-    {
-      {
-        std::lock_guard<std::mutex> lock(this->Internals.Mutex);
-        this->Internals.Computing.erase(this->Key);
-      }
-      this->Internals.ComputeFinished.notify_all();
-    }
-  } finishComputing{ internals, computingKey };
-
   vtkSmartPointer<vtkObject> value = compute();
   if (!value)
   {
@@ -914,75 +1015,43 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
       Describe(source).c_str());
     return value;
   }
-  const vtkTypeInt64 bytes = sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value);
-  Garbage garbage;
-  std::lock_guard<std::mutex> lock(internals.Mutex);
-  if (internals.ContentMode() == contentMode)
-  {
-    auto& record = internals.FindOrCreateRecord(source, typed, garbage);
-    internals.Store(record, key, value, bytes, content, garbage);
-  }
+  internals.StoreValue([&](Garbage& garbage) -> vtkInternals::Record&
+    { return internals.FindOrCreateRecord(source, typed, garbage); },
+    key, value, sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value), content,
+    contentMode ? Content : Stamp, Describe(source));
   return value;
 }
 
 //------------------------------------------------------------------------------
 void vtkTrackedArrayCache::Invalidate(vtkObject* source)
 {
-  auto& internals = *this->Internals;
   Garbage garbage;
-  std::lock_guard<std::mutex> lock(internals.Mutex);
-  if (auto* record = internals.Find(source))
-  {
-    internals.DropEntries(*record, MissReason::Absent, garbage);
-    internals.RemoveRecord(*record);
-  }
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  this->Internals->InvalidateAll(this->Internals->Find(source), garbage);
 }
 
 //------------------------------------------------------------------------------
 void vtkTrackedArrayCache::Invalidate(const std::string& digest)
 {
-  auto& internals = *this->Internals;
   Garbage garbage;
-  std::lock_guard<std::mutex> lock(internals.Mutex);
-  if (auto* record = internals.FindDigest(digest))
-  {
-    internals.DropEntries(*record, MissReason::Absent, garbage);
-    internals.RemoveRecord(*record);
-  }
-}
-
-namespace
-{
-template <typename Internals, typename Record>
-void InvalidateKey(Internals& internals, Record* record, const std::string& key)
-{
-  if (!record)
-  {
-    return;
-  }
-  Garbage garbage;
-  auto entry = record->Entries.find(key);
-  if (entry != record->Entries.end())
-  {
-    internals.DropEntry(*record, entry, MissReason::Absent, garbage);
-  }
-  record->Dropped.erase(key);
-  internals.ReleaseIfIdle(*record);
-}
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  this->Internals->InvalidateAll(this->Internals->FindDigest(digest), garbage);
 }
 
 //------------------------------------------------------------------------------
 void vtkTrackedArrayCache::Invalidate(vtkObject* source, const std::string& key)
 {
+  Garbage garbage;
   std::lock_guard<std::mutex> lock(this->Internals->Mutex);
-  InvalidateKey(*this->Internals, this->Internals->Find(source), key);
+  this->Internals->InvalidateKey(this->Internals->Find(source), key, garbage);
 }
 
 //------------------------------------------------------------------------------
 void vtkTrackedArrayCache::Invalidate(const std::string& digest, const std::string& key)
 {
+  Garbage garbage;
   std::lock_guard<std::mutex> lock(this->Internals->Mutex);
-  InvalidateKey(*this->Internals, this->Internals->FindDigest(digest), key);
+  this->Internals->InvalidateKey(this->Internals->FindDigest(digest), key, garbage);
 }
 
 //------------------------------------------------------------------------------
@@ -1024,7 +1093,13 @@ std::string vtkTrackedArrayCache::ComputeDigest(vtkAbstractArray* array)
     return std::string();
   }
   vtkNew<vtkArrayBufferPool> pool;
-  return vtkTrackedDigest::OfArray(array, pool).ToString();
+  vtkTrackedDigest digest;
+  if (!vtkTrackedDigest::OfArray(array, pool, digest))
+  {
+    vtkGenericWarningMacro("ComputeDigest: out of memory for packing buffers.");
+    return std::string();
+  }
+  return digest.ToString();
 }
 
 //------------------------------------------------------------------------------
@@ -1039,8 +1114,10 @@ std::string vtkTrackedArrayCache::ComputeDigest(vtkDataObject* object)
   vtkTrackedDigest digest;
   std::string error;
   const bool covered = vtkTrackedDigest::OfDataObject(
-    object, [&](vtkAbstractArray* array) { return vtkTrackedDigest::OfArray(array, pool); }, digest,
-    error);
+    object,
+    [&](vtkAbstractArray* array, vtkTrackedDigest& arrayDigest)
+    { return vtkTrackedDigest::OfArray(array, pool, arrayDigest); },
+    digest, error);
   if (!covered)
   {
     vtkGenericWarningMacro("ComputeDigest: " << error << ".");

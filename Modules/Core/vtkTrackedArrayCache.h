@@ -70,6 +70,7 @@
 class vtkAbstractArray;
 class vtkArrayBufferPool;
 class vtkDataObject;
+class vtkTrackedDigest;
 
 class VTKTRACKEDARRAYCACHE_EXPORT vtkTrackedArrayCache : public vtkObject
 {
@@ -141,8 +142,10 @@ public:
    * describe the old data); it is still returned. `sizeInBytes` is as for Set();
    * a negative size asks for the estimate. If `compute` throws, waiting threads are
    * released and the exception propagates.
-   * Errors (vtkErrorMacro, returns null): those of Get(), an empty `compute`, and
-   * `compute` asking, directly or not, for the key it is computing.
+   * Errors (vtkErrorMacro, returns null): those of Get(), an empty `compute`, and a
+   * request that would wait for itself: `compute` asking for the key it is computing,
+   * or through other threads' computations (A computes K1 and asks for K2 while B
+   * computes K2 and asks for K1: one of the two requests is refused).
    */
   vtkSmartPointer<vtkObject> GetOrCompute(vtkObject* source, const std::string& key,
     const ComputeFunction& compute, vtkTypeInt64 sizeInBytes = -1);
@@ -153,8 +156,9 @@ public:
    * Content-keyed entries: stored under a digest text (from GetDigest() or
    * ComputeDigest()) rather than an object, so any object with that content finds them.
    * They are not tied to an object's life: they stay until evicted, invalidated or
-   * cleared. Errors as for the object-keyed forms, and a `digest` that is not of the
-   * form "xxh3-128:<32 lowercase hex>".
+   * cleared (an evicted content key reports "absent": nothing is kept for it). Errors as
+   * for the object-keyed forms, and a `digest` that is not of the form
+   * "xxh3-128:<32 lowercase hex>".
    */
   bool Set(const std::string& digest, const std::string& key, vtkObject* value);
   bool Set(
@@ -238,7 +242,9 @@ public:
    * Statistics since construction or ResetStatistics(). Lookups (Get, GetOrCompute)
    * are hits or misses. Evictions count entries dropped for the memory budget;
    * invalidations count entries dropped because their source was modified, changed
-   * buffers or died, because the value was tampered with, or by Invalidate().
+   * buffers, changed content or died, because the value was tampered with, or by
+   * Invalidate(), Clear() or a change of validation mode. An entry replaced by Set()
+   * counts as neither.
    */
   vtkTypeInt64 GetNumberOfHits();
   vtkTypeInt64 GetNumberOfMisses();
@@ -292,6 +298,8 @@ private:
   bool Store(vtkObject* source, const std::string& key, vtkObject* value, vtkTypeInt64 bytes);
   bool Store(
     const std::string& digest, const std::string& key, vtkObject* value, vtkTypeInt64 bytes);
+  // Content mode: the source's digest computed afresh, or false after reporting why not.
+  bool FreshDigest(vtkObject* source, const std::string& key, vtkTrackedDigest& digest);
 
   void operator=(const vtkTrackedArrayCache&) = delete;
 

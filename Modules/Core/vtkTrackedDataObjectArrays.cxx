@@ -4,10 +4,14 @@
 #include "vtkCellData.h"
 #include "vtkCompositeDataIterator.h"
 #include "vtkCompositeDataSet.h"
+#include "vtkDataObjectTreeIterator.h"
 #include "vtkDataSet.h"
 #include "vtkDataSetAttributes.h"
 #include "vtkFieldData.h"
 #include "vtkIdTypeArray.h"
+#include "vtkImageData.h"
+#include "vtkInformation.h"
+#include "vtkMatrix3x3.h"
 #include "vtkPointData.h"
 #include "vtkPointSet.h"
 #include "vtkPoints.h"
@@ -17,6 +21,8 @@
 #include "vtkTable.h"
 #include "vtkUnsignedCharArray.h"
 #include "vtkUnstructuredGrid.h"
+
+#include <algorithm>
 
 namespace
 {
@@ -129,4 +135,43 @@ void vtkTrackedVisitArrays(vtkDataObject* object, const Visitor& visit)
       vtkTrackedVisitArrays(leaves->GetCurrentDataObject(), visit);
     }
   }
+}
+
+namespace
+{
+vtkMTimeType OwnLatestMTime(vtkDataObject* object)
+{
+  vtkMTimeType latest = object->GetMTime();
+  if (auto* image = vtkImageData::SafeDownCast(object))
+  {
+    latest = std::max(latest, image->GetDirectionMatrix()->GetMTime());
+  }
+  return latest;
+}
+}
+
+vtkMTimeType vtkTrackedLatestMTime(vtkDataObject* object)
+{
+  vtkMTimeType latest = OwnLatestMTime(object);
+  auto* composite = vtkCompositeDataSet::SafeDownCast(object);
+  if (!composite)
+  {
+    return latest;
+  }
+  vtkSmartPointer<vtkCompositeDataIterator> nodes;
+  nodes.TakeReference(composite->NewIterator());
+  if (auto* tree = vtkDataObjectTreeIterator::SafeDownCast(nodes))
+  {
+    tree->VisitOnlyLeavesOff(); // inner nodes too: their children and names
+    tree->TraverseSubTreeOn();
+  }
+  for (nodes->InitTraversal(); !nodes->IsDoneWithTraversal(); nodes->GoToNextItem())
+  {
+    latest = std::max(latest, OwnLatestMTime(nodes->GetCurrentDataObject()));
+    if (nodes->HasCurrentMetaData())
+    {
+      latest = std::max(latest, nodes->GetCurrentMetaData()->GetMTime());
+    }
+  }
+  return latest;
 }

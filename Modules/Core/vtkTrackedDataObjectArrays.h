@@ -10,6 +10,8 @@
 #ifndef vtkTrackedDataObjectArrays_h
 #define vtkTrackedDataObjectArrays_h
 
+#include "vtkType.h" // for vtkMTimeType
+
 #include <functional> // for std::function
 
 class vtkAbstractArray;
@@ -39,5 +41,13 @@ void vtkTrackedVisitOwnArrays(vtkDataObject* object, const vtkTrackedArrayVisito
  * first.
  */
 void vtkTrackedVisitArrays(vtkDataObject* object, const vtkTrackedArrayVisitor& visit);
+
+/**
+ * The latest MTime anywhere in `object`: its own; for composite data that of every node
+ * and leaf and of their metadata (block names), which the composite's own MTime does not
+ * include; for image data also its direction matrix, which can be edited in place.
+ * MTimes come from one global counter, so any later change anywhere makes this larger.
+ */
+vtkMTimeType vtkTrackedLatestMTime(vtkDataObject* object);
 
 #endif

@@ -27,6 +27,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <memory>
 #include <type_traits>
@@ -119,15 +120,21 @@ private:
 };
 
 // The digests of an array's chunks, in order; chunks are hashed in parallel.
+// `chunkDigest(chunk, digest)` returns false if it could not hash; so does this.
 template <typename ChunkDigest>
-std::vector<vtkTrackedDigest> DigestChunks(vtkIdType chunks, ChunkDigest&& chunkDigest)
+bool DigestChunks(
+  vtkIdType chunks, std::vector<vtkTrackedDigest>& digests, ChunkDigest&& chunkDigest)
 {
-  std::vector<vtkTrackedDigest> digests(static_cast<std::size_t>(chunks));
+  digests.assign(static_cast<std::size_t>(chunks), vtkTrackedDigest());
+  std::atomic<bool> failed{ false };
   auto digestRange = [&](vtkIdType begin, vtkIdType end)
   {
     for (vtkIdType chunk = begin; chunk < end; ++chunk)
     {
-      digests[chunk] = chunkDigest(chunk);
+      if (!chunkDigest(chunk, digests[chunk]))
+      {
+        failed = true;
+      }
     }
   };
   if (chunks > 1)
@@ -138,7 +145,7 @@ std::vector<vtkTrackedDigest> DigestChunks(vtkIdType chunks, ChunkDigest&& chunk
   {
     digestRange(0, chunks);
   }
-  return digests;
+  return !failed;
 }
 
 vtkIdType ChunkCount(vtkIdType values, vtkIdType valuesPerChunk)
@@ -173,24 +180,25 @@ vtkTrackedDigest DigestFromMemory(const unsigned char* bytes, std::size_t length
 constexpr std::size_t CachedBytes = std::size_t(8) << 20;
 
 // Contiguous AOS values: each chunk hashed in place.
-std::vector<vtkTrackedDigest> DigestContiguous(vtkDataArray* array, vtkIdType values)
+bool DigestContiguous(vtkDataArray* array, vtkIdType values, std::vector<vtkTrackedDigest>& chunks)
 {
   const auto* bytes = static_cast<const unsigned char*>(array->GetVoidPointer(0));
   const std::size_t total = static_cast<std::size_t>(values) * array->GetDataTypeSize();
   const vtkIdType chunkBytes = static_cast<vtkIdType>(vtkTrackedDigest::ChunkBytes);
-  return DigestChunks(ChunkCount(static_cast<vtkIdType>(total), chunkBytes),
-    [&](vtkIdType chunk)
+  return DigestChunks(ChunkCount(static_cast<vtkIdType>(total), chunkBytes), chunks,
+    [&](vtkIdType chunk, vtkTrackedDigest& digest)
     {
       const std::size_t begin = static_cast<std::size_t>(chunk) * vtkTrackedDigest::ChunkBytes;
       const std::size_t length = std::min(vtkTrackedDigest::ChunkBytes, total - begin);
-      return total <= CachedBytes ? FromHash(XXH3_128bits_dispatch(bytes + begin, length))
-                                  : DigestFromMemory(bytes + begin, length);
+      digest = total <= CachedBytes ? FromHash(XXH3_128bits_dispatch(bytes + begin, length))
+                                    : DigestFromMemory(bytes + begin, length);
+      return true;
     });
 }
 
 // SOA, bit and other numeric layouts: each chunk's values packed piece by piece.
-std::vector<vtkTrackedDigest> DigestPacked(
-  vtkDataArray* array, vtkIdType values, vtkArrayBufferPool* pool)
+bool DigestPacked(vtkDataArray* array, vtkIdType values, vtkArrayBufferPool* pool,
+  std::vector<vtkTrackedDigest>& chunks)
 {
   const int packedType = vtkArrayBufferPool::GetPackedDataType(array);
   const vtkIdType valueSize = vtkDataArray::GetDataTypeSize(packedType);
@@ -200,12 +208,16 @@ std::vector<vtkTrackedDigest> DigestPacked(
   const vtkIdType pieceTuples = std::max<vtkIdType>(1,
     std::min(
       array->GetNumberOfTuples(), static_cast<vtkIdType>(PieceBytes) / (valueSize * components)));
-  return DigestChunks(ChunkCount(values, chunkValues),
-    [&](vtkIdType chunk)
+  return DigestChunks(ChunkCount(values, chunkValues), chunks,
+    [&](vtkIdType chunk, vtkTrackedDigest& digest)
     {
       const vtkIdType first = chunk * chunkValues;
       const vtkIdType last = std::min(values, first + chunkValues);
       vtkArrayBufferPool::Lease piece(pool, packedType, pieceTuples * components);
+      if (!piece || piece.Get()->GetNumberOfValues() < pieceTuples * components)
+      {
+        return false; // the allocation failed
+      }
       const auto* packed = static_cast<const unsigned char*>(piece.Get()->GetVoidPointer(0));
       Stream stream;
       // Whole tuples are packed; only the chunk's values are hashed.
@@ -213,13 +225,17 @@ std::vector<vtkTrackedDigest> DigestPacked(
       for (vtkIdType tuple = first / components; tuple < tupleEnd; tuple += pieceTuples)
       {
         const vtkIdType pieceEnd = std::min(tupleEnd, tuple + pieceTuples);
-        pool->Pack(array, tuple, pieceEnd, piece.Get());
+        if (!pool->Pack(array, tuple, pieceEnd, piece.Get()))
+        {
+          return false;
+        }
         const vtkIdType from = std::max(first, tuple * components);
         const vtkIdType to = std::min(last, pieceEnd * components);
         stream.Add(packed + (from - tuple * components) * valueSize,
           static_cast<std::size_t>((to - from) * valueSize));
       }
-      return stream.Digest();
+      digest = stream.Digest();
+      return true;
     });
 }
 
@@ -241,11 +257,12 @@ void AddVariant(Stream& stream, const vtkVariant& value)
   }
 }
 
-std::vector<vtkTrackedDigest> DigestValuesOneByOne(vtkAbstractArray* array, vtkIdType values)
+bool DigestValuesOneByOne(
+  vtkAbstractArray* array, vtkIdType values, std::vector<vtkTrackedDigest>& chunks)
 {
   auto* strings = vtkStringArray::SafeDownCast(array);
-  return DigestChunks(ChunkCount(values, vtkTrackedDigest::ChunkStrings),
-    [&](vtkIdType chunk)
+  return DigestChunks(ChunkCount(values, vtkTrackedDigest::ChunkStrings), chunks,
+    [&](vtkIdType chunk, vtkTrackedDigest& digest)
     {
       Stream stream;
       const vtkIdType last = std::min(values, (chunk + 1) * vtkTrackedDigest::ChunkStrings);
@@ -260,7 +277,8 @@ std::vector<vtkTrackedDigest> DigestValuesOneByOne(vtkAbstractArray* array, vtkI
           AddVariant(stream, array->GetVariantValue(value));
         }
       }
-      return stream.Digest();
+      digest = stream.Digest();
+      return true;
     });
 }
 
@@ -283,15 +301,28 @@ public:
   bool Write(vtkDataObject* object, std::string& error)
   {
     this->Output.AddText(object->GetClassName());
+    bool arraysDigested = true;
     vtkTrackedVisitOwnArrays(object,
-      [this](const char* role, int attributeMask, vtkAbstractArray* array)
+      [&](const char* role, int attributeMask, vtkAbstractArray* array)
       {
+        vtkTrackedDigest digest;
+        if (!this->ArrayDigest(array, digest))
+        {
+          arraysDigested = false;
+          error = std::string("cannot digest the array '") +
+            (array->GetName() ? array->GetName() : "") + "' of a " + object->GetClassName();
+          return;
+        }
         this->Output.AddValue<std::uint8_t>('A');
         this->Output.AddText(role);
         this->Output.AddValue<std::int32_t>(attributeMask);
         this->Output.AddName(array->GetName());
-        this->Output.AddDigest(this->ArrayDigest(array));
+        this->Output.AddDigest(digest);
       });
+    if (!arraysDigested)
+    {
+      return false;
+    }
     this->Output.AddValue<std::uint8_t>('E');
     if (auto* composite = vtkCompositeDataSet::SafeDownCast(object))
     {
@@ -415,22 +446,19 @@ bool vtkTrackedDigest::IsWellFormed(const std::string& text)
 }
 
 //------------------------------------------------------------------------------
-vtkTrackedDigest vtkTrackedDigest::OfArray(vtkAbstractArray* array, vtkArrayBufferPool* pool)
+bool vtkTrackedDigest::OfArray(
+  vtkAbstractArray* array, vtkArrayBufferPool* pool, vtkTrackedDigest& digest)
 {
   const vtkIdType values = array->GetNumberOfTuples() * array->GetNumberOfComponents();
   std::vector<vtkTrackedDigest> chunks;
   auto* dataArray = vtkDataArray::SafeDownCast(array);
-  if (!dataArray)
+  const bool hashed = !dataArray ? DigestValuesOneByOne(array, values, chunks)
+    : dataArray->HasStandardMemoryLayout() && dataArray->GetDataType() != VTK_BIT
+    ? DigestContiguous(dataArray, values, chunks)
+    : DigestPacked(dataArray, values, pool, chunks);
+  if (!hashed)
   {
-    chunks = DigestValuesOneByOne(array, values);
-  }
-  else if (dataArray->HasStandardMemoryLayout() && dataArray->GetDataType() != VTK_BIT)
-  {
-    chunks = DigestContiguous(dataArray, values);
-  }
-  else
-  {
-    chunks = DigestPacked(dataArray, values, pool);
+    return false;
   }
   Stream stream;
   stream.AddText("vtkTrackedArray/1");
@@ -441,7 +469,8 @@ vtkTrackedDigest vtkTrackedDigest::OfArray(vtkAbstractArray* array, vtkArrayBuff
   {
     stream.AddDigest(chunk);
   }
-  return stream.Digest();
+  digest = stream.Digest();
+  return true;
 }
 
 //------------------------------------------------------------------------------

@@ -64,16 +64,18 @@ public:
 
   /**
    * The digest of an array; `pool` lends the packing buffers. Arrays with more than one
-   * chunk are hashed chunk-parallel with vtkSMPTools. Never fails: any array has one.
+   * chunk are hashed chunk-parallel with vtkSMPTools. False only when a packing buffer
+   * could not be had (out of memory); `digest` is then unchanged.
    */
-  static vtkTrackedDigest OfArray(vtkAbstractArray* array, vtkArrayBufferPool* pool);
+  static bool OfArray(vtkAbstractArray* array, vtkArrayBufferPool* pool, vtkTrackedDigest& digest);
 
-  using ArrayDigestFunction = std::function<vtkTrackedDigest(vtkAbstractArray*)>;
+  using ArrayDigestFunction = std::function<bool(vtkAbstractArray*, vtkTrackedDigest&)>;
 
   /**
    * The digest of a data object, taking each array's digest from `arrayDigest` (so a
    * caller can reuse digests it keeps). Returns false with `error` set for a data object
-   * whose structure it does not know (it would not be covered).
+   * whose structure it does not know (it would not be covered) or an array `arrayDigest`
+   * failed on.
    */
   static bool OfDataObject(vtkDataObject* object, const ArrayDigestFunction& arrayDigest,
     vtkTrackedDigest& digest, std::string& error);

@@ -51,4 +51,22 @@ struct vtkTrackedSOAStorage : public vtkSOADataArrayTemplate<T>
   }
 };
 
+/**
+ * Calls `use(soa)` with `array` as its vtkSOADataArrayTemplate<T>* if it is an SOA array
+ * of a standard value type, and returns whether it was.
+ */
+template <typename Use>
+bool vtkTrackedWithSOAArray(vtkAbstractArray* array, Use&& use)
+{
+  if (array->GetArrayType() != vtkAbstractArray::SoADataArrayTemplate)
+  {
+    return false;
+  }
+  switch (array->GetDataType())
+  {
+    vtkTemplateMacro(use(static_cast<vtkSOADataArrayTemplate<VTK_TT>*>(array)); return true);
+  }
+  return false;
+}
+
 #endif

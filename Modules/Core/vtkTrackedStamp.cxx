@@ -28,14 +28,9 @@ void ForEachSOABuffer(vtkSOADataArrayTemplate<T>* array, Use&& use)
 template <typename Use>
 void ForEachBuffer(vtkAbstractArray* array, Use&& use)
 {
-  if (array->GetArrayType() == vtkAbstractArray::SoADataArrayTemplate)
-  {
-    switch (array->GetDataType())
-    {
-      vtkTemplateMacro(ForEachSOABuffer(static_cast<vtkSOADataArrayTemplate<VTK_TT>*>(array), use));
-    }
-  }
-  else if (array->HasStandardMemoryLayout())
+  const bool soa =
+    vtkTrackedWithSOAArray(array, [&](auto* typed) { ForEachSOABuffer(typed, use); });
+  if (!soa && array->HasStandardMemoryLayout())
   {
     use(static_cast<const void*>(array->GetVoidPointer(0)));
   }
@@ -89,7 +84,7 @@ void vtkTrackedStamp::Capture(const vtkTrackedSource& source)
     this->Arrays.back().Capture(source.Array);
     return;
   }
-  this->DataObjectMTime = source.DataObject->GetMTime();
+  this->DataObjectMTime = vtkTrackedLatestMTime(source.DataObject);
   vtkTrackedVisitArrays(source.DataObject,
     [this](const char*, int, vtkAbstractArray* array)
     {
@@ -112,7 +107,7 @@ vtkTrackedStamp::Change vtkTrackedStamp::Compare(const vtkTrackedSource& source)
   // arrays' MTimes into its own.
   std::size_t index = 0;
   bool sameStorage = true;
-  bool sameMTimes = source.DataObject->GetMTime() == this->DataObjectMTime;
+  bool sameMTimes = vtkTrackedLatestMTime(source.DataObject) == this->DataObjectMTime;
   vtkTrackedVisitArrays(source.DataObject,
     [&](const char*, int, vtkAbstractArray* array)
     {

@@ -7,7 +7,8 @@
  * number of components, tuples and allocated values, and its buffer pointers (one for
  * arrays with the standard AOS layout, one per component for SOA arrays, none for
  * implicit or mapped arrays, whose storage has no pointer to compare). For a data
- * object it also records the object's own MTime.
+ * object it also records the latest MTime in its tree (vtkTrackedLatestMTime()), so a
+ * change to a block, a block name or an image's direction is seen too.
  *
  * Compare() tells how the live source differs from the stamp without allocating:
  * O(1) for an AOS array, O(components) for SOA, O(arrays) for a data object. It sees

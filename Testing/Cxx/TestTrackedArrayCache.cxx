@@ -7,7 +7,11 @@
 #include "vtkDoubleArray.h"
 #include "vtkFloatArray.h"
 #include "vtkIdTypeArray.h"
+#include "vtkImageData.h"
+#include "vtkInformation.h"
 #include "vtkLogger.h"
+#include "vtkMatrix3x3.h"
+#include "vtkMultiBlockDataSet.h"
 #include "vtkNew.h"
 #include "vtkPointData.h"
 #include "vtkPoints.h"
@@ -679,7 +683,92 @@ TEST(TrackedArrayCache, RecursiveComputeOfTheSameKeyFailsCleanly)
       return vtkSmartPointer<vtkObject>(MakeValue());
     });
   EXPECT_NE(value, nullptr);
-  EXPECT_TRUE(errors.Caught("asked for that same value again"));
+  EXPECT_TRUE(errors.Caught("waits, directly or through other threads, for itself"));
+}
+
+// Thread A computes K1 and asks for K2 while thread B computes K2 and asks for K1: one
+// of the two inner requests is refused with an error instead of both waiting forever.
+TEST(TrackedArrayCache, CrossThreadComputeCycleFailsCleanly)
+{
+  vtkNew<vtkTrackedArrayCache> cache;
+  ErrorCatcher errors(cache);
+  auto first = MakeArray<vtkFloatArray>();
+  auto second = MakeArray<vtkFloatArray>();
+  std::atomic<int> computing{ 0 };
+  std::atomic<int> refused{ 0 };
+  auto computeAskingFor = [&](vtkFloatArray* other)
+  {
+    return [&, other]
+    {
+      ++computing;
+      while (computing < 2)
+      {
+        std::this_thread::yield();
+      }
+      auto inner =
+        cache->GetOrCompute(other, "k", [] { return vtkSmartPointer<vtkObject>(MakeValue()); });
+      refused += inner == nullptr;
+      return vtkSmartPointer<vtkObject>(MakeValue());
+    };
+  };
+  std::thread a([&] { cache->GetOrCompute(first, "k", computeAskingFor(second)); });
+  std::thread b([&] { cache->GetOrCompute(second, "k", computeAskingFor(first)); });
+  a.join();
+  b.join();
+  EXPECT_EQ(refused, 1);
+  EXPECT_TRUE(errors.Caught("for itself"));
+}
+
+// A value that holds the last reference to another tracked source: invalidating it
+// deletes that source, whose DeleteEvent reaches the cache again. No deadlock.
+TEST(TrackedArrayCache, InvalidatingAValueThatOwnsATrackedSource)
+{
+  vtkNew<vtkTrackedArrayCache> cache;
+  auto source = MakeArray<vtkFloatArray>();
+  auto filtered = MakeArray<vtkFloatArray>();
+  ASSERT_TRUE(cache->Set(source, "filtered", filtered));
+  ASSERT_TRUE(cache->Set(filtered, "derived", MakeValue()));
+  filtered = nullptr; // the cache holds the last reference
+  cache->Invalidate(source, "filtered");
+  EXPECT_EQ(cache->GetNumberOfEntries(), 0);
+  EXPECT_EQ(cache->GetNumberOfTrackedSources(), 0);
+
+  filtered = MakeArray<vtkFloatArray>();
+  ASSERT_TRUE(cache->Set(source, "filtered", filtered));
+  ASSERT_TRUE(cache->Set(filtered, "derived", MakeValue()));
+  filtered = nullptr;
+  cache->Invalidate(source);
+  EXPECT_EQ(cache->GetNumberOfEntries(), 0);
+}
+
+// Composite data: a change inside a block, or to a block's name, is a change.
+TEST(TrackedArrayCache, CompositeSourceSeesChangesInsideItsBlocks)
+{
+  vtkNew<vtkTrackedArrayCache> cache;
+  vtkNew<vtkMultiBlockDataSet> blocks;
+  vtkNew<vtkImageData> image;
+  image->SetDimensions(2, 2, 2);
+  vtkNew<vtkMultiBlockDataSet> inner;
+  inner->SetNumberOfBlocks(1);
+  inner->SetBlock(0, image);
+  blocks->SetNumberOfBlocks(1);
+  blocks->SetBlock(0, inner);
+  auto value = MakeValue();
+
+  ASSERT_TRUE(cache->Set(blocks, "k", value));
+  EXPECT_EQ(cache->Get(blocks, "k"), value.GetPointer());
+  image->SetSpacing(2, 2, 2);
+  EXPECT_EQ(cache->Get(blocks, "k"), nullptr);
+  EXPECT_STREQ(cache->GetLastMissReason(), "modified");
+
+  ASSERT_TRUE(cache->Set(blocks, "k", value));
+  inner->GetMetaData(0u)->Set(vtkCompositeDataSet::NAME(), "renamed");
+  EXPECT_EQ(cache->Get(blocks, "k"), nullptr);
+
+  ASSERT_TRUE(cache->Set(blocks, "k", value));
+  image->GetDirectionMatrix()->SetElement(0, 1, 0.5); // edited in place
+  EXPECT_EQ(cache->Get(blocks, "k"), nullptr);
+  EXPECT_EQ(cache->GetDigest(blocks), vtkTrackedArrayCache::ComputeDigest(blocks));
 }
 
 TEST(TrackedArrayCache, BadInputsAreErrorsNotCrashes)

@@ -37,6 +37,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -503,9 +504,19 @@ TEST(TrackedDigest, ContentKeyedEntriesShareTheBudget)
   ASSERT_TRUE(cache->Set(first, "k", value, 60));
   ASSERT_TRUE(cache->Set(second, "k", value, 60));
   EXPECT_EQ(cache->Get(first, "k"), nullptr);
-  EXPECT_STREQ(cache->GetLastMissReason(), "evicted");
+  EXPECT_EQ(cache->GetNumberOfEvictions(), 1);
   EXPECT_EQ(cache->Get(second, "k"), value.GetPointer());
   EXPECT_LE(cache->GetMemoryUsage(), 100);
+
+  // Evicted content keys leave nothing behind (no record waits for a lookup).
+  for (int i = 0; i < 1000; ++i)
+  {
+    ASSERT_TRUE(cache->Set(
+      Digest(MakeFilled<vtkIntArray>(1, 1, [&](vtkIdType) { return i; })), "k", value, 60));
+  }
+  std::ostringstream printed;
+  cache->Print(printed);
+  EXPECT_NE(printed.str().find("NumberOfContentKeys: 1\n"), std::string::npos) << printed.str();
 }
 
 // Threads sharing arrays read-only and one cache: digests agree, memos stay consistent.
