@@ -2,7 +2,7 @@
 // round trips for every layout, bad input and concurrent use.
 #include "vtkArrayBufferPool.h"
 
-#include "TrackedTestArrays.h"
+#include "TrackedTestHelpers.h"
 
 #include "vtkCallbackCommand.h"
 #include "vtkCommand.h"
@@ -23,19 +23,6 @@
 
 namespace
 {
-int CountErrors(vtkObject* subject, const std::function<void()>& action)
-{
-  int errors = 0;
-  vtkNew<vtkCallbackCommand> counter;
-  counter->SetClientData(&errors);
-  counter->SetCallback(
-    [](vtkObject*, unsigned long, void* count, void*) { ++*static_cast<int*>(count); });
-  const unsigned long tag = subject->AddObserver(vtkCommand::ErrorEvent, counter);
-  action();
-  subject->RemoveObserver(tag);
-  return errors;
-}
-
 TEST(ArrayBufferPool, SecondAcquireOfTheSameShapeAllocatesNothing)
 {
   vtkNew<vtkArrayBufferPool> pool;
@@ -105,18 +92,15 @@ TEST(ArrayBufferPool, BadAcquireAndReleaseAreErrors)
 {
   vtkNew<vtkArrayBufferPool> pool;
   vtkNew<vtkFloatArray> stranger;
-  EXPECT_EQ(CountErrors(pool,
-              [&]
-              {
-                EXPECT_EQ(pool->Acquire(VTK_BIT, 10), nullptr);
-                EXPECT_EQ(pool->Acquire(VTK_STRING, 10), nullptr);
-                EXPECT_EQ(pool->Acquire(12345, 10), nullptr);
-                EXPECT_EQ(pool->Acquire(VTK_FLOAT, -1), nullptr);
-                pool->Release(stranger);
-                pool->Release(nullptr);
-                pool->SetMaximumPooledBytes(-5);
-              }),
-    7);
+  ErrorCatcher errors(pool);
+  EXPECT_EQ(pool->Acquire(VTK_BIT, 10), nullptr);
+  EXPECT_EQ(pool->Acquire(VTK_STRING, 10), nullptr);
+  EXPECT_EQ(pool->Acquire(12345, 10), nullptr);
+  EXPECT_EQ(pool->Acquire(VTK_FLOAT, -1), nullptr);
+  pool->Release(stranger);
+  pool->Release(nullptr);
+  pool->SetMaximumPooledBytes(-5);
+  EXPECT_EQ(errors.Messages.size(), 7u);
   EXPECT_EQ(pool->GetNumberOfAllocations(), 0);
 }
 
@@ -193,20 +177,17 @@ TEST(ArrayBufferPool, BadPackIsAnErrorAndTouchesNothing)
   vtkArrayBufferPool::Lease doubles(pool, VTK_DOUBLE, 100);
   vtkArrayBufferPool::Lease floats(pool, VTK_FLOAT, 100);
   auto soa = MakeFilled<vtkSOADataArrayTemplate<float>>(50, 2, [](vtkIdType) { return 0.f; });
-  EXPECT_EQ(CountErrors(pool,
-              [&]
-              {
-                EXPECT_FALSE(pool->Pack(array, 0, 2, small.Get()));   // too small
-                EXPECT_FALSE(pool->Pack(array, 0, 2, doubles.Get())); // wrong type
-                EXPECT_FALSE(pool->Pack(array, -1, 2, floats.Get()));
-                EXPECT_FALSE(pool->Pack(array, 5, 11, floats.Get()));
-                EXPECT_FALSE(pool->Pack(array, 6, 5, floats.Get()));
-                EXPECT_FALSE(pool->Pack(strings, 0, 1, floats.Get()));
-                EXPECT_FALSE(pool->Pack(nullptr, 0, 1, floats.Get()));
-                EXPECT_FALSE(pool->Unpack(array, 0, 1, nullptr));
-                EXPECT_FALSE(pool->Pack(array, 0, 1, soa)); // not contiguous
-              }),
-    9);
+  ErrorCatcher errors(pool);
+  EXPECT_FALSE(pool->Pack(array, 0, 2, small.Get()));   // too small
+  EXPECT_FALSE(pool->Pack(array, 0, 2, doubles.Get())); // wrong type
+  EXPECT_FALSE(pool->Pack(array, -1, 2, floats.Get()));
+  EXPECT_FALSE(pool->Pack(array, 5, 11, floats.Get()));
+  EXPECT_FALSE(pool->Pack(array, 6, 5, floats.Get()));
+  EXPECT_FALSE(pool->Pack(strings, 0, 1, floats.Get()));
+  EXPECT_FALSE(pool->Pack(nullptr, 0, 1, floats.Get()));
+  EXPECT_FALSE(pool->Unpack(array, 0, 1, nullptr));
+  EXPECT_FALSE(pool->Pack(array, 0, 1, soa)); // not contiguous
+  EXPECT_EQ(errors.Messages.size(), 9u);
   EXPECT_EQ(array->GetValue(0), 0.f);
   EXPECT_EQ(pool->GetPackSeconds(), 0.0) << "nothing was packed";
 }

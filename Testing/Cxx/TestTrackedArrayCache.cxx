@@ -2,6 +2,8 @@
 // buffer-changed observer path, data object sources and every bad input.
 #include "vtkTrackedArrayCache.h"
 
+#include "TrackedTestHelpers.h"
+
 #include "vtkCallbackCommand.h"
 #include "vtkCommand.h"
 #include "vtkDoubleArray.h"
@@ -54,40 +56,6 @@ public:
   }
   ~EventCounter() { this->Subject->RemoveObserver(this->Tag); }
   int Count = 0;
-
-private:
-  vtkObject* Subject;
-  vtkNew<vtkCallbackCommand> Command;
-  unsigned long Tag = 0;
-};
-
-// Catches the errors an object reports (vtkErrorMacro fires ErrorEvent when observed).
-class ErrorCatcher
-{
-public:
-  explicit ErrorCatcher(vtkObject* subject)
-    : Subject(subject)
-  {
-    this->Command->SetClientData(this);
-    this->Command->SetCallback(
-      [](vtkObject*, unsigned long, void* self, void* message) {
-        static_cast<ErrorCatcher*>(self)->Messages.emplace_back(static_cast<const char*>(message));
-      });
-    this->Tag = subject->AddObserver(vtkCommand::ErrorEvent, this->Command);
-  }
-  ~ErrorCatcher() { this->Subject->RemoveObserver(this->Tag); }
-  bool Caught(const std::string& fragment) const
-  {
-    for (const auto& message : this->Messages)
-    {
-      if (message.find(fragment) != std::string::npos)
-      {
-        return true;
-      }
-    }
-    return false;
-  }
-  std::vector<std::string> Messages;
 
 private:
   vtkObject* Subject;

@@ -3,7 +3,7 @@
 // digests, Content validation mode (scenario 4) and content-keyed entries.
 #include "vtkTrackedArrayCache.h"
 
-#include "TrackedTestArrays.h"
+#include "TrackedTestHelpers.h"
 
 #include "vtkArrayBufferPool.h"
 #include "vtkCallbackCommand.h"
@@ -324,16 +324,11 @@ TEST(TrackedDigest, BadAndEdgeInputs)
   EXPECT_EQ(Digest(blocks), "") << "also inside a composite";
 
   vtkNew<vtkTrackedArrayCache> cache;
-  int errors = 0;
-  vtkNew<vtkCallbackCommand> counter;
-  counter->SetClientData(&errors);
-  counter->SetCallback(
-    [](vtkObject*, unsigned long, void* count, void*) { ++*static_cast<int*>(count); });
-  cache->AddObserver(vtkCommand::ErrorEvent, counter);
+  ErrorCatcher errors(cache);
   EXPECT_EQ(cache->GetDigest(nullptr), "");
   EXPECT_EQ(cache->GetDigest(uncovered), "");
   EXPECT_EQ(cache->GetDigest(cache), "");
-  EXPECT_EQ(errors, 3);
+  EXPECT_EQ(errors.Messages.size(), 3u);
 }
 
 // More than 2^31 values: the tail beyond 32-bit indexing is covered.
@@ -482,16 +477,11 @@ TEST(TrackedDigest, ContentKeyedEntriesHitForAnotherObjectWithTheSameContent)
   EXPECT_EQ(cache->Get(digest, "b"), nullptr);
   EXPECT_EQ(cache->GetNumberOfEntries(), 0);
 
-  int errors = 0;
-  vtkNew<vtkCallbackCommand> counter;
-  counter->SetClientData(&errors);
-  counter->SetCallback(
-    [](vtkObject*, unsigned long, void* count, void*) { ++*static_cast<int*>(count); });
-  cache->AddObserver(vtkCommand::ErrorEvent, counter);
+  ErrorCatcher errors(cache);
   EXPECT_FALSE(cache->Set(std::string("not a digest"), "k", value));
   EXPECT_EQ(cache->Get(std::string("xxh3-128:ABCDEF"), "k"), nullptr);
   EXPECT_EQ(cache->Get(digest, ""), nullptr);
-  EXPECT_EQ(errors, 3);
+  EXPECT_EQ(errors.Messages.size(), 3u);
 }
 
 TEST(TrackedDigest, ContentKeyedEntriesShareTheBudget)

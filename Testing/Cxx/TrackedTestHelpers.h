@@ -1,13 +1,16 @@
-// Test helpers: arrays of every layout holding the same values.
-#ifndef TrackedTestArrays_h
-#define TrackedTestArrays_h
+// Test helpers: arrays of every layout holding the same values, and error capture.
+#ifndef TrackedTestHelpers_h
+#define TrackedTestHelpers_h
 
 #include "vtkBitArray.h"
+#include "vtkCallbackCommand.h"
+#include "vtkCommand.h"
 #include "vtkGenericDataArray.h"
 #include "vtkObjectFactory.h"
 #include "vtkSOADataArrayTemplate.h"
 #include "vtkSmartPointer.h"
 
+#include <string>
 #include <vector>
 
 /**
@@ -83,5 +86,39 @@ vtkSmartPointer<ArrayT> MakeFilled(vtkIdType tuples, int components, F&& value)
   }
   return array;
 }
+
+// Catches the errors an object reports (vtkErrorMacro fires ErrorEvent when observed).
+class ErrorCatcher
+{
+public:
+  explicit ErrorCatcher(vtkObject* subject)
+    : Subject(subject)
+  {
+    this->Command->SetClientData(this);
+    this->Command->SetCallback(
+      [](vtkObject*, unsigned long, void* self, void* message) {
+        static_cast<ErrorCatcher*>(self)->Messages.emplace_back(static_cast<const char*>(message));
+      });
+    this->Tag = subject->AddObserver(vtkCommand::ErrorEvent, this->Command);
+  }
+  ~ErrorCatcher() { this->Subject->RemoveObserver(this->Tag); }
+  bool Caught(const std::string& fragment) const
+  {
+    for (const auto& message : this->Messages)
+    {
+      if (message.find(fragment) != std::string::npos)
+      {
+        return true;
+      }
+    }
+    return false;
+  }
+  std::vector<std::string> Messages;
+
+private:
+  vtkObject* Subject;
+  vtkNew<vtkCallbackCommand> Command;
+  unsigned long Tag = 0;
+};
 
 #endif
