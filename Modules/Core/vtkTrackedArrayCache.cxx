@@ -634,10 +634,11 @@ public:
 
   // Stores under the lock into the record `findRecord(garbage)` gives; false when the
   // validation mode is no longer `mode` (the value was validated the other way) or the
-  // value is larger than the budget.
-  template <typename FindRecord>
+  // value is larger than the budget. `describe()` names the target in the log line,
+  // only built when that line is logged.
+  template <typename FindRecord, typename DescribeTarget>
   bool StoreValue(FindRecord&& findRecord, const std::string& key, vtkObject* value,
-    vtkTypeInt64 bytes, const vtkTrackedDigest& content, int mode, const std::string& what)
+    vtkTypeInt64 bytes, const vtkTrackedDigest& content, int mode, DescribeTarget&& describe)
   {
     Garbage garbage;
     std::unique_lock<std::mutex> lock(this->Mutex);
@@ -650,8 +651,8 @@ public:
     {
       lock.unlock();
       vtkVLogF(AsVerbosity(this->LogVerbosity),
-        "not stored: '%s' of %s takes %lld bytes, more than the budget", key.c_str(), what.c_str(),
-        static_cast<long long>(bytes));
+        "not stored: '%s' of %s takes %lld bytes, more than the budget", key.c_str(),
+        describe().c_str(), static_cast<long long>(bytes));
       return false;
     }
     return true;
@@ -798,7 +799,7 @@ bool vtkTrackedArrayCache::Store(
   return internals.StoreValue([&](Garbage& garbage) -> vtkInternals::Record&
     { return internals.FindOrCreateRecord(source, typed, garbage); },
     key, value, sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value), content, mode,
-    Describe(source));
+    [&] { return Describe(source); });
 }
 
 //------------------------------------------------------------------------------
@@ -813,7 +814,7 @@ bool vtkTrackedArrayCache::Store(
   return internals.StoreValue([&](Garbage&) -> vtkInternals::Record&
     { return internals.FindOrCreateDigestRecord(digest); },
     key, value, sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value), vtkTrackedDigest(),
-    internals.ValidationMode.load(), digest);
+    internals.ValidationMode.load(), [&] { return digest; });
 }
 
 //------------------------------------------------------------------------------
@@ -1018,7 +1019,7 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
   internals.StoreValue([&](Garbage& garbage) -> vtkInternals::Record&
     { return internals.FindOrCreateRecord(source, typed, garbage); },
     key, value, sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value), content,
-    contentMode ? Content : Stamp, Describe(source));
+    contentMode ? Content : Stamp, [&] { return Describe(source); });
   return value;
 }
 
