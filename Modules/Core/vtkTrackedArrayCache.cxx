@@ -1066,23 +1066,36 @@ void vtkTrackedArrayCache::Clear()
 //------------------------------------------------------------------------------
 std::string vtkTrackedArrayCache::GetDigest(vtkObject* source)
 {
-  if (!source)
-  {
-    vtkErrorMacro("The source is null.");
-    return std::string();
-  }
-  if (!CheckSourceType(this, source))
-  {
-    return std::string();
-  }
-  vtkTrackedDigest digest;
+  std::string digest;
   std::string error;
-  if (!this->Internals->Digest(vtkTrackedSource(source), /*fresh=*/false, digest, error))
+  if (!this->TryGetDigest(source, /*fresh=*/false, digest, error))
   {
-    vtkErrorMacro("Cannot digest " << Describe(source) << ": " << error << ".");
-    return std::string();
+    vtkErrorMacro("Cannot digest " << (source ? Describe(source) : std::string("a null source"))
+                                   << ": " << error << ".");
   }
-  return digest.ToString();
+  return digest;
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedArrayCache::TryGetDigest(
+  vtkObject* source, bool fresh, std::string& digest, std::string& error)
+{
+  digest.clear();
+  const vtkTrackedSource typed(source);
+  if (!typed.IsSupported())
+  {
+    error = source ? std::string("a ") + source->GetClassName() +
+        " is neither a vtkAbstractArray nor a vtkDataObject"
+                   : "the source is null";
+    return false;
+  }
+  vtkTrackedDigest value;
+  if (!this->Internals->Digest(typed, fresh, value, error))
+  {
+    return false;
+  }
+  digest = value.ToString();
+  return true;
 }
 
 //------------------------------------------------------------------------------

@@ -193,6 +193,16 @@ public:
    */
   std::string GetDigest(vtkObject* source);
 
+#ifndef __VTK_WRAP__
+  /**
+   * GetDigest() for callers that handle failure themselves: no error message, false with
+   * `error` saying why (a null source, a type digests do not cover, out of memory). With
+   * `fresh`, every array is hashed again whatever its stamp (what Content validation
+   * needs), and the kept digests are renewed.
+   */
+  bool TryGetDigest(vtkObject* source, bool fresh, std::string& digest, std::string& error);
+#endif
+
   ///@{
   /**
    * The content digest "xxh3-128:<32 hex>", computed from scratch. An array's covers its

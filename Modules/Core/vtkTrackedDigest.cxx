@@ -474,6 +474,14 @@ bool vtkTrackedDigest::OfArray(
 }
 
 //------------------------------------------------------------------------------
+vtkTrackedDigest vtkTrackedDigest::OfText(const std::string& text)
+{
+  Stream stream;
+  stream.AddText(text);
+  return stream.Digest();
+}
+
+//------------------------------------------------------------------------------
 bool vtkTrackedDigest::OfDataObject(vtkDataObject* object, const ArrayDigestFunction& arrayDigest,
   vtkTrackedDigest& digest, std::string& error)
 {

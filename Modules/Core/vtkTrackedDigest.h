@@ -69,6 +69,12 @@ public:
    */
   static bool OfArray(vtkAbstractArray* array, vtkArrayBufferPool* pool, vtkTrackedDigest& digest);
 
+  /**
+   * The digest of a text (its bytes, length-prefixed): composite keys built from other
+   * digests and plain values.
+   */
+  static vtkTrackedDigest OfText(const std::string& text);
+
   using ArrayDigestFunction = std::function<bool(vtkAbstractArray*, vtkTrackedDigest&)>;
 
   /**

@@ -1,0 +1,222 @@
+#include "vtkTrackedAlgorithmParameters.h"
+
+#include "vtkAlgorithm.h"
+#include "vtkCleanPolyData.h"
+#include "vtkContourFilter.h"
+#include "vtkInformation.h"
+#include "vtkInformationIterator.h"
+#include "vtkInformationKey.h"
+#include "vtkInformationVector.h"
+#include "vtkNew.h"
+#include "vtkThreshold.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace
+{
+// Lines that change when no parameter did (state of the object, of the pipeline, of
+// its observers) or that name accelerators built lazily during execution.
+const std::set<std::string>& VolatileKeys()
+{
+  static const std::set<std::string> keys = { "Debug", "Modified Time", "Reference Count",
+    "Registered Events", "Executive", "ErrorCode", "Information", "AbortExecute", "Progress",
+    "Progress Text", "Locator", "Scalar Tree" };
+  return keys;
+}
+
+std::size_t Indentation(const std::string& line)
+{
+  const std::size_t first = line.find_first_not_of(' ');
+  return first == std::string::npos ? line.size() : first;
+}
+
+std::string KeyOf(const std::string& line)
+{
+  const std::size_t begin = Indentation(line);
+  const std::size_t colon = line.find(':', begin);
+  return line.substr(begin, colon == std::string::npos ? std::string::npos : colon - begin);
+}
+
+std::string NormalizedPrintout(vtkAlgorithm* algorithm)
+{
+  std::ostringstream printed;
+  printed.precision(17);
+  algorithm->PrintSelf(printed, vtkIndent());
+  static const std::regex address("0x[0-9a-fA-F]+");
+  std::istringstream lines(printed.str());
+  std::ostringstream normalized;
+  normalized << algorithm->GetClassName() << "\n";
+  std::string line;
+  // Registered Events lists the observers below it, more indented: skipped with it.
+  std::size_t skipDeeperThan = std::string::npos;
+  while (std::getline(lines, line))
+  {
+    const std::size_t indentation = Indentation(line);
+    if (skipDeeperThan != std::string::npos && indentation > skipDeeperThan)
+    {
+      continue;
+    }
+    skipDeeperThan = std::string::npos;
+    const std::string key = KeyOf(line);
+    if (VolatileKeys().count(key))
+    {
+      if (key == "Registered Events")
+      {
+        skipDeeperThan = indentation;
+      }
+      continue;
+    }
+    if (indentation == line.size())
+    {
+      continue; // blank
+    }
+    normalized << std::regex_replace(line, address, "<object>") << "\n";
+  }
+  return normalized.str();
+}
+
+// The SetInputArrayToProcess() selections, one sorted line per entry.
+std::string InputArraysToProcess(vtkAlgorithm* algorithm)
+{
+  vtkInformationVector* arrays =
+    algorithm->GetInformation()->Get(vtkAlgorithm::INPUT_ARRAYS_TO_PROCESS());
+  if (!arrays)
+  {
+    return std::string();
+  }
+  std::ostringstream text;
+  text.precision(17);
+  for (int index = 0; index < arrays->GetNumberOfInformationObjects(); ++index)
+  {
+    vtkInformation* selection = arrays->GetInformationObject(index);
+    std::vector<std::string> entries;
+    vtkNew<vtkInformationIterator> entry;
+    entry->SetInformationWeak(selection);
+    for (entry->InitTraversal(); !entry->IsDoneWithTraversal(); entry->GoToNextItem())
+    {
+      vtkInformationKey* key = entry->GetCurrentKey();
+      std::ostringstream value;
+      value.precision(17);
+      key->Print(value, selection);
+      entries.push_back(
+        std::string(key->GetLocation()) + "::" + key->GetName() + " " + value.str());
+    }
+    std::sort(entries.begin(), entries.end());
+    text << "input array " << index << ":";
+    for (const auto& described : entries)
+    {
+      text << " " << described;
+    }
+    text << "\n";
+  }
+  return text.str();
+}
+
+struct Registry
+{
+  std::mutex Mutex;
+  std::map<std::string, vtkTrackedParameterDescription> Descriptions;
+};
+
+template <typename Algorithm>
+void Register(Registry& registry, const char* className,
+  std::function<void(Algorithm*, std::ostream&)> describe = nullptr)
+{
+  registry.Descriptions[className] = [describe](vtkAlgorithm* algorithm, std::ostream& os)
+  {
+    if (describe)
+    {
+      describe(static_cast<Algorithm*>(algorithm), os);
+    }
+  };
+}
+
+// Built in: VTK filters (VTK::FiltersCore) whose normalized printout, with what is
+// added here, names every parameter in VTK 9.1 and 9.2. Testing/Python checks each one
+// by changing every parameter it has a setter for.
+Registry& TheRegistry()
+{
+  static Registry registry;
+  static std::once_flag builtIns;
+  std::call_once(builtIns,
+    []
+    {
+      for (const char* className : { "vtkPolyDataNormals", "vtkQuadricDecimation", "vtkDecimatePro",
+             "vtkDelaunay3D", "vtkSmoothPolyDataFilter", "vtkWindowedSincPolyDataFilter",
+             "vtkTriangleFilter", "vtkElevationFilter" })
+      {
+        Register<vtkAlgorithm>(registry, className);
+      }
+      Register<vtkContourFilter>(registry, "vtkContourFilter",
+        [](vtkContourFilter* contour, std::ostream& os)
+        {
+          os << "GenerateTriangles: " << contour->GetGenerateTriangles() << "\n";
+          os << "ArrayComponent: " << contour->GetArrayComponent() << "\n";
+        });
+      Register<vtkCleanPolyData>(registry, "vtkCleanPolyData",
+        [](vtkCleanPolyData* clean, std::ostream& os)
+        {
+          os << "Tolerance value: " << clean->GetTolerance() << "\n";
+          os << "AbsoluteTolerance value: " << clean->GetAbsoluteTolerance() << "\n";
+        });
+      Register<vtkThreshold>(registry, "vtkThreshold",
+        [](vtkThreshold* threshold, std::ostream& os)
+        { os << "Invert: " << threshold->GetInvert() << "\n"; });
+    });
+  return registry;
+}
+}
+
+vtkTrackedAlgorithmParameters vtkTrackedDescribeParameters(vtkAlgorithm* algorithm)
+{
+  vtkTrackedAlgorithmParameters parameters;
+  std::ostringstream text;
+  text.precision(17);
+  text << NormalizedPrintout(algorithm) << InputArraysToProcess(algorithm);
+  vtkTrackedParameterDescription describe;
+  {
+    Registry& registry = TheRegistry();
+    std::lock_guard<std::mutex> lock(registry.Mutex);
+    auto found = registry.Descriptions.find(algorithm->GetClassName());
+    if (found != registry.Descriptions.end())
+    {
+      parameters.Complete = true;
+      describe = found->second;
+    }
+  }
+  if (describe)
+  {
+    describe(algorithm, text);
+  }
+  parameters.Text = text.str();
+  return parameters;
+}
+
+void vtkTrackedRegisterParameterDescription(
+  const std::string& className, vtkTrackedParameterDescription describe)
+{
+  Registry& registry = TheRegistry();
+  std::lock_guard<std::mutex> lock(registry.Mutex);
+  if (!describe)
+  {
+    describe = [](vtkAlgorithm*, std::ostream&) {};
+  }
+  registry.Descriptions[className] = std::move(describe);
+}
+
+std::vector<std::string> vtkTrackedDescribedClasses()
+{
+  Registry& registry = TheRegistry();
+  std::lock_guard<std::mutex> lock(registry.Mutex);
+  std::vector<std::string> names;
+  for (const auto& entry : registry.Descriptions)
+  {
+    names.push_back(entry.first);
+  }
+  return names;
+}

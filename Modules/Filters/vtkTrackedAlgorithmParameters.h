@@ -1,0 +1,68 @@
+/**
+ * @file vtkTrackedAlgorithmParameters.h
+ * @brief Private: an algorithm's parameters as text, for vtkTrackedCacheFilter's keys.
+ *
+ * VTK has no reflection, but every algorithm prints its state (PrintSelf). The text
+ * here is that printout normalized so that only parameters remain:
+ *
+ * - printed with 17 significant digits, so that any change of a double shows;
+ * - without what changes when no parameter did: the header's address, Debug, Modified
+ *   Time, Reference Count, the observers (Registered Events and what it lists),
+ *   Executive, ErrorCode, Information, AbortExecute, Progress, Progress Text, at every
+ *   nesting level;
+ * - without accelerators built lazily during execution, which change speed, not
+ *   results: the lines Locator and Scalar Tree;
+ * - with every other address replaced by "<object>": that a sub-object is set shows, but
+ *   not its state;
+ * - followed by the input arrays the algorithm processes (SetInputArrayToProcess), which
+ *   live in its information, not in its printout, sorted.
+ *
+ * A printout may still leave parameters out (vtkContourFilter does not print
+ * GenerateTriangles, vtkCleanPolyData prints Tolerance as On/Off) or show a sub-object
+ * only by address (an implicit function). So the text is *complete* only for the classes
+ * registered here, each with a description function that prints what its printout
+ * lacks; the built-in ones are listed in vtkTrackedCacheFilter's documentation and
+ * checked by a test that changes every parameter of each.
+ */
+
+#ifndef vtkTrackedAlgorithmParameters_h
+#define vtkTrackedAlgorithmParameters_h
+
+#include <functional> // for the description functions
+#include <ostream>    // for the description functions
+#include <string>     // for the text
+#include <vector>     // for the list of classes
+
+class vtkAlgorithm;
+
+/**
+ * Prints the parameters of an algorithm of a registered class that its PrintSelf()
+ * does not show (nothing when it shows them all).
+ */
+using vtkTrackedParameterDescription = std::function<void(vtkAlgorithm*, std::ostream&)>;
+
+struct vtkTrackedAlgorithmParameters
+{
+  std::string Text;
+  bool Complete = false; // the class is registered: Text names every parameter
+};
+
+/**
+ * The normalized parameters of `algorithm` (not null).
+ */
+vtkTrackedAlgorithmParameters vtkTrackedDescribeParameters(vtkAlgorithm* algorithm);
+
+/**
+ * Registers `className` (exactly: not its subclasses, which may add parameters) as
+ * described completely by its normalized printout plus `describe` (may be empty).
+ * Replaces an earlier registration. Thread-safe.
+ */
+void vtkTrackedRegisterParameterDescription(
+  const std::string& className, vtkTrackedParameterDescription describe);
+
+/**
+ * The registered class names, sorted.
+ */
+std::vector<std::string> vtkTrackedDescribedClasses();
+
+#endif

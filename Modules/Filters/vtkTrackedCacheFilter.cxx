@@ -1,0 +1,885 @@
+#include "vtkTrackedCacheFilter.h"
+
+#include "vtkCallbackCommand.h"
+#include "vtkCommand.h"
+#include "vtkDataObject.h"
+#include "vtkDemandDrivenPipeline.h"
+#include "vtkInformation.h"
+#include "vtkInformationDoubleKey.h"
+#include "vtkInformationIntegerKey.h"
+#include "vtkInformationIntegerVectorKey.h"
+#include "vtkInformationVector.h"
+#include "vtkLogger.h"
+#include "vtkNew.h"
+#include "vtkObjectFactory.h"
+#include "vtkStreamingDemandDrivenPipeline.h"
+#include "vtkTrackedAlgorithmParameters.h"
+#include "vtkTrackedArrayCache.h"
+#include "vtkTrackedCachedOutputs.h"
+#include "vtkTrackedDigest.h"
+#include "vtkTrackedInputProducer.h"
+#include "vtkVersionMacros.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <random>
+#include <set>
+#include <sstream>
+#include <vector>
+
+vtkStandardNewMacro(vtkTrackedCacheFilter);
+
+namespace
+{
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start)
+{
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The key stored entries go under, next to their content digest.
+const char* const EntryKey = "vtkTrackedCacheFilter outputs";
+
+// Share of the progress range reported while the inputs are hashed.
+constexpr double HashingShare = 0.05;
+
+// Names an algorithm object for instance-keyed parameters: unique within the process,
+// and a random process token makes it unique across processes sharing a disk cache.
+std::string NewInstanceName()
+{
+  static const std::uint64_t process =
+    std::random_device()() * 0x100000000ull ^ std::random_device()();
+  static std::atomic<std::uint64_t> serial{ 0 };
+  std::ostringstream name;
+  name << std::hex << process << "-" << std::dec << ++serial;
+  return name.str();
+}
+
+// What an execution's outputs depend on.
+struct Key
+{
+  std::string Parameters;          // the parameter digest
+  std::string Request;             // time step, piece, pieces, ghost levels, extent
+  std::vector<std::string> Inputs; // content digests, port by port, connection by connection
+  std::vector<std::string> InputNames;
+
+  std::string Digest(const std::string& algorithmClass) const
+  {
+    std::ostringstream text;
+    text << "vtkTrackedCacheFilter/1\nVTK " << VTK_VERSION << "\nalgorithm " << algorithmClass
+         << "\nparameters " << this->Parameters << "\n"
+         << this->Request;
+    for (std::size_t input = 0; input < this->Inputs.size(); ++input)
+    {
+      text << this->InputNames[input] << " " << this->Inputs[input] << "\n";
+    }
+    return vtkTrackedDigest::OfText(text.str()).ToString();
+  }
+
+  // What differs from `previous`, as "parameters, input 0, request"; "" when nothing.
+  std::string ChangesSince(const Key& previous) const
+  {
+    std::vector<std::string> changes;
+    if (this->Parameters != previous.Parameters)
+    {
+      changes.emplace_back("parameters");
+    }
+    if (this->InputNames != previous.InputNames)
+    {
+      changes.emplace_back("input connections");
+    }
+    else
+    {
+      for (std::size_t input = 0; input < this->Inputs.size(); ++input)
+      {
+        if (this->Inputs[input] != previous.Inputs[input])
+        {
+          changes.push_back(this->InputNames[input]);
+        }
+      }
+    }
+    if (this->Request != previous.Request)
+    {
+      changes.emplace_back("request");
+    }
+    std::string text;
+    for (const auto& change : changes)
+    {
+      text += (text.empty() ? "" : ", ") + change;
+    }
+    return text;
+  }
+};
+
+// The request of every output port, as text.
+std::string RequestText(vtkInformationVector* outputs)
+{
+  using SDDP = vtkStreamingDemandDrivenPipeline;
+  std::ostringstream text;
+  text.precision(17);
+  for (int port = 0; port < outputs->GetNumberOfInformationObjects(); ++port)
+  {
+    vtkInformation* info = outputs->GetInformationObject(port);
+    text << "request " << port << ": piece " << info->Get(SDDP::UPDATE_PIECE_NUMBER()) << " of "
+         << info->Get(SDDP::UPDATE_NUMBER_OF_PIECES()) << ", ghost levels "
+         << info->Get(SDDP::UPDATE_NUMBER_OF_GHOST_LEVELS());
+    if (int* extent = info->Get(SDDP::UPDATE_EXTENT()))
+    {
+      text << ", extent " << extent[0] << " " << extent[1] << " " << extent[2] << " " << extent[3]
+           << " " << extent[4] << " " << extent[5];
+    }
+    if (info->Has(SDDP::UPDATE_TIME_STEP()))
+    {
+      text << ", time " << info->Get(SDDP::UPDATE_TIME_STEP());
+    }
+    text << "\n";
+  }
+  return text.str();
+}
+
+vtkDataObject* OutputData(vtkInformationVector* outputs, int port)
+{
+  return outputs->GetInformationObject(port)->Get(vtkDataObject::DATA_OBJECT());
+}
+
+void InitializeOutputs(vtkInformationVector* outputs)
+{
+  for (int port = 0; port < outputs->GetNumberOfInformationObjects(); ++port)
+  {
+    if (vtkDataObject* output = OutputData(outputs, port))
+    {
+      output->Initialize();
+    }
+  }
+}
+
+// The message of a VTK error event's text ("ERROR: In <file>, line <n>\n<object>:
+// <message>\n..."): its first line after the location.
+std::string ErrorMessage(const char* text)
+{
+  std::string message = text ? text : "unknown error";
+  if (message.compare(0, 9, "ERROR: In") == 0 && message.find('\n') != std::string::npos)
+  {
+    message.erase(0, message.find('\n') + 1);
+  }
+  return message.substr(0, message.find('\n'));
+}
+
+// Observes an object's events for the lifetime of the watch.
+class EventWatch
+{
+public:
+  template <typename Callback>
+  EventWatch(vtkObject* subject, unsigned long event, Callback&& callback)
+    : Subject(subject)
+    , Function(std::forward<Callback>(callback))
+  {
+    this->Command->SetClientData(this);
+    this->Command->SetCallback([](vtkObject*, unsigned long, void* watch, void* callData)
+      { static_cast<EventWatch*>(watch)->Function(callData); });
+    this->Tag = subject->AddObserver(event, this->Command);
+  }
+  ~EventWatch() { this->Subject->RemoveObserver(this->Tag); }
+  EventWatch(const EventWatch&) = delete;
+  EventWatch& operator=(const EventWatch&) = delete;
+
+private:
+  vtkObject* Subject;
+  std::function<void(void*)> Function;
+  vtkNew<vtkCallbackCommand> Command;
+  unsigned long Tag = 0;
+};
+}
+
+class vtkTrackedCacheFilter::vtkInternals
+{
+public:
+  vtkSmartPointer<vtkAlgorithm> Algorithm;
+  vtkSmartPointer<vtkTrackedArrayCache> Cache = vtkSmartPointer<vtkTrackedArrayCache>::New();
+  std::string ParameterKey;
+  bool TrustPrintedState = false;
+  int LogVerbosity = vtkLogger::VERBOSITY_TRACE;
+  std::string InstanceName; // of the current algorithm object
+
+  // The parameter digest, valid while the algorithm's MTime is ParametersMTime.
+  bool ParametersValid = false;
+  vtkMTimeType ParametersMTime = 0;
+  std::string ParametersDigest;
+  std::string ParametersSource;
+
+  // [port][connection]: what the algorithm's inputs are connected to.
+  std::vector<std::vector<vtkSmartPointer<vtkTrackedInputProducer>>> Producers;
+
+  bool HasPrevious = false;
+  Key Previous;
+  std::set<std::string> Warnings; // given once each
+
+  vtkTypeInt64 Hits = 0;
+  vtkTypeInt64 Misses = 0;
+  double ComputeSeconds = 0.0;
+  double SecondsSaved = 0.0;
+  std::string LastResult;
+  std::string LastReason;
+  double LastSeconds = 0.0;
+
+  void UpdateParameters()
+  {
+    const vtkMTimeType mtime = this->Algorithm->GetMTime();
+    if (this->ParametersValid && mtime == this->ParametersMTime)
+    {
+      return;
+    }
+    std::string text;
+    if (!this->ParameterKey.empty())
+    {
+      this->ParametersSource = "parameter-key";
+      text = "key\n" + this->ParameterKey;
+    }
+    else
+    {
+      const vtkTrackedAlgorithmParameters described = vtkTrackedDescribeParameters(this->Algorithm);
+      if (described.Complete || this->TrustPrintedState)
+      {
+        this->ParametersSource = "described";
+        text = "described\n" + described.Text;
+      }
+      else
+      {
+        this->ParametersSource = "instance";
+        text =
+          "instance " + this->InstanceName + " at " + std::to_string(mtime) + "\n" + described.Text;
+      }
+    }
+    this->ParametersDigest = vtkTrackedDigest::OfText(text).ToString();
+    this->ParametersMTime = mtime;
+    this->ParametersValid = true;
+  }
+
+  // Connects the algorithm's inputs to one producer per input connection of the filter.
+  // Connections change (and modify the algorithm) only when their number does.
+  void ConnectProducers(vtkInformationVector** inputs)
+  {
+    for (int port = 0; port < this->Algorithm->GetNumberOfInputPorts(); ++port)
+    {
+      auto& producers = this->Producers[port];
+      const int connections = inputs[port]->GetNumberOfInformationObjects();
+      while (static_cast<int>(producers.size()) < connections)
+      {
+        producers.push_back(vtkSmartPointer<vtkTrackedInputProducer>::New());
+      }
+      bool connected = this->Algorithm->GetNumberOfInputConnections(port) == connections;
+      for (int connection = 0; connected && connection < connections; ++connection)
+      {
+        connected = this->Algorithm->GetInputConnection(port, connection) ==
+          producers[connection]->GetOutputPort();
+      }
+      if (!connected)
+      {
+        this->Algorithm->RemoveAllInputConnections(port);
+        for (int connection = 0; connection < connections; ++connection)
+        {
+          this->Algorithm->AddInputConnection(port, producers[connection]->GetOutputPort());
+        }
+      }
+    }
+  }
+
+  void DisconnectProducers()
+  {
+    if (this->Algorithm)
+    {
+      for (int port = 0; port < this->Algorithm->GetNumberOfInputPorts(); ++port)
+      {
+        this->Algorithm->RemoveAllInputConnections(port);
+      }
+    }
+    this->Producers.clear();
+  }
+
+  // The stored outputs under `key` if they fit the filter's outputs and, in Content
+  // mode, still hold what was stored; else null with `reason`.
+  vtkSmartPointer<vtkTrackedCachedOutputs> Lookup(
+    const std::string& key, vtkInformationVector* outputs, std::string& reason)
+  {
+    auto stored = vtkTrackedCachedOutputs::SafeDownCast(this->Cache->Get(key, EntryKey));
+    if (!stored)
+    {
+      reason = this->Cache->GetLastMissReason();
+      return nullptr;
+    }
+    const int ports = outputs->GetNumberOfInformationObjects();
+    bool usable = static_cast<int>(stored->Outputs.size()) == ports;
+    for (int port = 0; usable && port < ports; ++port)
+    {
+      vtkDataObject* output = OutputData(outputs, port);
+      usable =
+        output && std::string(output->GetClassName()) == stored->Outputs[port]->GetClassName();
+    }
+    if (!usable)
+    {
+      reason = "stored outputs of another type";
+      return nullptr;
+    }
+    if (this->Cache->GetValidationMode() == vtkTrackedArrayCache::Content)
+    {
+      for (int port = 0; port < ports; ++port)
+      {
+        if (vtkTrackedArrayCache::ComputeDigest(stored->Outputs[port]) != stored->Digests[port])
+        {
+          this->Cache->Invalidate(key, EntryKey);
+          reason = "tampered";
+          return nullptr;
+        }
+      }
+    }
+    return stored;
+  }
+
+  // Runs the algorithm on shallow copies of the inputs, for the filter's request; its
+  // outputs are taken from it into `results`. False with `error` on failure.
+  bool Run(vtkTrackedCacheFilter* self, vtkInformationVector** inputs,
+    vtkInformationVector* outputs, std::vector<vtkSmartPointer<vtkDataObject>>& results,
+    std::string& error)
+  {
+    vtkAlgorithm* algorithm = this->Algorithm;
+    auto* executive = vtkStreamingDemandDrivenPipeline::SafeDownCast(algorithm->GetExecutive());
+    if (!executive)
+    {
+      error = std::string("its executive, a ") + algorithm->GetExecutive()->GetClassName() +
+        ", is not a vtkStreamingDemandDrivenPipeline";
+      return false;
+    }
+    for (int port = 0; port < algorithm->GetNumberOfInputPorts(); ++port)
+    {
+      for (int connection = 0; connection < inputs[port]->GetNumberOfInformationObjects();
+           ++connection)
+      {
+        vtkInformation* info = inputs[port]->GetInformationObject(connection);
+        this->Producers[port][connection]->Feed(info->Get(vtkDataObject::DATA_OBJECT()), info);
+      }
+    }
+    // Whatever happens, the producers let go of the inputs.
+    struct ReleaseProducers
+    {
+      vtkInternals& Internals;
+      ~ReleaseProducers()
+      {
+        for (auto& port : this->Internals.Producers)
+        {
+          for (auto& producer : port)
+          {
+            producer->Release();
+          }
+        }
+      }
+    } releaseProducers{ *this };
+
+    std::vector<std::string> errors;
+    auto catchError = [&errors](void* text)
+    { errors.push_back(ErrorMessage(static_cast<const char*>(text))); };
+    EventWatch algorithmErrors(algorithm, vtkCommand::ErrorEvent, catchError);
+    EventWatch executiveErrors(executive, vtkCommand::ErrorEvent, catchError);
+    EventWatch progress(algorithm, vtkCommand::ProgressEvent,
+      [self](void* fraction) {
+        self->UpdateProgress(HashingShare + (1.0 - HashingShare) * *static_cast<double*>(fraction));
+      });
+
+    using SDDP = vtkStreamingDemandDrivenPipeline;
+    const int ports = algorithm->GetNumberOfOutputPorts();
+    vtkNew<vtkInformationVector> requests;
+    requests->SetNumberOfInformationObjects(ports);
+    for (int port = 0; port < ports; ++port)
+    {
+      vtkInformation* wanted = outputs->GetInformationObject(port);
+      vtkInformation* request = requests->GetInformationObject(port);
+      request->CopyEntry(wanted, SDDP::UPDATE_PIECE_NUMBER());
+      request->CopyEntry(wanted, SDDP::UPDATE_NUMBER_OF_PIECES());
+      request->CopyEntry(wanted, SDDP::UPDATE_NUMBER_OF_GHOST_LEVELS());
+      request->CopyEntry(wanted, SDDP::UPDATE_EXTENT());
+      request->CopyEntry(wanted, SDDP::UPDATE_TIME_STEP());
+      if (!wanted->Has(SDDP::UPDATE_TIME_STEP()))
+      {
+        // A time step asked for by an earlier execution must not linger.
+        executive->GetOutputInformation(port)->Remove(SDDP::UPDATE_TIME_STEP());
+      }
+    }
+    const bool updated = executive->Update(0, requests) != 0;
+    if (!updated || !errors.empty())
+    {
+      error = errors.empty() ? std::string("it reported failure") : errors.front();
+      return false;
+    }
+    for (int port = 0; port < ports; ++port)
+    {
+      vtkDataObject* output = algorithm->GetOutputDataObject(port);
+      if (!output)
+      {
+        error = "it produced nothing on output port " + std::to_string(port);
+        return false;
+      }
+      results.emplace_back(output);
+    }
+    // The outputs now belong to the cache alone: the algorithm gets new ones, so its next
+    // execution cannot write into arrays that stored results share.
+    for (int port = 0; port < ports; ++port)
+    {
+      executive->SetOutputData(
+        port, vtkSmartPointer<vtkDataObject>::Take(results[port]->NewInstance()));
+    }
+    return true;
+  }
+
+  void Record(vtkTrackedCacheFilter* self, const char* result, const std::string& reason,
+    Clock::time_point start)
+  {
+    this->LastResult = result;
+    this->LastReason = reason;
+    this->LastSeconds = SecondsSince(start);
+    vtkVLogF(static_cast<vtkLogger::Verbosity>(this->LogVerbosity),
+      "%s(%p) wrapping %s: %s (%s) in %.3f ms", self->GetClassName(), static_cast<void*>(self),
+      this->Algorithm ? this->Algorithm->GetClassName() : "nothing", result, reason.c_str(),
+      1e3 * this->LastSeconds);
+  }
+};
+
+//------------------------------------------------------------------------------
+vtkTrackedCacheFilter::vtkTrackedCacheFilter()
+  : Internals(new vtkInternals)
+{
+  this->SetNumberOfInputPorts(1);
+  this->SetNumberOfOutputPorts(1);
+}
+
+//------------------------------------------------------------------------------
+vtkTrackedCacheFilter::~vtkTrackedCacheFilter()
+{
+  this->Internals->DisconnectProducers();
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedCacheFilter::SetAlgorithm(vtkAlgorithm* algorithm)
+{
+  auto& internals = *this->Internals;
+  if (algorithm == internals.Algorithm)
+  {
+    return;
+  }
+  if (algorithm == this)
+  {
+    vtkErrorMacro("A vtkTrackedCacheFilter cannot wrap itself.");
+    return;
+  }
+  if (algorithm && algorithm->GetNumberOfOutputPorts() < 1)
+  {
+    vtkErrorMacro("Cannot wrap a " << algorithm->GetClassName() << ": it has no output port.");
+    return;
+  }
+  internals.DisconnectProducers();
+  internals.Algorithm = algorithm;
+  internals.InstanceName = NewInstanceName();
+  internals.ParametersValid = false;
+  internals.HasPrevious = false;
+  const int inputPorts = algorithm ? algorithm->GetNumberOfInputPorts() : 1;
+  const int outputPorts = algorithm ? algorithm->GetNumberOfOutputPorts() : 1;
+  internals.Producers.resize(algorithm ? inputPorts : 0);
+  this->SetNumberOfInputPorts(inputPorts);
+  this->SetNumberOfOutputPorts(outputPorts);
+  // The ports take the new algorithm's requirements.
+  for (int port = 0; port < inputPorts; ++port)
+  {
+    vtkInformation* info = this->GetInputPortInformation(port);
+    info->Clear();
+    this->FillInputPortInformation(port, info);
+    info->Set(vtkAlgorithm::PORT_REQUIREMENTS_FILLED(), 1);
+  }
+  for (int port = 0; port < outputPorts; ++port)
+  {
+    vtkInformation* info = this->GetOutputPortInformation(port);
+    info->Clear();
+    this->FillOutputPortInformation(port, info);
+    info->Set(vtkAlgorithm::PORT_REQUIREMENTS_FILLED(), 1);
+  }
+  this->Modified();
+}
+
+//------------------------------------------------------------------------------
+vtkAlgorithm* vtkTrackedCacheFilter::GetAlgorithm()
+{
+  return this->Internals->Algorithm;
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedCacheFilter::SetCache(vtkTrackedArrayCache* cache)
+{
+  if (!cache)
+  {
+    vtkErrorMacro("The cache cannot be null.");
+    return;
+  }
+  if (cache != this->Internals->Cache)
+  {
+    this->Internals->Cache = cache;
+    this->Modified();
+  }
+}
+
+//------------------------------------------------------------------------------
+vtkTrackedArrayCache* vtkTrackedCacheFilter::GetCache()
+{
+  return this->Internals->Cache;
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedCacheFilter::SetParameterKey(const std::string& key)
+{
+  if (key != this->Internals->ParameterKey)
+  {
+    this->Internals->ParameterKey = key;
+    this->Internals->ParametersValid = false;
+    this->Modified();
+  }
+}
+
+//------------------------------------------------------------------------------
+std::string vtkTrackedCacheFilter::GetParameterKey()
+{
+  return this->Internals->ParameterKey;
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedCacheFilter::SetTrustPrintedState(bool trust)
+{
+  if (trust != this->Internals->TrustPrintedState)
+  {
+    this->Internals->TrustPrintedState = trust;
+    this->Internals->ParametersValid = false;
+    this->Modified();
+  }
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedCacheFilter::GetTrustPrintedState()
+{
+  return this->Internals->TrustPrintedState;
+}
+
+//------------------------------------------------------------------------------
+std::string vtkTrackedCacheFilter::GetParameterDigest()
+{
+  if (!this->Internals->Algorithm)
+  {
+    return std::string();
+  }
+  this->Internals->UpdateParameters();
+  return this->Internals->ParametersDigest;
+}
+
+//------------------------------------------------------------------------------
+std::string vtkTrackedCacheFilter::GetParameterDigestSource()
+{
+  if (!this->Internals->Algorithm)
+  {
+    return std::string();
+  }
+  this->Internals->UpdateParameters();
+  return this->Internals->ParametersSource;
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedCacheFilter::RegisterParameterDescription(
+  const std::string& className, ParameterDescription describe)
+{
+  vtkTrackedRegisterParameterDescription(className, std::move(describe));
+}
+
+//------------------------------------------------------------------------------
+int vtkTrackedCacheFilter::GetNumberOfDescribedClasses()
+{
+  return static_cast<int>(vtkTrackedDescribedClasses().size());
+}
+
+//------------------------------------------------------------------------------
+std::string vtkTrackedCacheFilter::GetDescribedClassName(int index)
+{
+  const auto names = vtkTrackedDescribedClasses();
+  if (index < 0 || index >= static_cast<int>(names.size()))
+  {
+    vtkGenericWarningMacro("GetDescribedClassName: no described class " << index << ".");
+    return std::string();
+  }
+  return names[index];
+}
+
+//------------------------------------------------------------------------------
+vtkTypeInt64 vtkTrackedCacheFilter::GetNumberOfHits()
+{
+  return this->Internals->Hits;
+}
+
+//------------------------------------------------------------------------------
+vtkTypeInt64 vtkTrackedCacheFilter::GetNumberOfMisses()
+{
+  return this->Internals->Misses;
+}
+
+//------------------------------------------------------------------------------
+double vtkTrackedCacheFilter::GetComputeSeconds()
+{
+  return this->Internals->ComputeSeconds;
+}
+
+//------------------------------------------------------------------------------
+double vtkTrackedCacheFilter::GetSecondsSaved()
+{
+  return this->Internals->SecondsSaved;
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedCacheFilter::ResetStatistics()
+{
+  auto& internals = *this->Internals;
+  internals.Hits = internals.Misses = 0;
+  internals.ComputeSeconds = internals.SecondsSaved = 0.0;
+}
+
+//------------------------------------------------------------------------------
+std::string vtkTrackedCacheFilter::GetLastResult()
+{
+  return this->Internals->LastResult;
+}
+
+//------------------------------------------------------------------------------
+std::string vtkTrackedCacheFilter::GetLastReason()
+{
+  return this->Internals->LastReason;
+}
+
+//------------------------------------------------------------------------------
+double vtkTrackedCacheFilter::GetLastExecutionSeconds()
+{
+  return this->Internals->LastSeconds;
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedCacheFilter::SetLogVerbosity(int verbosity)
+{
+  if (verbosity != this->Internals->LogVerbosity)
+  {
+    this->Internals->LogVerbosity = verbosity;
+    this->Modified();
+  }
+}
+
+//------------------------------------------------------------------------------
+int vtkTrackedCacheFilter::GetLogVerbosity()
+{
+  return this->Internals->LogVerbosity;
+}
+
+//------------------------------------------------------------------------------
+vtkMTimeType vtkTrackedCacheFilter::GetMTime()
+{
+  const vtkMTimeType own = this->Superclass::GetMTime();
+  vtkAlgorithm* algorithm = this->Internals->Algorithm;
+  return algorithm ? std::max(own, algorithm->GetMTime()) : own;
+}
+
+//------------------------------------------------------------------------------
+int vtkTrackedCacheFilter::FillInputPortInformation(int port, vtkInformation* info)
+{
+  if (vtkAlgorithm* algorithm = this->Internals->Algorithm)
+  {
+    info->Copy(algorithm->GetInputPortInformation(port));
+    return 1;
+  }
+  info->Set(vtkAlgorithm::INPUT_REQUIRED_DATA_TYPE(), "vtkDataObject");
+  info->Set(vtkAlgorithm::INPUT_IS_OPTIONAL(), 1);
+  return 1;
+}
+
+//------------------------------------------------------------------------------
+int vtkTrackedCacheFilter::FillOutputPortInformation(int port, vtkInformation* info)
+{
+  if (vtkAlgorithm* algorithm = this->Internals->Algorithm)
+  {
+    info->Copy(algorithm->GetOutputPortInformation(port));
+    return 1;
+  }
+  info->Set(vtkDataObject::DATA_TYPE_NAME(), "vtkDataObject");
+  return 1;
+}
+
+//------------------------------------------------------------------------------
+vtkTypeBool vtkTrackedCacheFilter::ProcessRequest(
+  vtkInformation* request, vtkInformationVector** inputs, vtkInformationVector* outputs)
+{
+  if (request->Has(vtkDemandDrivenPipeline::REQUEST_DATA()))
+  {
+    return this->RequestData(request, inputs, outputs);
+  }
+  if (vtkAlgorithm* algorithm = this->Internals->Algorithm)
+  {
+    // The algorithm answers with the filter's information: the filter then creates,
+    // advertises and requests what the algorithm would in its place.
+    return algorithm->ProcessRequest(request, inputs, outputs);
+  }
+  return this->Superclass::ProcessRequest(request, inputs, outputs);
+}
+
+//------------------------------------------------------------------------------
+int vtkTrackedCacheFilter::RequestData(
+  vtkInformation*, vtkInformationVector** inputs, vtkInformationVector* outputs)
+{
+  auto& internals = *this->Internals;
+  const auto start = Clock::now();
+  if (!internals.Algorithm)
+  {
+    vtkErrorMacro("No algorithm to run: call SetAlgorithm() first.");
+    InitializeOutputs(outputs);
+    internals.Record(this, "failed", "no algorithm", start);
+    return 0;
+  }
+  this->UpdateProgress(0.0);
+  // Connected first: connecting modifies the algorithm, which its parameter digest sees.
+  internals.ConnectProducers(inputs);
+  internals.UpdateParameters();
+
+  Key key;
+  key.Parameters = internals.ParametersDigest;
+  key.Request = RequestText(outputs);
+  vtkTrackedArrayCache* cache = internals.Cache;
+  const bool fresh = cache->GetValidationMode() == vtkTrackedArrayCache::Content;
+  std::string undigested;
+  int inputCount = 0;
+  for (int port = 0; port < this->GetNumberOfInputPorts(); ++port)
+  {
+    inputCount += inputs[port]->GetNumberOfInformationObjects();
+  }
+  for (int port = 0; port < this->GetNumberOfInputPorts(); ++port)
+  {
+    for (int connection = 0; connection < inputs[port]->GetNumberOfInformationObjects();
+         ++connection)
+    {
+      const std::string name = "input " + std::to_string(port) +
+        (connection > 0 ? "." + std::to_string(connection) : std::string());
+      vtkDataObject* input =
+        inputs[port]->GetInformationObject(connection)->Get(vtkDataObject::DATA_OBJECT());
+      std::string digest;
+      std::string error;
+      if (!cache->TryGetDigest(input, fresh, digest, error) && undigested.empty())
+      {
+        undigested = name + " cannot be digested: " + error;
+      }
+      key.InputNames.push_back(name);
+      key.Inputs.push_back(digest);
+      this->UpdateProgress(HashingShare * key.Inputs.size() / inputCount);
+    }
+  }
+
+  const std::string changes = internals.HasPrevious ? key.ChangesSince(internals.Previous) : "";
+  const bool first = !internals.HasPrevious;
+  internals.Previous = key;
+  internals.HasPrevious = true;
+
+  std::string keyDigest;
+  std::string missReason;
+  if (undigested.empty())
+  {
+    keyDigest = key.Digest(internals.Algorithm->GetClassName());
+    if (auto stored = internals.Lookup(keyDigest, outputs, missReason))
+    {
+      for (int port = 0; port < outputs->GetNumberOfInformationObjects(); ++port)
+      {
+        OutputData(outputs, port)->ShallowCopy(stored->Outputs[port]);
+      }
+      ++internals.Hits;
+      const double seconds = SecondsSince(start);
+      internals.SecondsSaved += std::max(0.0, stored->ComputeSeconds - seconds);
+      this->UpdateProgress(1.0);
+      internals.Record(this, "hit",
+        first               ? "first execution, stored earlier"
+          : changes.empty() ? "same content as the last execution"
+                            : changes + " changed, to a stored result",
+        start);
+      return 1;
+    }
+  }
+  else if (internals.Warnings.insert(undigested).second)
+  {
+    vtkWarningMacro("Computing without caching: " << undigested << ".");
+  }
+
+  auto computed = vtkSmartPointer<vtkTrackedCachedOutputs>::New();
+  std::string error;
+  const auto computeStart = Clock::now();
+  if (!internals.Run(this, inputs, outputs, computed->Outputs, error))
+  {
+    vtkErrorMacro("The wrapped " << internals.Algorithm->GetClassName() << " failed: " << error);
+    InitializeOutputs(outputs);
+    internals.Record(this, "failed", error, start);
+    return 0;
+  }
+  computed->ComputeSeconds = SecondsSince(computeStart);
+  internals.ComputeSeconds += computed->ComputeSeconds;
+  ++internals.Misses;
+  for (int port = 0; port < outputs->GetNumberOfInformationObjects(); ++port)
+  {
+    OutputData(outputs, port)->ShallowCopy(computed->Outputs[port]);
+  }
+  if (!undigested.empty())
+  {
+    internals.Record(this, "uncached", undigested, start);
+    return 1;
+  }
+  bool storable = true;
+  if (fresh) // Content mode: each hit checks the outputs still hold what is stored now
+  {
+    for (const auto& output : computed->Outputs)
+    {
+      computed->Digests.push_back(vtkTrackedArrayCache::ComputeDigest(output));
+      storable = storable && !computed->Digests.back().empty();
+    }
+  }
+  if (storable)
+  {
+    cache->Set(keyDigest, EntryKey, computed, computed->GetSizeInBytes());
+  }
+  internals.Record(this, "miss",
+    first                ? "first execution"
+      : !changes.empty() ? changes + " changed"
+                         : "stored result gone (" + missReason + ")",
+    start);
+  return 1;
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedCacheFilter::PrintSelf(ostream& os, vtkIndent indent)
+{
+  this->Superclass::PrintSelf(os, indent);
+  const auto& internals = *this->Internals;
+  os << indent << "Algorithm: ";
+  if (internals.Algorithm)
+  {
+    os << internals.Algorithm->GetClassName() << " (" << internals.Algorithm.GetPointer() << ")\n";
+  }
+  else
+  {
+    os << "(none)\n";
+  }
+  os << indent << "Cache: " << internals.Cache.GetPointer() << "\n";
+  os << indent << "ParameterKey: " << internals.ParameterKey << "\n";
+  os << indent << "TrustPrintedState: " << (internals.TrustPrintedState ? "On" : "Off") << "\n";
+  os << indent << "ParameterDigest: " << internals.ParametersDigest << " ("
+     << internals.ParametersSource << ")\n";
+  os << indent << "LogVerbosity: " << internals.LogVerbosity << "\n";
+  os << indent << "NumberOfHits: " << internals.Hits << "\n";
+  os << indent << "NumberOfMisses: " << internals.Misses << "\n";
+  os << indent << "ComputeSeconds: " << internals.ComputeSeconds << "\n";
+  os << indent << "SecondsSaved: " << internals.SecondsSaved << "\n";
+  os << indent << "LastResult: " << internals.LastResult << "\n";
+  os << indent << "LastReason: " << internals.LastReason << "\n";
+  os << indent << "LastExecutionSeconds: " << internals.LastSeconds << "\n";
+}

@@ -1,0 +1,235 @@
+/**
+ * @class vtkTrackedCacheFilter
+ * @brief Serves an expensive algorithm's output from a vtkTrackedArrayCache.
+ *
+ * The filter wraps an algorithm (SetAlgorithm()) that keeps its own parameters, and
+ * takes its place in the pipeline: it has the algorithm's input and output ports with
+ * their requirements, and every pipeline pass but the data pass is handed to the
+ * algorithm with the filter's own information, so the filter advertises, requests and
+ * produces what the algorithm would (image data in and polydata out for a contour, a
+ * composite output for a composite input).
+ *
+ * On the data pass the filter computes a key: the content digests of all its inputs
+ * (every port and connection; vtkTrackedArrayCache::GetDigest(), which hashes only the
+ * arrays whose stamp changed), a digest of the algorithm's parameters, and the request
+ * (time step, piece, number of pieces, ghost levels, extent). If the cache holds outputs
+ * for that key, the filter's outputs become shallow copies of them (a hit); otherwise the
+ * algorithm runs on shallow copies of the inputs in a private pipeline, and its outputs
+ * are stored (a miss). A spurious Modified() upstream, a reader that re-read the same
+ * file, or a parameter toggled A -> B -> A therefore hits. When nothing changed at all,
+ * the pipeline does not execute the filter, as for any algorithm.
+ *
+ * Parameters. SetParameterKey() names the parameters when set. Otherwise the filter
+ * derives them from the algorithm's printout (PrintSelf), normalized (17 significant
+ * digits; addresses, times, reference counts, observers, progress and debug state and
+ * accelerators such as locators removed), plus its input-array selections, recomputed
+ * only when the algorithm's MTime changed. A printout is known to name every parameter
+ * only for the classes described here (GetDescribedClassName()): built in are
+ * vtkContourFilter, vtkPolyDataNormals, vtkCleanPolyData, vtkQuadricDecimation,
+ * vtkDecimatePro, vtkDelaunay3D, vtkSmoothPolyDataFilter, vtkWindowedSincPolyDataFilter,
+ * vtkTriangleFilter, vtkElevationFilter and vtkThreshold (for some of them the filter adds
+ * what their printout lacks, e.g. vtkContourFilter's GenerateTriangles); a test changes
+ * every parameter of each and checks that the digest follows. For any other class the
+ * printout may miss a parameter (vtkCutter shows its cut function only by address), so
+ * the digest also names this algorithm object and its MTime: results are reused while its
+ * parameters are untouched (a spurious upstream Modified() still hits), but not across a
+ * parameter change and back, nor by another filter. SetParameterKey() exists for those
+ * algorithms: a key that names their parameters exactly restores full reuse. Set
+ * TrustPrintedState to use the printout alone for a class you have checked, or register a
+ * description (RegisterParameterDescription(), C++).
+ *
+ * The cache is the filter's own by default; SetCache() shares one among filters, and one
+ * memory budget with it. Entries are content-keyed, so filters sharing a cache and
+ * wrapping equally configured algorithms of a described class share results.
+ *
+ * Served outputs share arrays with the stored ones. A consumer that modifies an output in
+ * place and calls Modified() on what it changed (as VTK requires) is detected: the stored
+ * entry's MTime covers every shared array, and the cache drops it instead of serving it
+ * again (reason "tampered"). A raw write with no Modified() is caught only when the cache
+ * validates by content (vtkTrackedArrayCache::SetValidationModeToContent()): then each hit
+ * re-hashes the stored outputs, and inputs are hashed afresh on every execution.
+ *
+ * Reports: hits, misses, seconds spent in the algorithm, estimated seconds saved, the
+ * last result and why; one vtkLogger line per execution (LogVerbosity). Progress is
+ * forwarded from the algorithm, and reported while inputs are hashed.
+ *
+ * Errors (vtkErrorMacro, outputs emptied, nothing stored): no algorithm, an algorithm
+ * that fails (returns failure or reports an error). Inputs the filter's ports refuse are
+ * reported by the pipeline as for the algorithm itself. An input whose type content
+ * digests do not cover is computed without caching, with a warning.
+ *
+ * The wrapped algorithm belongs to the filter while set: its input connections are
+ * replaced by the filter's private producers, and its own output is handed to the cache
+ * after each execution (read the filter's output, not the algorithm's).
+ *
+ * @code{.py}
+ * contour = vtkContourFilter()
+ * contour.SetValue(0, 157)
+ * cached = vtkTrackedCacheFilter()
+ * cached.SetAlgorithm(contour)
+ * cached.SetInputConnection(wavelet.GetOutputPort())
+ * cached.Update()
+ * @endcode
+ */
+
+#ifndef vtkTrackedCacheFilter_h
+#define vtkTrackedCacheFilter_h
+
+#include "vtkAlgorithm.h"
+#include "vtkSmartPointer.h"            // for the algorithm and cache
+#include "vtkTrackedArrayCacheModule.h" // for export macro
+
+#include <functional> // for parameter descriptions
+#include <memory>     // for the private implementation
+#include <ostream>    // for parameter descriptions
+#include <string>     // for keys
+
+class vtkDataObject;
+class vtkTrackedArrayCache;
+
+class VTKTRACKEDARRAYCACHE_EXPORT vtkTrackedCacheFilter : public vtkAlgorithm
+{
+public:
+  static vtkTrackedCacheFilter* New();
+  vtkTypeMacro(vtkTrackedCacheFilter, vtkAlgorithm);
+  void PrintSelf(ostream& os, vtkIndent indent) override;
+
+  ///@{
+  /**
+   * The wrapped algorithm. Setting it gives the filter the algorithm's ports (input
+   * connections beyond the new number of ports are dropped). Errors: the filter itself,
+   * an algorithm with no output port.
+   */
+  void SetAlgorithm(vtkAlgorithm* algorithm);
+  vtkAlgorithm* GetAlgorithm();
+  ///@}
+
+  ///@{
+  /**
+   * The data object on an output port (0 by default): GetOutputDataObject().
+   */
+  vtkDataObject* GetOutput() { return this->GetOutputDataObject(0); }
+  vtkDataObject* GetOutput(int port) { return this->GetOutputDataObject(port); }
+  ///@}
+
+  ///@{
+  /**
+   * The cache holding the outputs: the filter's own unless one is set to share. Null is
+   * refused.
+   */
+  void SetCache(vtkTrackedArrayCache* cache);
+  vtkTrackedArrayCache* GetCache();
+  ///@}
+
+  ///@{
+  /**
+   * A text naming the algorithm's parameters exactly; when not empty it replaces the
+   * derived parameter digest (see the class description). Empty by default.
+   */
+  void SetParameterKey(const std::string& key);
+  std::string GetParameterKey();
+  ///@}
+
+  ///@{
+  /**
+   * Take the algorithm's normalized printout as naming all its parameters, whatever its
+   * class. Off by default: only described classes are trusted.
+   */
+  void SetTrustPrintedState(bool trust);
+  bool GetTrustPrintedState();
+  void TrustPrintedStateOn() { this->SetTrustPrintedState(true); }
+  void TrustPrintedStateOff() { this->SetTrustPrintedState(false); }
+  ///@}
+
+  /**
+   * The parameter digest of the algorithm as it is now ("xxh3-128:<32 hex>"), "" with no
+   * algorithm.
+   */
+  std::string GetParameterDigest();
+
+  /**
+   * Where the parameter digest comes from: "parameter-key", "described" (a described
+   * class, or TrustPrintedState), "instance" (the printout plus this algorithm object and
+   * its MTime), "" with no algorithm.
+   */
+  std::string GetParameterDigestSource();
+
+  ///@{
+  /**
+   * The printout of a described class names every parameter; a registered `describe`
+   * prints what it lacks (may be empty). Registering a class replaces its earlier
+   * description. Thread-safe.
+   */
+#ifndef __VTK_WRAP__
+  using ParameterDescription = std::function<void(vtkAlgorithm*, std::ostream&)>;
+  static void RegisterParameterDescription(
+    const std::string& className, ParameterDescription describe);
+#endif
+  static int GetNumberOfDescribedClasses();
+  static std::string GetDescribedClassName(int index);
+  ///@}
+
+  ///@{
+  /**
+   * Statistics since construction or ResetStatistics(): executions served from the
+   * cache, executions that ran the algorithm (misses, including those that could not be
+   * cached), seconds spent in the algorithm, and seconds saved (per hit, the stored
+   * result's compute time minus the hit's own time).
+   */
+  vtkTypeInt64 GetNumberOfHits();
+  vtkTypeInt64 GetNumberOfMisses();
+  double GetComputeSeconds();
+  double GetSecondsSaved();
+  void ResetStatistics();
+  ///@}
+
+  ///@{
+  /**
+   * The last execution: its result ("hit", "miss", "uncached" when the inputs could not be
+   * digested, "failed", "" before any), why (what changed since the execution before, or
+   * why the cache had nothing), and its duration.
+   */
+  std::string GetLastResult();
+  std::string GetLastReason();
+  double GetLastExecutionSeconds();
+  ///@}
+
+  ///@{
+  /**
+   * vtkLogger verbosity of the line logged for each execution; default
+   * vtkLogger::VERBOSITY_TRACE.
+   */
+  void SetLogVerbosity(int verbosity);
+  int GetLogVerbosity();
+  ///@}
+
+  /**
+   * The newest of the filter's own MTime and its algorithm's: changing a parameter of the
+   * algorithm re-executes the filter.
+   */
+  vtkMTimeType GetMTime() override;
+
+  /**
+   * The data pass is the filter's; every other pass is the algorithm's.
+   */
+  vtkTypeBool ProcessRequest(
+    vtkInformation* request, vtkInformationVector** inputs, vtkInformationVector* outputs) override;
+
+protected:
+  vtkTrackedCacheFilter();
+  ~vtkTrackedCacheFilter() override;
+
+  int FillInputPortInformation(int port, vtkInformation* info) override;
+  int FillOutputPortInformation(int port, vtkInformation* info) override;
+  virtual int RequestData(
+    vtkInformation* request, vtkInformationVector** inputs, vtkInformationVector* outputs);
+
+private:
+  vtkTrackedCacheFilter(const vtkTrackedCacheFilter&) = delete;
+  void operator=(const vtkTrackedCacheFilter&) = delete;
+
+  class vtkInternals;
+  std::unique_ptr<vtkInternals> Internals;
+};
+
+#endif

@@ -1,0 +1,45 @@
+#include "vtkTrackedCachedOutputs.h"
+
+#include "vtkDataObject.h"
+#include "vtkObjectFactory.h"
+#include "vtkTrackedDataObjectArrays.h"
+
+#include <algorithm>
+
+vtkStandardNewMacro(vtkTrackedCachedOutputs);
+
+//------------------------------------------------------------------------------
+vtkMTimeType vtkTrackedCachedOutputs::GetMTime()
+{
+  vtkMTimeType latest = this->Superclass::GetMTime();
+  for (const auto& output : this->Outputs)
+  {
+    latest = std::max(latest, vtkTrackedLatestMTime(output));
+  }
+  return latest;
+}
+
+//------------------------------------------------------------------------------
+vtkTypeInt64 vtkTrackedCachedOutputs::GetSizeInBytes()
+{
+  vtkTypeInt64 bytes = 0;
+  for (const auto& output : this->Outputs)
+  {
+    bytes += static_cast<vtkTypeInt64>(output->GetActualMemorySize()) * 1024;
+  }
+  return bytes;
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedCachedOutputs::PrintSelf(ostream& os, vtkIndent indent)
+{
+  this->Superclass::PrintSelf(os, indent);
+  os << indent << "ComputeSeconds: " << this->ComputeSeconds << "\n";
+  os << indent << "Outputs: " << this->Outputs.size() << "\n";
+  for (std::size_t port = 0; port < this->Outputs.size(); ++port)
+  {
+    os << indent.GetNextIndent() << port << ": " << this->Outputs[port]->GetClassName() << " ("
+       << this->Outputs[port].GetPointer() << ")"
+       << (port < this->Digests.size() ? " " + this->Digests[port] : std::string()) << "\n";
+  }
+}

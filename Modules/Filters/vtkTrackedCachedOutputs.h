@@ -1,0 +1,49 @@
+/**
+ * @class vtkTrackedCachedOutputs
+ * @brief Private: what vtkTrackedCacheFilter stores for one key.
+ *
+ * The wrapped algorithm's outputs (one per output port, owned by nobody else), the
+ * seconds it took to compute them, and in Content validation mode their digests. Its
+ * MTime is the newest of its own and of everything in its outputs, so the cache's tamper
+ * check sees a consumer that modified a shared array of a served copy.
+ */
+
+#ifndef vtkTrackedCachedOutputs_h
+#define vtkTrackedCachedOutputs_h
+
+#include "vtkObject.h"
+#include "vtkSmartPointer.h" // for the outputs
+
+#include <string> // for the digests
+#include <vector> // for the outputs
+
+class vtkDataObject;
+
+class vtkTrackedCachedOutputs : public vtkObject
+{
+public:
+  static vtkTrackedCachedOutputs* New();
+  vtkTypeMacro(vtkTrackedCachedOutputs, vtkObject);
+  void PrintSelf(ostream& os, vtkIndent indent) override;
+
+  vtkMTimeType GetMTime() override;
+
+  /**
+   * Bytes the outputs take (GetActualMemorySize()).
+   */
+  vtkTypeInt64 GetSizeInBytes();
+
+  std::vector<vtkSmartPointer<vtkDataObject>> Outputs;
+  std::vector<std::string> Digests; // Content validation: one per output, else empty
+  double ComputeSeconds = 0.0;
+
+protected:
+  vtkTrackedCachedOutputs() = default;
+  ~vtkTrackedCachedOutputs() override = default;
+
+private:
+  vtkTrackedCachedOutputs(const vtkTrackedCachedOutputs&) = delete;
+  void operator=(const vtkTrackedCachedOutputs&) = delete;
+};
+
+#endif

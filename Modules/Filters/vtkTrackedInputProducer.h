@@ -1,0 +1,52 @@
+/**
+ * @class vtkTrackedInputProducer
+ * @brief Private: feeds one input of vtkTrackedCacheFilter to the algorithm it wraps.
+ *
+ * A vtkTrivialProducer that also advertises the pipeline meta-data the filter's own
+ * input carries (whole extent, time steps and range, origin, spacing, direction, bounds,
+ * active attribute types, whether it can produce sub-extents or pieces), so that the
+ * wrapped algorithm's RequestInformation and RequestUpdateExtent see what they would
+ * see connected in the filter's place. It holds its data only while the algorithm runs.
+ */
+
+#ifndef vtkTrackedInputProducer_h
+#define vtkTrackedInputProducer_h
+
+#include "vtkNew.h" // for the meta-data
+#include "vtkTrivialProducer.h"
+
+class vtkInformation;
+
+class vtkTrackedInputProducer : public vtkTrivialProducer
+{
+public:
+  static vtkTrackedInputProducer* New();
+  vtkTypeMacro(vtkTrackedInputProducer, vtkTrivialProducer);
+  void PrintSelf(ostream& os, vtkIndent indent) override;
+
+  /**
+   * Produces a shallow copy of `input` with the meta-data of `inputInformation` (the
+   * filter's input connection information).
+   */
+  void Feed(vtkDataObject* input, vtkInformation* inputInformation);
+
+  /**
+   * Lets go of the data and meta-data.
+   */
+  void Release();
+
+  vtkTypeBool ProcessRequest(
+    vtkInformation* request, vtkInformationVector** inputs, vtkInformationVector* outputs) override;
+
+protected:
+  vtkTrackedInputProducer() = default;
+  ~vtkTrackedInputProducer() override = default;
+
+private:
+  vtkTrackedInputProducer(const vtkTrackedInputProducer&) = delete;
+  void operator=(const vtkTrackedInputProducer&) = delete;
+
+  vtkNew<vtkInformation> MetaData;
+};
+
+#endif
