@@ -172,29 +172,30 @@ Registry& TheRegistry()
 }
 }
 
-vtkTrackedAlgorithmParameters vtkTrackedDescribeParameters(vtkAlgorithm* algorithm)
+std::string vtkTrackedPrintedParameters(vtkAlgorithm* algorithm)
 {
-  vtkTrackedAlgorithmParameters parameters;
-  std::ostringstream text;
-  text.precision(17);
-  text << NormalizedPrintout(algorithm) << InputArraysToProcess(algorithm);
+  return NormalizedPrintout(algorithm) + InputArraysToProcess(algorithm);
+}
+
+bool vtkTrackedDescribedParameters(vtkAlgorithm* algorithm, std::string& description)
+{
   vtkTrackedParameterDescription describe;
   {
     Registry& registry = TheRegistry();
     std::lock_guard<std::mutex> lock(registry.Mutex);
     auto found = registry.Descriptions.find(algorithm->GetClassName());
-    if (found != registry.Descriptions.end())
+    if (found == registry.Descriptions.end())
     {
-      parameters.Complete = true;
-      describe = found->second;
+      description.clear();
+      return false;
     }
+    describe = found->second;
   }
-  if (describe)
-  {
-    describe(algorithm, text);
-  }
-  parameters.Text = text.str();
-  return parameters;
+  std::ostringstream text;
+  text.precision(17);
+  describe(algorithm, text);
+  description = text.str();
+  return true;
 }
 
 void vtkTrackedRegisterParameterDescription(

@@ -37,20 +37,22 @@ class vtkAlgorithm;
 
 /**
  * Prints the parameters of an algorithm of a registered class that its PrintSelf()
- * does not show (nothing when it shows them all).
+ * does not show (nothing when it shows them all), with the stream's precision (17).
  */
 using vtkTrackedParameterDescription = std::function<void(vtkAlgorithm*, std::ostream&)>;
 
-struct vtkTrackedAlgorithmParameters
-{
-  std::string Text;
-  bool Complete = false; // the class is registered: Text names every parameter
-};
+/**
+ * The normalized printout of `algorithm` (not null) and its input-array selections.
+ * Costs a PrintSelf(): worth keeping while the algorithm's MTime stays.
+ */
+std::string vtkTrackedPrintedParameters(vtkAlgorithm* algorithm);
 
 /**
- * The normalized parameters of `algorithm` (not null).
+ * Whether the class of `algorithm` is registered, and what its description adds to the
+ * printout: a few getters, cheap enough to read at every execution (some setters, such
+ * as vtkContourFilter::SetArrayComponent in VTK 9.1, do not change the MTime).
  */
-vtkTrackedAlgorithmParameters vtkTrackedDescribeParameters(vtkAlgorithm* algorithm);
+bool vtkTrackedDescribedParameters(vtkAlgorithm* algorithm, std::string& description);
 
 /**
  * Registers `className` (exactly: not its subclasses, which may add parameters) as

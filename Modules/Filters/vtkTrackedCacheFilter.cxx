@@ -204,9 +204,10 @@ public:
   int LogVerbosity = vtkLogger::VERBOSITY_TRACE;
   std::string InstanceName; // of the current algorithm object
 
-  // The parameter digest, valid while the algorithm's MTime is ParametersMTime.
-  bool ParametersValid = false;
-  vtkMTimeType ParametersMTime = 0;
+  // The algorithm's normalized printout, valid while its MTime is PrintoutMTime.
+  bool PrintoutValid = false;
+  vtkMTimeType PrintoutMTime = 0;
+  std::string Printout;
   std::string ParametersDigest;
   std::string ParametersSource;
 
@@ -225,37 +226,37 @@ public:
   std::string LastReason;
   double LastSeconds = 0.0;
 
+  // The parameter digest: the printout is taken again only when the algorithm's MTime
+  // changed; a registered description is read every time (it is a few getters).
   void UpdateParameters()
   {
     const vtkMTimeType mtime = this->Algorithm->GetMTime();
-    if (this->ParametersValid && mtime == this->ParametersMTime)
+    if (!this->PrintoutValid || mtime != this->PrintoutMTime)
     {
-      return;
+      this->Printout = vtkTrackedPrintedParameters(this->Algorithm);
+      this->PrintoutMTime = mtime;
+      this->PrintoutValid = true;
     }
     std::string text;
+    std::string description;
+    const bool described = vtkTrackedDescribedParameters(this->Algorithm, description);
     if (!this->ParameterKey.empty())
     {
       this->ParametersSource = "parameter-key";
       text = "key\n" + this->ParameterKey;
     }
+    else if (described || this->TrustPrintedState)
+    {
+      this->ParametersSource = "described";
+      text = "described\n" + this->Printout + description;
+    }
     else
     {
-      const vtkTrackedAlgorithmParameters described = vtkTrackedDescribeParameters(this->Algorithm);
-      if (described.Complete || this->TrustPrintedState)
-      {
-        this->ParametersSource = "described";
-        text = "described\n" + described.Text;
-      }
-      else
-      {
-        this->ParametersSource = "instance";
-        text =
-          "instance " + this->InstanceName + " at " + std::to_string(mtime) + "\n" + described.Text;
-      }
+      this->ParametersSource = "instance";
+      text =
+        "instance " + this->InstanceName + " at " + std::to_string(mtime) + "\n" + this->Printout;
     }
     this->ParametersDigest = vtkTrackedDigest::OfText(text).ToString();
-    this->ParametersMTime = mtime;
-    this->ParametersValid = true;
   }
 
   // Connects the algorithm's inputs to one producer per input connection of the filter.
@@ -480,7 +481,7 @@ void vtkTrackedCacheFilter::SetAlgorithm(vtkAlgorithm* algorithm)
   internals.DisconnectProducers();
   internals.Algorithm = algorithm;
   internals.InstanceName = NewInstanceName();
-  internals.ParametersValid = false;
+  internals.PrintoutValid = false;
   internals.HasPrevious = false;
   const int inputPorts = algorithm ? algorithm->GetNumberOfInputPorts() : 1;
   const int outputPorts = algorithm ? algorithm->GetNumberOfOutputPorts() : 1;
@@ -538,7 +539,6 @@ void vtkTrackedCacheFilter::SetParameterKey(const std::string& key)
   if (key != this->Internals->ParameterKey)
   {
     this->Internals->ParameterKey = key;
-    this->Internals->ParametersValid = false;
     this->Modified();
   }
 }
@@ -555,7 +555,6 @@ void vtkTrackedCacheFilter::SetTrustPrintedState(bool trust)
   if (trust != this->Internals->TrustPrintedState)
   {
     this->Internals->TrustPrintedState = trust;
-    this->Internals->ParametersValid = false;
     this->Modified();
   }
 }

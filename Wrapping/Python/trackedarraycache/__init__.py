@@ -4,6 +4,6 @@
 >>> cache = trackedarraycache.vtkTrackedArrayCache()
 """
 
-from .vtkTrackedArrayCache import vtkArrayBufferPool, vtkTrackedArrayCache
+from .vtkTrackedArrayCache import vtkArrayBufferPool, vtkTrackedArrayCache, vtkTrackedCacheFilter
 
-__all__ = ["vtkArrayBufferPool", "vtkTrackedArrayCache"]
+__all__ = ["vtkArrayBufferPool", "vtkTrackedArrayCache", "vtkTrackedCacheFilter"]

@@ -1,0 +1,330 @@
+"""vtkTrackedCacheFilter from Python: DESIGN.md scenario 9 in a pipeline, requests,
+composite and two-input use, tamper safety, bad inputs, and a check that every
+parameter of every described class reaches the parameter digest."""
+
+import numpy as np
+import pytest
+import vtkmodules.all as vtk
+from vtkmodules.util.numpy_support import vtk_to_numpy
+from vtkmodules.util.vtkAlgorithm import VTKPythonAlgorithmBase
+
+from trackedarraycache import vtkTrackedArrayCache, vtkTrackedCacheFilter
+
+
+def cached(algorithm, *upstream):
+    f = vtkTrackedCacheFilter()
+    f.SetAlgorithm(algorithm)
+    for port, source in enumerate(upstream):
+        f.SetInputConnection(port, source.GetOutputPort())
+    return f
+
+
+def assert_same(actual, expected):
+    """Same class, points, cells and every point and cell array, value for value."""
+    assert actual.GetClassName() == expected.GetClassName()
+    assert actual.GetNumberOfPoints() == expected.GetNumberOfPoints()
+    assert actual.GetNumberOfCells() == expected.GetNumberOfCells()
+    if actual.GetNumberOfPoints():
+        np.testing.assert_array_equal(
+            vtk_to_numpy(actual.GetPoints().GetData()), vtk_to_numpy(expected.GetPoints().GetData())
+        )
+    if isinstance(actual, vtk.vtkPolyData):
+        np.testing.assert_array_equal(
+            vtk_to_numpy(actual.GetPolys().GetConnectivityArray()),
+            vtk_to_numpy(expected.GetPolys().GetConnectivityArray()),
+        )
+    for attributes in ("GetPointData", "GetCellData"):
+        got, wanted = getattr(actual, attributes)(), getattr(expected, attributes)()
+        assert got.GetNumberOfArrays() == wanted.GetNumberOfArrays()
+        for index in range(wanted.GetNumberOfArrays()):
+            name = wanted.GetArrayName(index)
+            np.testing.assert_array_equal(
+                vtk_to_numpy(got.GetArray(name)), vtk_to_numpy(wanted.GetArray(name)), err_msg=name
+            )
+    assert vtkTrackedArrayCache.ComputeDigest(actual) == vtkTrackedArrayCache.ComputeDigest(expected)
+
+
+def sphere(resolution=32):
+    s = vtk.vtkSphereSource()
+    s.SetThetaResolution(resolution)
+    s.SetPhiResolution(resolution)
+    return s
+
+
+def test_contour_toggle_back_hits_with_the_plain_output():
+    wavelet = vtk.vtkRTAnalyticSource()
+    contour = vtk.vtkContourFilter()
+    f = cached(contour, wavelet)
+    plain = vtk.vtkContourFilter()
+    plain.SetInputConnection(wavelet.GetOutputPort())
+    for value, result in ((157.0, "miss"), (200.0, "miss"), (157.0, "hit")):
+        contour.SetValue(0, value)
+        f.Update()
+        assert f.GetLastResult() == result
+        plain.SetValue(0, value)
+        plain.Update()
+        assert_same(f.GetOutput(), plain.GetOutput())
+    assert f.GetOutput().GetNumberOfPoints() > 0
+    assert (f.GetNumberOfHits(), f.GetNumberOfMisses()) == (1, 2)
+
+
+@pytest.mark.parametrize("make", [vtk.vtkPolyDataNormals, vtk.vtkCleanPolyData])
+def test_normals_and_clean_give_the_plain_output(make):
+    source = sphere(64)
+    algorithm, plain = make(), make()
+    f = cached(algorithm, source)
+    plain.SetInputConnection(source.GetOutputPort())
+    f.Update()
+    plain.Update()
+    assert f.GetLastResult() == "miss"
+    assert_same(f.GetOutput(), plain.GetOutput())
+    source.Modified()
+    f.Update()
+    assert f.GetLastResult() == "hit"
+    assert_same(f.GetOutput(), plain.GetOutput())
+
+
+def test_spurious_modified_hits_real_change_misses():
+    source = sphere()
+    f = cached(vtk.vtkPolyDataNormals(), source)
+    f.Update()
+    source.Modified()
+    f.Update()
+    assert (f.GetLastResult(), f.GetLastReason()) == ("hit", "same content as the last execution")
+    source.SetRadius(3.0)
+    f.Update()
+    assert (f.GetLastResult(), f.GetLastReason()) == ("miss", "input 0 changed")
+    assert f.GetOutput().GetBounds()[1] == pytest.approx(3.0, abs=0.01)
+
+
+def test_nothing_changed_does_not_execute():
+    source = sphere()
+    f = cached(vtk.vtkPolyDataNormals(), source)
+    starts = []
+    f.AddObserver("StartEvent", lambda *args: starts.append(1))
+    for _ in range(3):
+        f.Update()
+    assert len(starts) == 1
+    assert f.GetNumberOfHits() + f.GetNumberOfMisses() == 1
+
+
+def test_time_steps_and_pieces_are_keyed_separately():
+    source = vtk.vtkTimeSourceExample()
+    f = cached(vtk.vtkElevationFilter(), source)
+    f.UpdateInformation()
+    steps = f.GetOutputInformation(0).Get(vtk.vtkStreamingDemandDrivenPipeline.TIME_STEPS())
+    assert len(steps) == 10
+    results = []
+    for t in (steps[0], steps[5], steps[0]):
+        f.UpdateTimeStep(t)
+        results.append(f.GetLastResult())
+        assert f.GetOutput().GetInformation().Get(vtk.vtkDataObject.DATA_TIME_STEP()) == t
+    assert results == ["miss", "miss", "hit"]
+
+    source = sphere()
+    g = cached(vtk.vtkPolyDataNormals(), source)
+    plain = vtk.vtkPolyDataNormals()
+    plain.SetInputConnection(source.GetOutputPort())
+    results = []
+    for piece in (0, 1, 0):
+        g.UpdatePiece(piece, 2, 0)
+        plain.UpdatePiece(piece, 2, 0)
+        results.append(g.GetLastResult())
+        assert_same(g.GetOutput(), plain.GetOutput())
+    assert results == ["miss", "miss", "hit"]
+
+
+def test_composite_input():
+    blocks = vtk.vtkMultiBlockDataSet()
+    blocks.SetNumberOfBlocks(2)
+    first, second = sphere(), sphere(16)
+    second.SetCenter(3, 0, 0)
+    first.Update()
+    second.Update()
+    blocks.SetBlock(0, first.GetOutput())
+    blocks.SetBlock(1, second.GetOutput())
+    producer = vtk.vtkTrivialProducer()
+    producer.SetOutput(blocks)
+    f = cached(vtk.vtkPolyDataNormals(), producer)
+    plain = vtk.vtkPolyDataNormals()
+    plain.SetInputConnection(producer.GetOutputPort())
+    f.Update()
+    plain.Update()
+    assert f.GetOutput().GetClassName() == "vtkMultiBlockDataSet"
+    for block in range(2):
+        assert_same(f.GetOutput().GetBlock(block), plain.GetOutputDataObject(0).GetBlock(block))
+    blocks.Modified()
+    f.Update()
+    assert (f.GetNumberOfHits(), f.GetNumberOfMisses()) == (2, 2)
+
+
+def test_two_inputs():
+    points = sphere()
+    points.SetRadius(5)
+    wavelet = vtk.vtkRTAnalyticSource()
+    f = cached(vtk.vtkProbeFilter(), points, wavelet)
+    plain = vtk.vtkProbeFilter()
+    plain.SetInputConnection(0, points.GetOutputPort())
+    plain.SetInputConnection(1, wavelet.GetOutputPort())
+    f.Update()
+    plain.Update()
+    assert_same(f.GetOutput(), plain.GetOutput())
+    wavelet.SetMaximum(400)
+    f.Update()
+    plain.Update()
+    assert (f.GetLastResult(), f.GetLastReason()) == ("miss", "input 1 changed")
+    assert_same(f.GetOutput(), plain.GetOutput())
+
+
+def test_shared_cache_and_tamper_check():
+    shared = vtkTrackedArrayCache()
+    source = sphere()
+    first, second = cached(vtk.vtkPolyDataNormals(), source), cached(vtk.vtkPolyDataNormals(), source)
+    first.SetCache(shared)
+    second.SetCache(shared)
+    first.Update()
+    second.Update()
+    assert second.GetLastResult() == "hit"
+
+    normals = second.GetOutput().GetPointData().GetNormals()
+    original = normals.GetTuple3(0)
+    normals.SetTuple3(0, 9, 9, 9)
+    normals.Modified()
+    source.Modified()
+    first.Update()
+    assert (first.GetLastResult(), first.GetLastReason()) == ("miss", "stored result gone (tampered)")
+    assert first.GetOutput().GetPointData().GetNormals().GetTuple3(0) == original
+
+
+class FailingAlgorithm(VTKPythonAlgorithmBase):
+    def __init__(self):
+        VTKPythonAlgorithmBase.__init__(
+            self, nInputPorts=1, inputType="vtkDataSet", nOutputPorts=1, outputType="vtkPolyData"
+        )
+
+    def RequestData(self, request, inInfo, outInfo):
+        return 0
+
+
+def test_bad_inputs_are_errors_and_touch_nothing():
+    messages = []
+
+    def catch(obj, event, message=None):
+        messages.append(str(message))
+
+    catch.CallDataType = vtk.VTK_STRING
+
+    source = sphere()  # held: a connection does not keep its producer alive
+    no_algorithm = vtkTrackedCacheFilter()
+    no_algorithm.AddObserver("ErrorEvent", catch)
+    no_algorithm.GetExecutive().AddObserver("ErrorEvent", catch)
+    no_algorithm.SetInputConnection(source.GetOutputPort())
+    no_algorithm.Update()
+    assert any("No algorithm to run" in m for m in messages)
+    assert no_algorithm.GetLastResult() == "failed"
+
+    messages.clear()
+    failing = cached(FailingAlgorithm(), source)
+    failing.AddObserver("ErrorEvent", catch)
+    failing.GetExecutive().AddObserver("ErrorEvent", catch)
+    failing.Update()
+    assert any("The wrapped vtkPythonAlgorithm failed" in m for m in messages)
+    assert failing.GetLastResult() == "failed"
+    assert failing.GetCache().GetNumberOfEntries() == 0
+    assert failing.GetOutput().GetNumberOfPoints() == 0
+
+    messages.clear()
+    wavelet = vtk.vtkRTAnalyticSource()
+    mismatched = cached(vtk.vtkPolyDataNormals(), wavelet)
+    mismatched.GetExecutive().AddObserver("ErrorEvent", catch)
+    mismatched.Update()
+    assert any("but a vtkPolyData is required" in m for m in messages)
+    assert mismatched.GetCache().GetNumberOfEntries() == 0
+
+
+# Setters that are not parameters of what an algorithm computes.
+NOT_PARAMETERS = {
+    "AbortExecute",
+    "AbortOutput",
+    "ContainerAlgorithm",
+    "Debug",
+    "GlobalWarningDisplay",
+    "Progress",
+    "ProgressShiftScale",
+    "ProgressText",
+    "ReleaseDataFlag",
+    "ReferenceCount",
+}
+
+
+def distinct_values(value):
+    """Two different values of the type of `value`, as a setter takes them."""
+    if isinstance(value, bool) or isinstance(value, int):
+        return (0, 1) if value in (0, 1) else (value, value + 1)
+    if isinstance(value, float):
+        first = (value if np.isfinite(value) else 0.0) + 0.37
+        return first, first * (1 + 1e-9) + 1e-12  # differs in the 9th digit only
+    if isinstance(value, tuple) and value and all(isinstance(v, (int, float)) for v in value):
+        first = tuple(distinct_values(v)[0] if isinstance(v, float) else v for v in value)
+        second = (first[0] + (1e-9 if isinstance(first[0], float) else 1),) + first[1:]
+        return first, second
+    return None
+
+
+def parameters(algorithm):
+    """(name, two distinct values the setter accepts) of each scalar or vector setter."""
+    for name in sorted(dir(algorithm)):
+        prop = name[3:]
+        if not name.startswith("Set") or prop in NOT_PARAMETERS or not hasattr(algorithm, "Get" + prop):
+            continue
+        try:
+            values = distinct_values(getattr(algorithm, "Get" + prop)())
+        except TypeError:
+            continue
+        if values is not None:
+            yield prop, values
+
+
+def set_value(algorithm, prop, value):
+    setter = getattr(algorithm, "Set" + prop)
+    setter(*value) if isinstance(value, tuple) else setter(value)
+    got = getattr(algorithm, "Get" + prop)()
+    return got == value or (isinstance(got, tuple) and tuple(got) == tuple(value))
+
+
+DESCRIBED = [vtkTrackedCacheFilter.GetDescribedClassName(i) for i in range(vtkTrackedCacheFilter.GetNumberOfDescribedClasses())]
+
+
+@pytest.mark.parametrize("class_name", DESCRIBED)
+def test_every_parameter_of_a_described_class_reaches_the_digest(class_name):
+    algorithm = getattr(vtk, class_name)()
+    f = vtkTrackedCacheFilter()
+    f.SetAlgorithm(algorithm)
+    assert f.GetParameterDigestSource() == "described"
+    checked, unseen = [], []
+    for prop, (first, second) in parameters(algorithm):
+        if not set_value(algorithm, prop, first):
+            continue  # out of the setter's range
+        digest = f.GetParameterDigest()
+        if not set_value(algorithm, prop, second):
+            continue
+        checked.append(prop)
+        if f.GetParameterDigest() == digest:
+            unseen.append(prop)
+    assert checked, "no parameter was tried"
+    assert not unseen, f"{class_name}: changing {unseen} leaves the parameter digest unchanged"
+
+
+def test_undescribed_classes_are_keyed_by_instance():
+    cutter = vtk.vtkCutter()  # its cut function is printed by address only
+    f = vtkTrackedCacheFilter()
+    f.SetAlgorithm(cutter)
+    assert f.GetParameterDigestSource() == "instance"
+    digest = f.GetParameterDigest()
+    plane = vtk.vtkPlane()
+    cutter.SetCutFunction(plane)
+    before = f.GetParameterDigest()
+    plane.SetOrigin(1, 2, 3)  # changes the result, not the printout
+    assert f.GetParameterDigest() not in (before, digest)
+    f.SetParameterKey("plane at 1 2 3")
+    assert f.GetParameterDigestSource() == "parameter-key"
