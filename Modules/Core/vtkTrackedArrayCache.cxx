@@ -1141,6 +1141,12 @@ std::string vtkTrackedArrayCache::ComputeDigest(vtkDataObject* object)
 }
 
 //------------------------------------------------------------------------------
+std::string vtkTrackedArrayCache::ComputeTextDigest(const std::string& text)
+{
+  return vtkTrackedDigest::OfText(text).ToString();
+}
+
+//------------------------------------------------------------------------------
 void vtkTrackedArrayCache::SetBufferPool(vtkArrayBufferPool* pool)
 {
   if (!pool)

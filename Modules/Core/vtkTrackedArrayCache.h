@@ -219,6 +219,12 @@ public:
   static std::string ComputeDigest(vtkDataObject* object);
   ///@}
 
+  /**
+   * The digest of a text, "xxh3-128:<32 hex>" (of its length and bytes): composite keys
+   * built from other digests and plain values, such as a function's name and arguments.
+   */
+  static std::string ComputeTextDigest(const std::string& text);
+
   ///@{
   /**
    * The pool lending the buffers that SOA and other non-contiguous arrays are packed into

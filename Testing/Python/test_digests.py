@@ -136,3 +136,10 @@ def test_digest_bad_input():
     assert cache.GetDigest(None) == ""
     assert cache.Get("not a digest", "key") is None
     assert len(errors) == 2
+
+
+@pytest.mark.parametrize("text", ["", "a key", "ünïcode and\nlines" * 100])
+def test_text_digest_matches_the_documented_format(xxhsum, text):
+    data = text.encode()
+    expected = "xxh3-128:" + xxh128(struct.pack("<Q", len(data)) + data).hex()
+    assert vtkTrackedArrayCache.ComputeTextDigest(text) == expected

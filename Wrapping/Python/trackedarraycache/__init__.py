@@ -4,6 +4,22 @@
 >>> cache = trackedarraycache.vtkTrackedArrayCache()
 """
 
-from .vtkTrackedArrayCache import vtkArrayBufferPool, vtkTrackedArrayCache, vtkTrackedCacheFilter
+from .memoize import cached, numpy_digest
+from .views import numpy_view, view
+from .vtkTrackedArrayCache import (
+    vtkArrayBufferPool,
+    vtkTrackedArrayCache,
+    vtkTrackedArrayView,
+    vtkTrackedCacheFilter,
+)
 
-__all__ = ["vtkArrayBufferPool", "vtkTrackedArrayCache", "vtkTrackedCacheFilter"]
+__all__ = [
+    "cached",
+    "numpy_digest",
+    "numpy_view",
+    "view",
+    "vtkArrayBufferPool",
+    "vtkTrackedArrayCache",
+    "vtkTrackedArrayView",
+    "vtkTrackedCacheFilter",
+]

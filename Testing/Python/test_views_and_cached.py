@@ -1,0 +1,298 @@
+"""Views, numpy_view and the cached decorator from Python: DESIGN.md scenarios 11 and 12."""
+
+import gc
+import importlib
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
+from vtkmodules.vtkCommonCore import (
+    vtkBitArray,
+    vtkCommand,
+    vtkDoubleArray,
+    vtkFloatArray,
+    vtkSOADataArrayTemplate,
+)
+from vtkmodules.vtkFiltersSources import vtkSphereSource
+
+from trackedarraycache import (
+    cached,
+    numpy_digest,
+    numpy_view,
+    view,
+    vtkTrackedArrayCache,
+)
+
+
+def filled(array, tuples=20, components=3):
+    array.SetNumberOfComponents(components)
+    array.SetNumberOfTuples(tuples)
+    for t in range(tuples):
+        for c in range(components):
+            array.SetComponent(t, c, float(t * components + c))
+    return array
+
+
+@pytest.mark.parametrize("make", [vtkDoubleArray, lambda: vtkSOADataArrayTemplate["float32"]()])
+def test_view_round_trip_of_a_sub_range_and_components(make):
+    array = filled(make())
+    with view(array, 5, 10, components=[2, 0]) as v:
+        assert v.data.shape == (5, 2)
+        np.testing.assert_array_equal(v.data[:, 0], [17, 20, 23, 26, 29])
+        np.testing.assert_array_equal(v.data[:, 1], [15, 18, 21, 24, 27])
+        data = v.data
+        data[:] = -1
+        v.update(1, 3)  # view tuples 1 and 2: array tuples 6 and 7
+        assert not v.stale
+        array.SetComponent(5, 2, 99.0)
+        array.Modified()
+        assert v.stale
+        v.refresh()
+        assert v.data[0, 0] == 99.0
+    assert [array.GetComponent(t, 0) for t in range(5, 9)] == [15.0, -1.0, -1.0, 24.0]
+    assert [array.GetComponent(t, 1) for t in range(5, 9)] == [16.0, 19.0, 22.0, 25.0]
+    assert not array.HasObserver(vtkCommand.ModifiedEvent), "leaving the block released it"
+
+
+def test_view_fails_cleanly_after_the_array_changes_or_dies():
+    array = filled(vtkFloatArray())
+    v = view(array, 0, 10)
+    v.refresh()
+    array.SetNumberOfTuples(10**6)  # reallocates
+    with pytest.raises(RuntimeError, match="reallocated"):
+        v.refresh()
+    with pytest.raises(RuntimeError, match="reallocated"):
+        v.data
+    array = filled(vtkFloatArray())
+    v = view(array, 0, 10)
+    del array
+    gc.collect()
+    assert not v.valid
+    with pytest.raises(RuntimeError, match="deleted"):
+        v.update()
+
+
+def test_view_bad_inputs():
+    array = filled(vtkFloatArray())
+    with pytest.raises(ValueError, match="Cannot view tuples"):
+        view(array, 0, 21)
+    with pytest.raises(ValueError, match="Cannot view component 3"):
+        view(array, 0, 2, components=[3])
+    with pytest.raises(TypeError):
+        view(np.zeros(3), 0, 1)
+    bits = vtkBitArray()
+    bits.SetNumberOfTuples(4)
+    with pytest.raises(ValueError, match="vtkBitArray"):
+        view(bits, 0, 4)
+    v = view(array, 0, 5)
+    with pytest.raises(RuntimeError, match="the view has 5 tuples"):
+        v.refresh(2, 9)
+
+
+def test_numpy_view_reads_and_writes_in_place():
+    array = filled(vtkDoubleArray(), tuples=4, components=2)
+    v = numpy_view(array)
+    assert v.shape == (4, 2) and v.dtype == np.float64 and len(v) == 4
+    assert v[1, 1] == 3.0
+    before = array.GetMTime()
+    v[0] = (10.0, 11.0)
+    assert array.GetTuple2(0) == (10.0, 11.0)
+    assert array.GetMTime() > before, "writes call Modified()"
+    v += 1
+    assert array.GetTuple2(3) == (7.0, 8.0)
+    assert float(np.sum(v)) == pytest.approx(sum(array.GetValue(i) for i in range(8)))
+    total = v * 2
+    assert isinstance(total, np.ndarray) and total[3, 1] == 16.0
+
+
+def test_numpy_view_hands_out_no_alias_of_vtk_memory():
+    array = filled(vtkDoubleArray(), tuples=4, components=1)
+    v = numpy_view(array)
+    piece = v[1:3]
+    whole = np.asarray(v)
+    memory = vtk_to_numpy(array)
+    assert not np.shares_memory(piece, memory)
+    assert not np.shares_memory(whole, memory)
+    array.SetNumberOfTuples(10**6)  # frees the old buffer: the copies stay valid
+    np.testing.assert_array_equal(piece, [1.0, 2.0])
+    np.testing.assert_array_equal(whole, [0.0, 1.0, 2.0, 3.0])
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda a: a.SetNumberOfTuples(10**6),
+        lambda a: a.Resize(2),
+        lambda a: a.Squeeze(),
+        lambda a: a.ShallowCopy(filled(vtkDoubleArray(), tuples=3)),
+        lambda a: a.SetNumberOfComponents(1),
+    ],
+    ids=["grown", "resized", "squeezed", "shallow-copied", "components"],
+)
+def test_numpy_view_raises_after_reallocation(change):
+    array = vtkDoubleArray()
+    array.SetNumberOfComponents(3)
+    array.Allocate(120)
+    for i in range(60):
+        array.InsertNextValue(float(i))
+    v = numpy_view(array)
+    assert v[0, 0] == 0.0
+    change(array)
+    for access in (lambda: v[0], lambda: np.asarray(v), lambda: v.shape, lambda: np.sum(v)):
+        with pytest.raises(RuntimeError, match="numpy_view"):
+            access()
+    with pytest.raises(RuntimeError):
+        v[0] = 1.0
+
+
+def test_numpy_view_raises_after_the_array_died():
+    source = vtkSphereSource()
+    source.Update()
+    points = source.GetOutput().GetPoints().GetData()
+    v = numpy_view(points)
+    assert v.shape[1] == 3
+    del points
+    source.SetThetaResolution(40)
+    source.Update()  # the old output's arrays are released
+    source = None
+    gc.collect()
+    with pytest.raises(RuntimeError, match="deleted"):
+        v[0]
+    assert not v.valid
+
+
+def test_numpy_view_refuses_non_contiguous_arrays():
+    with pytest.raises(TypeError, match="AOS"):
+        numpy_view(vtkSOADataArrayTemplate["float64"]())
+    with pytest.raises(TypeError):
+        numpy_view(np.zeros(3))
+
+
+def test_numpy_digest_is_the_vtk_digest_of_the_same_values():
+    values = np.arange(30, dtype=np.float32).reshape(10, 3)
+    assert numpy_digest(values) == vtkTrackedArrayCache.ComputeDigest(numpy_to_vtk(values, deep=1))
+    assert numpy_digest(values[:, :2]) == numpy_digest(np.ascontiguousarray(values[:, :2]))
+    assert numpy_digest(values) != numpy_digest(values.astype(np.float64))
+
+
+def test_cached_hits_misses_and_keys_by_content():
+    calls = []
+
+    @cached
+    def norms(points, scale=1.0):
+        calls.append(1)
+        return np.linalg.norm(points, axis=1) * scale
+
+    points = np.random.default_rng(1).random((1000, 3))
+    first = norms(points)
+    again = norms(points.copy())  # another object, the same content
+    assert len(calls) == 1
+    np.testing.assert_array_equal(first, again)
+    assert not again.flags.writeable, "stored results are handed out read-only"
+    norms(points, scale=2.0)
+    changed = points.copy()
+    changed[0, 0] += 1e-12
+    norms(changed)
+    assert len(calls) == 3
+    assert norms.cache_info() == (1, 3, 128, 3)
+    norms.cache_clear()
+    assert norms.cache_info() == (0, 0, 128, 0)
+    norms(points)
+    assert len(calls) == 4
+
+
+def test_cached_vtk_arguments_and_results():
+    calls = []
+
+    @cached
+    def bounds_and_copy(data):
+        calls.append(1)
+        result = vtkDoubleArray()
+        result.InsertNextValue(data.GetNumberOfPoints())
+        return result
+
+    source = vtkSphereSource()
+    source.Update()
+    mesh = source.GetOutput()
+    result = bounds_and_copy(mesh)
+    assert bounds_and_copy(mesh) is result, "VTK results are stored as they are"
+    source.Modified()
+    source.Update()  # the same content again, new arrays
+    assert bounds_and_copy(source.GetOutput()) is result
+    assert len(calls) == 1
+    result.SetValue(0, -1)
+    result.Modified()  # a caller changed the stored result: it is not served again
+    assert bounds_and_copy(mesh) is not result
+    source.SetRadius(3)
+    source.Update()
+    bounds_and_copy(source.GetOutput())
+    assert len(calls) == 3
+
+
+def test_cached_options():
+    calls = []
+
+    def twice(x):
+        calls.append(x)
+        return 2 * x
+
+    off = cached(twice, enable=False)
+    off(1), off(1)
+    assert len(calls) == 2
+    read_only = cached(twice, write=False)
+    read_only(2), read_only(2)
+    assert len(calls) == 4 and read_only.cache_info().currsize == 0
+    forced = cached(twice, force_update=True)
+    forced(3), forced(3)
+    assert len(calls) == 6 and forced.cache_info().currsize == 1
+    shared = vtkTrackedArrayCache()
+    a, b = cached(twice, memory=shared), cached(twice, memory=shared)
+    a(np.ones(4)), b(np.ones(4))
+    assert len(calls) == 7, "two wrappers of one function share a cache"
+    assert shared.GetNumberOfEntries() == 1
+    small = cached(twice, memory=64)  # a budget in bytes: a 1 MB result is not kept
+    small(np.ones(1 << 17)), small(np.ones(1 << 17))
+    assert len(calls) == 9
+    bounded = cached(twice, maxsize=2)
+    for x in (10, 11, 12, 10):
+        bounded(x)
+    assert len(calls) == 13, "plain results beyond maxsize are dropped, least recent first"
+    with pytest.raises(NotImplementedError):
+        cached(twice, disk="/tmp/somewhere")
+
+
+def test_cached_refuses_arguments_it_cannot_key():
+    @cached
+    def f(x, options=None):
+        return 1
+
+    with pytest.raises(TypeError, match="argument 'x' of .*f is a object"):
+        f(object())
+    with pytest.raises(TypeError, match=r"argument 'options\['a'\]' of .*f is a function"):
+        f(1, options={"a": lambda: 0})
+    with pytest.raises(TypeError, match="dtype object"):
+        f(np.array([object()]))
+    assert f(1, options={"a": (1, 2.5, "x", None)}) == 1
+
+
+def test_a_function_whose_source_changed_misses(tmp_path, monkeypatch):
+    module = tmp_path / "edited_module.py"
+    shared = vtkTrackedArrayCache()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    results = []
+    for body in ("return x + 1", "return x + 2"):
+        module.write_text(textwrap.dedent(f"""
+            def compute(x):
+                {body}
+            """))
+        if "edited_module" in sys.modules:
+            importlib.reload(sys.modules["edited_module"])
+        else:
+            importlib.import_module("edited_module")
+        wrapped = cached(sys.modules["edited_module"].compute, memory=shared)
+        results.append(wrapped(np.zeros(2)))
+    np.testing.assert_array_equal(results[0], [1, 1])
+    np.testing.assert_array_equal(results[1], [2, 2])
+    assert shared.GetNumberOfEntries() == 2
