@@ -3,6 +3,8 @@
 #include "vtkAlgorithm.h"
 #include "vtkCleanPolyData.h"
 #include "vtkContourFilter.h"
+#include "vtkDelaunay3D.h"
+#include "vtkIncrementalPointLocator.h"
 #include "vtkInformation.h"
 #include "vtkInformationIterator.h"
 #include "vtkInformationKey.h"
@@ -20,12 +22,13 @@
 namespace
 {
 // Lines that change when no parameter did (state of the object, of the pipeline, of
-// its observers) or that name accelerators built lazily during execution.
+// its observers), and the scalar tree vtkContourFilter builds lazily, which changes how
+// fast it finds cells, not which.
 const std::set<std::string>& VolatileKeys()
 {
   static const std::set<std::string> keys = { "Debug", "Modified Time", "Reference Count",
     "Registered Events", "Executive", "ErrorCode", "Information", "AbortExecute", "Progress",
-    "Progress Text", "Locator", "Scalar Tree" };
+    "Progress Text", "Scalar Tree" };
   return keys;
 }
 
@@ -42,7 +45,8 @@ std::string KeyOf(const std::string& line)
   return line.substr(begin, colon == std::string::npos ? std::string::npos : colon - begin);
 }
 
-std::string NormalizedPrintout(vtkAlgorithm* algorithm)
+// `replaced`: lines a registered description prints in its own way.
+std::string NormalizedPrintout(vtkAlgorithm* algorithm, const std::set<std::string>& replaced)
 {
   std::ostringstream printed;
   printed.precision(17);
@@ -63,7 +67,7 @@ std::string NormalizedPrintout(vtkAlgorithm* algorithm)
     }
     skipDeeperThan = std::string::npos;
     const std::string key = KeyOf(line);
-    if (VolatileKeys().count(key))
+    if (VolatileKeys().count(key) || replaced.count(key))
     {
       if (key == "Registered Events")
       {
@@ -117,21 +121,51 @@ std::string InputArraysToProcess(vtkAlgorithm* algorithm)
   return text.str();
 }
 
+struct Description
+{
+  vtkTrackedParameterDescription Describe;
+  std::set<std::string> ReplacedLines; // printout lines Describe prints in its own way
+};
+
 struct Registry
 {
   std::mutex Mutex;
-  std::map<std::string, vtkTrackedParameterDescription> Descriptions;
+  std::map<std::string, Description> Descriptions;
 };
 
 template <typename Algorithm>
 void Register(Registry& registry, const char* className,
-  std::function<void(Algorithm*, std::ostream&)> describe = nullptr)
+  std::function<void(Algorithm*, std::ostream&)> describe = nullptr,
+  std::set<std::string> replacedLines = {})
 {
-  registry.Descriptions[className] = [describe](vtkAlgorithm* algorithm, std::ostream& os)
+  registry.Descriptions[className] =
+    Description{ [describe](vtkAlgorithm* algorithm, std::ostream& os)
+      {
+        if (describe)
+        {
+          describe(static_cast<Algorithm*>(algorithm), os);
+        }
+      },
+      std::move(replacedLines) };
+}
+
+// A point locator decides which points merge. The printout shows only its address, and
+// the filters create one lazily during execution; so: "default" for none or a locator of
+// a class the filter would create itself (`defaults`), else its class.
+template <typename Algorithm>
+std::function<void(Algorithm*, std::ostream&)> DescribeLocator(
+  std::set<std::string> defaults, std::function<void(Algorithm*, std::ostream&)> more = nullptr)
+{
+  return [defaults, more](Algorithm* algorithm, std::ostream& os)
   {
-    if (describe)
+    vtkIncrementalPointLocator* locator = algorithm->GetLocator();
+    os << "Locator: "
+       << (!locator || defaults.count(locator->GetClassName()) ? "default"
+                                                               : locator->GetClassName())
+       << "\n";
+    if (more)
     {
-      describe(static_cast<Algorithm*>(algorithm), os);
+      more(algorithm, os);
     }
   };
 }
@@ -153,17 +187,23 @@ Registry& TheRegistry()
         Register<vtkAlgorithm>(registry, className);
       }
       Register<vtkContourFilter>(registry, "vtkContourFilter",
-        [](vtkContourFilter* contour, std::ostream& os)
-        {
-          os << "GenerateTriangles: " << contour->GetGenerateTriangles() << "\n";
-          os << "ArrayComponent: " << contour->GetArrayComponent() << "\n";
-        });
+        DescribeLocator<vtkContourFilter>({ "vtkMergePoints" },
+          [](vtkContourFilter* contour, std::ostream& os)
+          {
+            os << "GenerateTriangles: " << contour->GetGenerateTriangles() << "\n";
+            os << "ArrayComponent: " << contour->GetArrayComponent() << "\n";
+          }),
+        { "Locator" });
       Register<vtkCleanPolyData>(registry, "vtkCleanPolyData",
-        [](vtkCleanPolyData* clean, std::ostream& os)
-        {
-          os << "Tolerance value: " << clean->GetTolerance() << "\n";
-          os << "AbsoluteTolerance value: " << clean->GetAbsoluteTolerance() << "\n";
-        });
+        DescribeLocator<vtkCleanPolyData>({ "vtkMergePoints", "vtkPointLocator" },
+          [](vtkCleanPolyData* clean, std::ostream& os)
+          {
+            os << "Tolerance value: " << clean->GetTolerance() << "\n";
+            os << "AbsoluteTolerance value: " << clean->GetAbsoluteTolerance() << "\n";
+          }),
+        { "Locator" });
+      Register<vtkDelaunay3D>(registry, "vtkDelaunay3D",
+        DescribeLocator<vtkDelaunay3D>({ "vtkPointLocator" }), { "Locator" });
       Register<vtkThreshold>(registry, "vtkThreshold",
         [](vtkThreshold* threshold, std::ostream& os)
         { os << "Invert: " << threshold->GetInvert() << "\n"; });
@@ -174,7 +214,17 @@ Registry& TheRegistry()
 
 std::string vtkTrackedPrintedParameters(vtkAlgorithm* algorithm)
 {
-  return NormalizedPrintout(algorithm) + InputArraysToProcess(algorithm);
+  std::set<std::string> replaced;
+  {
+    Registry& registry = TheRegistry();
+    std::lock_guard<std::mutex> lock(registry.Mutex);
+    auto found = registry.Descriptions.find(algorithm->GetClassName());
+    if (found != registry.Descriptions.end())
+    {
+      replaced = found->second.ReplacedLines;
+    }
+  }
+  return NormalizedPrintout(algorithm, replaced) + InputArraysToProcess(algorithm);
 }
 
 bool vtkTrackedDescribedParameters(vtkAlgorithm* algorithm, std::string& description)
@@ -189,7 +239,7 @@ bool vtkTrackedDescribedParameters(vtkAlgorithm* algorithm, std::string& descrip
       description.clear();
       return false;
     }
-    describe = found->second;
+    describe = found->second.Describe;
   }
   std::ostringstream text;
   text.precision(17);
@@ -207,7 +257,7 @@ void vtkTrackedRegisterParameterDescription(
   {
     describe = [](vtkAlgorithm*, std::ostream&) {};
   }
-  registry.Descriptions[className] = std::move(describe);
+  registry.Descriptions[className] = Description{ std::move(describe), {} };
 }
 
 std::vector<std::string> vtkTrackedDescribedClasses()

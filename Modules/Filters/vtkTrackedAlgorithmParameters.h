@@ -10,10 +10,11 @@
  *   Time, Reference Count, the observers (Registered Events and what it lists),
  *   Executive, ErrorCode, Information, AbortExecute, Progress, Progress Text, at every
  *   nesting level;
- * - without accelerators built lazily during execution, which change speed, not
- *   results: the lines Locator and Scalar Tree;
+ * - without vtkContourFilter's lazily built scalar tree, which changes speed, not
+ *   results;
  * - with every other address replaced by "<object>": that a sub-object is set shows, but
- *   not its state;
+ *   not its state (a registered description may print such a line its own way: the
+ *   point locators of vtkContourFilter, vtkCleanPolyData and vtkDelaunay3D by class);
  * - followed by the input arrays the algorithm processes (SetInputArrayToProcess), which
  *   live in its information, not in its printout, sorted.
  *

@@ -324,17 +324,23 @@ public:
       reason = "stored outputs of another type";
       return nullptr;
     }
-    if (this->Cache->GetValidationMode() == vtkTrackedArrayCache::Content)
+    // A consumer may have resized or replaced what a served copy shares with the entry
+    // without a Modified() (the cache's MTime check sees the rest); in Content mode, also
+    // written into it.
+    bool intact = stored->IsIntact();
+    if (intact && this->Cache->GetValidationMode() == vtkTrackedArrayCache::Content)
     {
-      for (int port = 0; port < ports; ++port)
+      for (int port = 0; intact && port < ports; ++port)
       {
-        if (vtkTrackedArrayCache::ComputeDigest(stored->Outputs[port]) != stored->Digests[port])
-        {
-          this->Cache->Invalidate(key, EntryKey);
-          reason = "tampered";
-          return nullptr;
-        }
+        intact =
+          vtkTrackedArrayCache::ComputeDigest(stored->Outputs[port]) == stored->Digests[port];
       }
+    }
+    if (!intact)
+    {
+      this->Cache->Invalidate(key, EntryKey);
+      reason = "tampered";
+      return nullptr;
     }
     return stored;
   }
@@ -383,6 +389,8 @@ public:
     { errors.push_back(ErrorMessage(static_cast<const char*>(text))); };
     EventWatch algorithmErrors(algorithm, vtkCommand::ErrorEvent, catchError);
     EventWatch executiveErrors(executive, vtkCommand::ErrorEvent, catchError);
+    int executions = 0;
+    EventWatch starts(algorithm, vtkCommand::StartEvent, [&executions](void*) { ++executions; });
     EventWatch progress(algorithm, vtkCommand::ProgressEvent,
       [self](void* fraction) {
         self->UpdateProgress(HashingShare + (1.0 - HashingShare) * *static_cast<double*>(fraction));
@@ -407,18 +415,42 @@ public:
         executive->GetOutputInformation(port)->Remove(SDDP::UPDATE_TIME_STEP());
       }
     }
-    const bool updated = executive->Update(0, requests) != 0;
+    const bool updated = executive->Update(ports > 1 ? -1 : 0, requests) != 0;
     if (!updated || !errors.empty())
     {
       error = errors.empty() ? std::string("it reported failure") : errors.front();
       return false;
     }
+    // A temporal or streaming algorithm asks for other time steps or pieces than the one
+    // its input holds (and loops): the private pipeline has only that input, so its
+    // result would be wrong.
+    std::string asked = executions > 1 ? "to execute several times in one update" : "";
+    for (auto& port : this->Producers)
+    {
+      for (auto& producer : port)
+      {
+        std::string differs;
+        if (asked.empty() && !producer->AskedForWhatItHolds(differs))
+        {
+          asked = "for " + differs;
+        }
+      }
+    }
+    if (!asked.empty())
+    {
+      error = "it asked " + asked + " (a temporal or streaming algorithm); the filter can feed " +
+        "it only the input it has, so such algorithms cannot be wrapped";
+      return false;
+    }
     for (int port = 0; port < ports; ++port)
     {
       vtkDataObject* output = algorithm->GetOutputDataObject(port);
-      if (!output)
+      vtkDataObject* expected = OutputData(outputs, port);
+      if (!output || !expected || std::string(output->GetClassName()) != expected->GetClassName())
       {
-        error = "it produced nothing on output port " + std::to_string(port);
+        error = std::string("it produced ") + (output ? output->GetClassName() : "nothing") +
+          " on output port " + std::to_string(port) + " where the pipeline expects " +
+          (expected ? expected->GetClassName() : "nothing");
         return false;
       }
       results.emplace_back(output);
@@ -468,9 +500,22 @@ void vtkTrackedCacheFilter::SetAlgorithm(vtkAlgorithm* algorithm)
   {
     return;
   }
-  if (algorithm == this)
+  for (vtkAlgorithm* wrapped = algorithm; wrapped;)
   {
-    vtkErrorMacro("A vtkTrackedCacheFilter cannot wrap itself.");
+    if (wrapped == this)
+    {
+      vtkErrorMacro("A vtkTrackedCacheFilter cannot wrap itself, directly or through "
+                    "the filters it wraps.");
+      return;
+    }
+    auto* filter = vtkTrackedCacheFilter::SafeDownCast(wrapped);
+    wrapped = filter ? filter->GetAlgorithm() : nullptr;
+  }
+  if (algorithm && algorithm->IsA("vtkMultiTimeStepAlgorithm"))
+  {
+    vtkErrorMacro("Cannot wrap a " << algorithm->GetClassName()
+                                   << ": it asks its inputs for several time steps in one "
+                                      "update, and the filter can feed it only the one it has.");
     return;
   }
   if (algorithm && algorithm->GetNumberOfOutputPorts() < 1)
@@ -502,6 +547,20 @@ void vtkTrackedCacheFilter::SetAlgorithm(vtkAlgorithm* algorithm)
     info->Clear();
     this->FillOutputPortInformation(port, info);
     info->Set(vtkAlgorithm::PORT_REQUIREMENTS_FILLED(), 1);
+  }
+  // The algorithm's own connections (say, a glyph's source) become the filter's.
+  for (int port = 0; algorithm && port < inputPorts; ++port)
+  {
+    const int connections = algorithm->GetNumberOfInputConnections(port);
+    if (connections > 0)
+    {
+      this->RemoveAllInputConnections(port);
+      for (int connection = 0; connection < connections; ++connection)
+      {
+        this->AddInputConnection(port, algorithm->GetInputConnection(port, connection));
+      }
+      algorithm->RemoveAllInputConnections(port);
+    }
   }
   this->Modified();
 }
@@ -665,11 +724,8 @@ double vtkTrackedCacheFilter::GetLastExecutionSeconds()
 //------------------------------------------------------------------------------
 void vtkTrackedCacheFilter::SetLogVerbosity(int verbosity)
 {
-  if (verbosity != this->Internals->LogVerbosity)
-  {
-    this->Internals->LogVerbosity = verbosity;
-    this->Modified();
-  }
+  // Not a parameter of the output: no Modified(), which would re-execute the filter.
+  this->Internals->LogVerbosity = verbosity;
 }
 
 //------------------------------------------------------------------------------
@@ -844,6 +900,7 @@ int vtkTrackedCacheFilter::RequestData(
   }
   if (storable)
   {
+    computed->CaptureStamps();
     cache->Set(keyDigest, EntryKey, computed, computed->GetSizeInBytes());
   }
   internals.Record(this, "miss",
@@ -858,7 +915,7 @@ int vtkTrackedCacheFilter::RequestData(
 void vtkTrackedCacheFilter::PrintSelf(ostream& os, vtkIndent indent)
 {
   this->Superclass::PrintSelf(os, indent);
-  const auto& internals = *this->Internals;
+  auto& internals = *this->Internals;
   os << indent << "Algorithm: ";
   if (internals.Algorithm)
   {
@@ -871,8 +928,19 @@ void vtkTrackedCacheFilter::PrintSelf(ostream& os, vtkIndent indent)
   os << indent << "Cache: " << internals.Cache.GetPointer() << "\n";
   os << indent << "ParameterKey: " << internals.ParameterKey << "\n";
   os << indent << "TrustPrintedState: " << (internals.TrustPrintedState ? "On" : "Off") << "\n";
+  if (internals.Algorithm)
+  {
+    internals.UpdateParameters(); // as it is now, not as at the last execution
+  }
   os << indent << "ParameterDigest: " << internals.ParametersDigest << " ("
      << internals.ParametersSource << ")\n";
+  os << indent << "InstanceName: " << internals.InstanceName << "\n";
+  std::size_t producers = 0;
+  for (const auto& port : internals.Producers)
+  {
+    producers += port.size();
+  }
+  os << indent << "InputProducers: " << producers << "\n";
   os << indent << "LogVerbosity: " << internals.LogVerbosity << "\n";
   os << indent << "NumberOfHits: " << internals.Hits << "\n";
   os << indent << "NumberOfMisses: " << internals.Misses << "\n";

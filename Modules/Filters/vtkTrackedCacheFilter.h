@@ -21,15 +21,18 @@
  *
  * Parameters. SetParameterKey() names the parameters when set. Otherwise the filter
  * derives them from the algorithm's printout (PrintSelf), normalized (17 significant
- * digits; addresses, times, reference counts, observers, progress and debug state and
- * accelerators such as locators removed), plus its input-array selections, recomputed
- * only when the algorithm's MTime changed. A printout is known to name every parameter
- * only for the classes described here (GetDescribedClassName()): built in are
- * vtkContourFilter, vtkPolyDataNormals, vtkCleanPolyData, vtkQuadricDecimation,
- * vtkDecimatePro, vtkDelaunay3D, vtkSmoothPolyDataFilter, vtkWindowedSincPolyDataFilter,
- * vtkTriangleFilter, vtkElevationFilter and vtkThreshold (for some of them the filter adds
- * what their printout lacks, e.g. vtkContourFilter's GenerateTriangles); a test changes
- * every parameter of each and checks that the digest follows. For any other class the
+ * digits; addresses, times, reference counts, observers, progress and debug state
+ * removed; other sub-objects reduced to whether they are set), plus its input-array
+ * selections, taken again only when the algorithm's MTime changed. A printout is known
+ * to name every parameter only for the classes described here (GetDescribedClassName()):
+ * built in are vtkContourFilter, vtkPolyDataNormals, vtkCleanPolyData,
+ * vtkQuadricDecimation, vtkDecimatePro, vtkDelaunay3D, vtkSmoothPolyDataFilter,
+ * vtkWindowedSincPolyDataFilter, vtkTriangleFilter, vtkElevationFilter and vtkThreshold.
+ * For some the filter adds what their printout lacks, read at every execution (e.g.
+ * vtkContourFilter's GenerateTriangles, which it does not print, and ArrayComponent, whose
+ * setter does not even call Modified()), and their point locator by class ("default" for
+ * none or the class the filter creates itself). A test sets every scalar parameter of
+ * each to two values and checks that the digest tells them apart. For any other class the
  * printout may miss a parameter (vtkCutter shows its cut function only by address), so
  * the digest also names this algorithm object and its MTime: results are reused while its
  * parameters are untouched (a spurious upstream Modified() still hits), but not across a
@@ -42,25 +45,37 @@
  * memory budget with it. Entries are content-keyed, so filters sharing a cache and
  * wrapping equally configured algorithms of a described class share results.
  *
- * Served outputs share arrays with the stored ones. A consumer that modifies an output in
- * place and calls Modified() on what it changed (as VTK requires) is detected: the stored
- * entry's MTime covers every shared array, and the cache drops it instead of serving it
- * again (reason "tampered"). A raw write with no Modified() is caught only when the cache
- * validates by content (vtkTrackedArrayCache::SetValidationModeToContent()): then each hit
- * re-hashes the stored outputs, and inputs are hashed afresh on every execution.
+ * Served outputs share arrays, points and cells with the stored ones. A consumer that
+ * modifies an output in place is detected if it calls Modified() on what it changed (the
+ * stored entry's MTime covers every shared array), or if it resized or replaced a shared
+ * array (each hit compares the stored outputs' stamps): the cache drops the entry instead
+ * of serving it again (reason "tampered"). A raw write with no Modified() into an
+ * unchanged buffer is caught only when the cache validates by content
+ * (vtkTrackedArrayCache::SetValidationModeToContent()): then each hit re-hashes the stored
+ * outputs, and inputs are hashed afresh on every execution.
  *
  * Reports: hits, misses, seconds spent in the algorithm, estimated seconds saved, the
  * last result and why; one vtkLogger line per execution (LogVerbosity). Progress is
  * forwarded from the algorithm, and reported while inputs are hashed.
  *
  * Errors (vtkErrorMacro, outputs emptied, nothing stored): no algorithm, an algorithm
- * that fails (returns failure or reports an error). Inputs the filter's ports refuse are
- * reported by the pipeline as for the algorithm itself. An input whose type content
- * digests do not cover is computed without caching, with a warning.
+ * that fails (returns failure or reports an error on itself or its executive), an
+ * algorithm that asks for other time steps or pieces than its input holds (temporal and
+ * streaming algorithms: the filter has only the input the pipeline gave it; a
+ * vtkMultiTimeStepAlgorithm is refused by SetAlgorithm()). Inputs the filter's ports
+ * refuse are reported by the pipeline as for the algorithm itself. An input whose type
+ * content digests do not cover is computed without caching, with a warning.
  *
- * The wrapped algorithm belongs to the filter while set: its input connections are
- * replaced by the filter's private producers, and its own output is handed to the cache
- * after each execution (read the filter's output, not the algorithm's).
+ * The wrapped algorithm belongs to the filter while set: the connections it had become
+ * the filter's (a glyph's source, say), its inputs are then the filter's private
+ * producers, and its own output is handed to the cache after each execution (read the
+ * filter's output, not the algorithm's). Its passes other than the data pass run with the
+ * filter's information: an algorithm that reads its own executive there sees the private
+ * producers.
+ *
+ * A composite input into an algorithm that takes data sets is cached block by block: the
+ * pipeline executes the filter once per block, as it would the algorithm, and each block
+ * execution counts as a hit or a miss.
  *
  * @code{.py}
  * contour = vtkContourFilter()

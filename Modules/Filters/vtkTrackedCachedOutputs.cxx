@@ -31,10 +31,39 @@ vtkTypeInt64 vtkTrackedCachedOutputs::GetSizeInBytes()
 }
 
 //------------------------------------------------------------------------------
+void vtkTrackedCachedOutputs::CaptureStamps()
+{
+  this->Stamps.assign(this->Outputs.size(), vtkTrackedStamp());
+  for (std::size_t port = 0; port < this->Outputs.size(); ++port)
+  {
+    this->Stamps[port].Capture(vtkTrackedSource(this->Outputs[port]));
+  }
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedCachedOutputs::IsIntact()
+{
+  if (this->Stamps.size() != this->Outputs.size())
+  {
+    return false;
+  }
+  for (std::size_t port = 0; port < this->Outputs.size(); ++port)
+  {
+    if (this->Stamps[port].Compare(vtkTrackedSource(this->Outputs[port])) ==
+      vtkTrackedStamp::Change::BufferChanged)
+    {
+      return false;
+    }
+  }
+  return true;
+}
+
+//------------------------------------------------------------------------------
 void vtkTrackedCachedOutputs::PrintSelf(ostream& os, vtkIndent indent)
 {
   this->Superclass::PrintSelf(os, indent);
   os << indent << "ComputeSeconds: " << this->ComputeSeconds << "\n";
+  os << indent << "Stamps: " << this->Stamps.size() << "\n";
   os << indent << "Outputs: " << this->Outputs.size() << "\n";
   for (std::size_t port = 0; port < this->Outputs.size(); ++port)
   {

@@ -3,9 +3,11 @@
  * @brief Private: what vtkTrackedCacheFilter stores for one key.
  *
  * The wrapped algorithm's outputs (one per output port, owned by nobody else), the
- * seconds it took to compute them, and in Content validation mode their digests. Its
- * MTime is the newest of its own and of everything in its outputs, so the cache's tamper
- * check sees a consumer that modified a shared array of a served copy.
+ * seconds it took to compute them, their stamps, and in Content validation mode their
+ * digests. Its MTime is the newest of its own and of everything in its outputs, so the
+ * cache's tamper check sees a consumer that modified a shared array of a served copy
+ * and said so; IsIntact() also sees one that resized or replaced a shared array, points
+ * or cells without calling Modified() on them.
  */
 
 #ifndef vtkTrackedCachedOutputs_h
@@ -13,6 +15,7 @@
 
 #include "vtkObject.h"
 #include "vtkSmartPointer.h" // for the outputs
+#include "vtkTrackedStamp.h" // for the outputs' stamps
 
 #include <string> // for the digests
 #include <vector> // for the outputs
@@ -33,8 +36,19 @@ public:
    */
   vtkTypeInt64 GetSizeInBytes();
 
+  /**
+   * Records the stamps of the outputs, as stored.
+   */
+  void CaptureStamps();
+
+  /**
+   * Whether every output still has the storage (arrays, buffers, sizes) it was stored with.
+   */
+  bool IsIntact();
+
   std::vector<vtkSmartPointer<vtkDataObject>> Outputs;
-  std::vector<std::string> Digests; // Content validation: one per output, else empty
+  std::vector<vtkTrackedStamp> Stamps; // one per output, from CaptureStamps()
+  std::vector<std::string> Digests;    // Content validation: one per output, else empty
   double ComputeSeconds = 0.0;
 
 protected:

@@ -4,6 +4,7 @@
 #include "vtkDataObject.h"
 #include "vtkDemandDrivenPipeline.h"
 #include "vtkInformation.h"
+#include "vtkInformationDoubleKey.h"
 #include "vtkInformationDoubleVectorKey.h"
 #include "vtkInformationInformationVectorKey.h"
 #include "vtkInformationIntegerKey.h"
@@ -12,6 +13,8 @@
 #include "vtkObjectFactory.h"
 #include "vtkSmartPointer.h"
 #include "vtkStreamingDemandDrivenPipeline.h"
+
+#include <sstream>
 
 vtkStandardNewMacro(vtkTrackedInputProducer);
 
@@ -58,10 +61,44 @@ void vtkTrackedInputProducer::Feed(vtkDataObject* input, vtkInformation* inputIn
   }
   this->SetOutput(copy);
   this->MetaData->Clear();
+  this->Request->Clear();
   if (inputInformation)
   {
     CopyMetaData(inputInformation, this->MetaData);
+    using SDDP = vtkStreamingDemandDrivenPipeline;
+    this->Request->CopyEntry(inputInformation, SDDP::UPDATE_TIME_STEP());
+    this->Request->CopyEntry(inputInformation, SDDP::UPDATE_PIECE_NUMBER());
+    this->Request->CopyEntry(inputInformation, SDDP::UPDATE_NUMBER_OF_PIECES());
   }
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedInputProducer::AskedForWhatItHolds(std::string& asked)
+{
+  using SDDP = vtkStreamingDemandDrivenPipeline;
+  vtkInformation* wanted = this->GetOutputInformation(0);
+  std::ostringstream text;
+  text.precision(17);
+  bool same = true;
+  if (wanted->Has(SDDP::UPDATE_TIME_STEP()) && this->Request->Has(SDDP::UPDATE_TIME_STEP()) &&
+    wanted->Get(SDDP::UPDATE_TIME_STEP()) != this->Request->Get(SDDP::UPDATE_TIME_STEP()))
+  {
+    same = false;
+    text << "time step " << wanted->Get(SDDP::UPDATE_TIME_STEP()) << " (the input is at "
+         << this->Request->Get(SDDP::UPDATE_TIME_STEP()) << ")";
+  }
+  for (vtkInformationIntegerKey* key :
+    { SDDP::UPDATE_PIECE_NUMBER(), SDDP::UPDATE_NUMBER_OF_PIECES() })
+  {
+    if (wanted->Has(key) && this->Request->Has(key) && wanted->Get(key) != this->Request->Get(key))
+    {
+      same = false;
+      text << (text.tellp() > 0 ? ", " : "") << key->GetName() << " " << wanted->Get(key)
+           << " (the input holds " << this->Request->Get(key) << ")";
+    }
+  }
+  asked = text.str();
+  return same;
 }
 
 //------------------------------------------------------------------------------
@@ -69,6 +106,7 @@ void vtkTrackedInputProducer::Release()
 {
   this->SetOutput(nullptr);
   this->MetaData->Clear();
+  this->Request->Clear();
 }
 
 //------------------------------------------------------------------------------
@@ -89,4 +127,6 @@ void vtkTrackedInputProducer::PrintSelf(ostream& os, vtkIndent indent)
   this->Superclass::PrintSelf(os, indent);
   os << indent << "MetaData:\n";
   this->MetaData->PrintSelf(os, indent.GetNextIndent());
+  os << indent << "Request:\n";
+  this->Request->PrintSelf(os, indent.GetNextIndent());
 }

@@ -6,7 +6,8 @@
  * input carries (whole extent, time steps and range, origin, spacing, direction, bounds,
  * active attribute types, whether it can produce sub-extents or pieces), so that the
  * wrapped algorithm's RequestInformation and RequestUpdateExtent see what they would
- * see connected in the filter's place. It holds its data only while the algorithm runs.
+ * see connected in the filter's place. It holds its data only while the algorithm runs,
+ * and tells afterwards whether the algorithm asked for another time step or piece.
  */
 
 #ifndef vtkTrackedInputProducer_h
@@ -35,6 +36,14 @@ public:
    */
   void Release();
 
+  /**
+   * After the algorithm ran: whether it asked for the time step and piece the filter's
+   * input holds (what the filter's pipeline requested for it). A temporal or streaming
+   * algorithm asks for others, which this producer cannot provide; `asked` then says
+   * what it asked for.
+   */
+  bool AskedForWhatItHolds(std::string& asked);
+
   vtkTypeBool ProcessRequest(
     vtkInformation* request, vtkInformationVector** inputs, vtkInformationVector* outputs) override;
 
@@ -47,6 +56,7 @@ private:
   void operator=(const vtkTrackedInputProducer&) = delete;
 
   vtkNew<vtkInformation> MetaData;
+  vtkNew<vtkInformation> Request; // the time step and piece the filter's input holds
 };
 
 #endif

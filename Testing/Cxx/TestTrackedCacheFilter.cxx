@@ -666,6 +666,12 @@ TEST(TrackedCacheFilter, BadInputsAreClearErrorsAndTouchNothing)
     cached->SetAlgorithm(cached);
     EXPECT_TRUE(errors.Caught("cannot wrap itself"));
     EXPECT_EQ(cached->GetAlgorithm(), nullptr);
+    vtkNew<vtkTrackedCacheFilter> outer;
+    outer->SetAlgorithm(cached);
+    cached->SetAlgorithm(outer); // a cycle through another filter
+    EXPECT_TRUE(errors.Caught("directly or through the filters it wraps"));
+    EXPECT_EQ(cached->GetAlgorithm(), nullptr);
+    outer->SetAlgorithm(nullptr);
     cached->SetCache(nullptr);
     EXPECT_TRUE(errors.Caught("The cache cannot be null."));
     EXPECT_NE(cached->GetCache(), nullptr);

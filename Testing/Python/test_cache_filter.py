@@ -328,3 +328,102 @@ def test_undescribed_classes_are_keyed_by_instance():
     assert f.GetParameterDigest() not in (before, digest)
     f.SetParameterKey("plane at 1 2 3")
     assert f.GetParameterDigestSource() == "parameter-key"
+
+
+@pytest.mark.parametrize(
+    "make,defaults",
+    [(vtk.vtkContourFilter, [vtk.vtkMergePoints]), (vtk.vtkCleanPolyData, [vtk.vtkMergePoints, vtk.vtkPointLocator])],
+)
+def test_point_locators_are_parameters(make, defaults):
+    """A locator decides which points merge: one of another class is a change of
+    parameters; one of the class the filter would create itself is not."""
+    source = sphere()
+    elevation = vtk.vtkElevationFilter()
+    elevation.SetInputConnection(source.GetOutputPort())
+    elevation.SetLowPoint(0, 0, -0.5)
+    elevation.SetHighPoint(0, 0, 0.5)
+    algorithm, plain = make(), make()
+    for a in (algorithm, plain):
+        if isinstance(a, vtk.vtkContourFilter):
+            a.SetValue(0, 0.5)
+    f = cached(algorithm, elevation)
+    f.Update()
+    default = f.GetParameterDigest()
+    for locator in defaults:
+        algorithm.SetLocator(locator())
+        assert f.GetParameterDigest() == default, locator.__name__
+    algorithm.SetLocator(vtk.vtkNonMergingPointLocator())
+    assert f.GetParameterDigest() != default
+    f.Update()
+    plain.SetLocator(vtk.vtkNonMergingPointLocator())
+    plain.SetInputConnection(elevation.GetOutputPort())
+    plain.Update()
+    assert f.GetLastResult() == "miss"
+    assert_same(f.GetOutput(), plain.GetOutput())
+
+
+def test_outputs_resized_without_modified_are_not_served_again():
+    source = sphere()
+    f = cached(vtk.vtkPolyDataNormals(), source)
+    f.Update()
+    points = f.GetOutput().GetNumberOfPoints()
+    f.GetOutput().GetPoints().InsertNextPoint(9, 9, 9)  # shared with the entry; no Modified()
+    f.GetOutput().Modified()  # on the served copy only
+    source.Modified()
+    f.Update()
+    assert (f.GetLastResult(), f.GetLastReason()) == ("miss", "stored result gone (tampered)")
+    assert f.GetOutput().GetNumberOfPoints() == points
+
+
+def test_temporal_algorithms_are_refused():
+    source = vtk.vtkTimeSourceExample()
+    statistics = cached(vtk.vtkTemporalStatistics(), source)
+    messages = []
+    statistics.AddObserver("ErrorEvent", lambda obj, event: messages.append(event))
+    statistics.GetExecutive().AddObserver("ErrorEvent", lambda obj, event: None)
+    statistics.Update()
+    assert statistics.GetLastResult() == "failed"
+    assert "temporal or streaming" in statistics.GetLastReason()
+    assert statistics.GetCache().GetNumberOfEntries() == 0
+    interpolator = vtkTrackedCacheFilter()
+    interpolator.AddObserver("ErrorEvent", lambda obj, event: messages.append(event))
+    interpolator.SetAlgorithm(vtk.vtkTemporalInterpolator())  # a vtkMultiTimeStepAlgorithm
+    assert interpolator.GetAlgorithm() is None
+    assert len(messages) == 2
+
+
+def test_the_algorithms_own_connections_become_the_filters():
+    source, cone = sphere(8), vtk.vtkConeSource()
+    glyph = vtk.vtkGlyph3D()
+    glyph.SetSourceConnection(cone.GetOutputPort())
+    f = cached(glyph, source)  # port 0 connected here, port 1 taken from the glyph
+    assert f.GetNumberOfInputConnections(1) == 1
+    plain = vtk.vtkGlyph3D()
+    plain.SetInputConnection(source.GetOutputPort())
+    plain.SetSourceConnection(cone.GetOutputPort())
+    f.Update()
+    plain.Update()
+    assert_same(f.GetOutput(), plain.GetOutput())
+
+
+def test_every_output_port_is_served():
+    source = sphere()
+    clip, plain = vtk.vtkClipPolyData(), vtk.vtkClipPolyData()
+    plane = vtk.vtkPlane()
+    plane.SetNormal(1, 0.3, 0)
+    for c in (clip, plain):
+        c.SetClipFunction(plane)
+        c.GenerateClippedOutputOn()
+    f = cached(clip, source)
+    plain.SetInputConnection(source.GetOutputPort())
+    f.Update()
+    plain.Update()
+    for port in range(2):
+        assert_same(f.GetOutput(port), plain.GetOutputDataObject(port))
+    # vtkClipPolyData is not described: its digest names the instance and its MTime, which
+    # its first execution moves (it creates its locator): one more miss, then hits.
+    for result in ("miss", "hit"):
+        source.Modified()
+        f.Update()
+        assert f.GetLastResult() == result
+    assert_same(f.GetOutput(1), plain.GetOutputDataObject(1))
