@@ -23,6 +23,8 @@
 // Runtime dispatch (xxHash >= 0.8): the *_dispatch entry points pick SSE2, AVX2 or
 // AVX-512 on the running CPU. Called by their own names, not through macros.
 #define XXH_DISPATCH_DISABLE_REPLACE 1
+// The state's definition, so that a hasher keeps it in place instead of allocating it.
+#define XXH_STATIC_LINKING_ONLY 1
 #include <xxh_x86dispatch.h>
 #include <xxhash.h>
 
@@ -59,20 +61,11 @@ XXH128_canonical_t Canonical(const vtkTrackedDigest& digest)
   return canonical;
 }
 
-// An XXH3-128 streaming state.
+// A vtkTrackedHasher with typed additions.
 class Stream
 {
 public:
-  Stream()
-    : State(XXH3_createState(), &XXH3_freeState)
-  {
-    XXH3_128bits_reset(this->State.get());
-  }
-
-  void Add(const void* bytes, std::size_t length)
-  {
-    XXH3_128bits_update_dispatch(this->State.get(), bytes, length);
-  }
+  void Add(const void* bytes, std::size_t length) { this->Hasher.Add(bytes, length); }
 
   template <typename T>
   void AddValue(T value)
@@ -113,10 +106,10 @@ public:
     this->Add(canonical.digest, sizeof(canonical.digest));
   }
 
-  vtkTrackedDigest Digest() const { return FromHash(XXH3_128bits_digest(this->State.get())); }
+  vtkTrackedDigest Digest() const { return this->Hasher.Digest(); }
 
 private:
-  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> State;
+  vtkTrackedHasher Hasher;
 };
 
 // The digests of an array's chunks, in order; chunks are hashed in parallel.
@@ -493,4 +486,29 @@ bool vtkTrackedDigest::OfDataObject(vtkDataObject* object, const ArrayDigestFunc
   }
   digest = stream.Digest();
   return true;
+}
+
+//------------------------------------------------------------------------------
+vtkTrackedHasher::vtkTrackedHasher()
+{
+  static_assert(sizeof(XXH3_state_t) <= sizeof(State), "the state does not fit");
+  static_assert(alignof(XXH3_state_t) <= 64, "the state is aligned more strictly");
+  auto* state = reinterpret_cast<XXH3_state_t*>(this->State);
+  XXH3_INITSTATE(state);
+  XXH3_128bits_reset(state);
+}
+
+//------------------------------------------------------------------------------
+vtkTrackedHasher::~vtkTrackedHasher() = default;
+
+//------------------------------------------------------------------------------
+void vtkTrackedHasher::Add(const void* bytes, std::size_t length)
+{
+  XXH3_128bits_update_dispatch(reinterpret_cast<XXH3_state_t*>(this->State), bytes, length);
+}
+
+//------------------------------------------------------------------------------
+vtkTrackedDigest vtkTrackedHasher::Digest() const
+{
+  return FromHash(XXH3_128bits_digest(reinterpret_cast<const XXH3_state_t*>(this->State)));
 }

@@ -87,4 +87,25 @@ public:
     vtkTrackedDigest& digest, std::string& error);
 };
 
+/**
+ * Streaming XXH3-128 over any bytes (xxHash's runtime-dispatched SIMD), for checksums
+ * and keys built piece by piece; the digests above use it.
+ */
+class vtkTrackedHasher
+{
+public:
+  vtkTrackedHasher();
+  ~vtkTrackedHasher();
+  vtkTrackedHasher(const vtkTrackedHasher&) = delete;
+  vtkTrackedHasher& operator=(const vtkTrackedHasher&) = delete;
+
+  void Add(const void* bytes, std::size_t length);
+  vtkTrackedDigest Digest() const;
+
+private:
+  // An XXH3_state_t, kept in place (no allocation per hasher); xxhash.h stays in the .cxx,
+  // which checks that it fits.
+  alignas(64) unsigned char State[640];
+};
+
 #endif

@@ -17,6 +17,7 @@
 #include "vtkTrackedArrayCache.h"
 #include "vtkTrackedCachedOutputs.h"
 #include "vtkTrackedDigest.h"
+#include "vtkTrackedDiskCache.h"
 #include "vtkTrackedInputProducer.h"
 #include "vtkVersionMacros.h"
 
@@ -199,6 +200,7 @@ class vtkTrackedCacheFilter::vtkInternals
 public:
   vtkSmartPointer<vtkAlgorithm> Algorithm;
   vtkSmartPointer<vtkTrackedArrayCache> Cache = vtkSmartPointer<vtkTrackedArrayCache>::New();
+  vtkSmartPointer<vtkTrackedDiskCache> DiskCache;
   std::string ParameterKey;
   bool TrustPrintedState = false;
   int LogVerbosity = vtkLogger::VERBOSITY_TRACE;
@@ -218,7 +220,8 @@ public:
   Key Previous;
   std::set<std::string> Warnings; // given once each
 
-  vtkTypeInt64 Hits = 0;
+  vtkTypeInt64 Hits = 0; // memory and disk
+  vtkTypeInt64 DiskHits = 0;
   vtkTypeInt64 Misses = 0;
   double ComputeSeconds = 0.0;
   double SecondsSaved = 0.0;
@@ -465,6 +468,67 @@ public:
     return true;
   }
 
+  // Stores outputs in the memory cache, with their stamps and, in Content mode
+  // (`fresh`), their digests (outputs that cannot be digested are then not kept).
+  void Keep(const std::string& key, vtkTrackedCachedOutputs* outputs, bool fresh)
+  {
+    if (fresh)
+    {
+      outputs->Digests.clear();
+      for (const auto& output : outputs->Outputs)
+      {
+        outputs->Digests.push_back(vtkTrackedArrayCache::ComputeDigest(output));
+        if (outputs->Digests.back().empty())
+        {
+          return;
+        }
+      }
+    }
+    outputs->CaptureStamps();
+    this->Cache->Set(key, EntryKey, outputs, outputs->GetSizeInBytes());
+  }
+
+  // Hands out shallow copies of stored outputs.
+  void Serve(vtkTrackedCacheFilter* self, vtkTrackedCachedOutputs* stored,
+    vtkInformationVector* outputs, const char* result, const std::string& reason,
+    Clock::time_point start)
+  {
+    for (int port = 0; port < outputs->GetNumberOfInformationObjects(); ++port)
+    {
+      OutputData(outputs, port)->ShallowCopy(stored->Outputs[port]);
+    }
+    ++this->Hits;
+    this->SecondsSaved += std::max(0.0, stored->ComputeSeconds - SecondsSince(start));
+    self->UpdateProgress(1.0);
+    this->Record(self, result, reason, start);
+  }
+
+  // Outputs the disk level has under `key`, if they fit the filter's outputs.
+  vtkSmartPointer<vtkTrackedCachedOutputs> LoadFromDisk(
+    vtkTrackedDiskCache* disk, const std::string& key, vtkInformationVector* outputs)
+  {
+    std::vector<vtkSmartPointer<vtkObject>> loaded;
+    double seconds = 0.0;
+    if (!disk->Load(key, loaded, seconds) ||
+      static_cast<int>(loaded.size()) != outputs->GetNumberOfInformationObjects())
+    {
+      return nullptr;
+    }
+    auto found = vtkSmartPointer<vtkTrackedCachedOutputs>::New();
+    found->ComputeSeconds = seconds;
+    for (int port = 0; port < outputs->GetNumberOfInformationObjects(); ++port)
+    {
+      auto* output = vtkDataObject::SafeDownCast(loaded[port]);
+      vtkDataObject* expected = OutputData(outputs, port);
+      if (!output || !expected || std::string(output->GetClassName()) != expected->GetClassName())
+      {
+        return nullptr;
+      }
+      found->Outputs.emplace_back(output);
+    }
+    return found;
+  }
+
   void Record(vtkTrackedCacheFilter* self, const char* result, const std::string& reason,
     Clock::time_point start)
   {
@@ -593,6 +657,22 @@ vtkTrackedArrayCache* vtkTrackedCacheFilter::GetCache()
 }
 
 //------------------------------------------------------------------------------
+void vtkTrackedCacheFilter::SetDiskCache(vtkTrackedDiskCache* disk)
+{
+  if (disk != this->Internals->DiskCache)
+  {
+    this->Internals->DiskCache = disk;
+    this->Modified();
+  }
+}
+
+//------------------------------------------------------------------------------
+vtkTrackedDiskCache* vtkTrackedCacheFilter::GetDiskCache()
+{
+  return this->Internals->DiskCache;
+}
+
+//------------------------------------------------------------------------------
 void vtkTrackedCacheFilter::SetParameterKey(const std::string& key)
 {
   if (key != this->Internals->ParameterKey)
@@ -678,6 +758,12 @@ vtkTypeInt64 vtkTrackedCacheFilter::GetNumberOfHits()
 }
 
 //------------------------------------------------------------------------------
+vtkTypeInt64 vtkTrackedCacheFilter::GetNumberOfDiskHits()
+{
+  return this->Internals->DiskHits;
+}
+
+//------------------------------------------------------------------------------
 vtkTypeInt64 vtkTrackedCacheFilter::GetNumberOfMisses()
 {
   return this->Internals->Misses;
@@ -699,7 +785,7 @@ double vtkTrackedCacheFilter::GetSecondsSaved()
 void vtkTrackedCacheFilter::ResetStatistics()
 {
   auto& internals = *this->Internals;
-  internals.Hits = internals.Misses = 0;
+  internals.Hits = internals.DiskHits = internals.Misses = 0;
   internals.ComputeSeconds = internals.SecondsSaved = 0.0;
 }
 
@@ -841,24 +927,28 @@ int vtkTrackedCacheFilter::RequestData(
 
   std::string keyDigest;
   std::string missReason;
+  const std::string reasonOfHit = first ? "first execution, stored earlier"
+    : changes.empty()                   ? "same content as the last execution"
+                                        : changes + " changed, to a stored result";
+  // The disk level keys on digests that mean the same in every process: not on
+  // instance-keyed parameters.
+  vtkTrackedDiskCache* disk =
+    internals.ParametersSource != "instance" ? internals.DiskCache.GetPointer() : nullptr;
+  std::string diskKey;
   if (undigested.empty())
   {
     keyDigest = key.Digest(internals.Algorithm->GetClassName());
+    diskKey = std::string(internals.Algorithm->GetClassName()) + " " + keyDigest;
     if (auto stored = internals.Lookup(keyDigest, outputs, missReason))
     {
-      for (int port = 0; port < outputs->GetNumberOfInformationObjects(); ++port)
-      {
-        OutputData(outputs, port)->ShallowCopy(stored->Outputs[port]);
-      }
-      ++internals.Hits;
-      const double seconds = SecondsSince(start);
-      internals.SecondsSaved += std::max(0.0, stored->ComputeSeconds - seconds);
-      this->UpdateProgress(1.0);
-      internals.Record(this, "hit",
-        first               ? "first execution, stored earlier"
-          : changes.empty() ? "same content as the last execution"
-                            : changes + " changed, to a stored result",
-        start);
+      internals.Serve(this, stored, outputs, "hit", reasonOfHit, start);
+      return 1;
+    }
+    if (auto loaded = disk ? internals.LoadFromDisk(disk, diskKey, outputs) : nullptr)
+    {
+      internals.Keep(keyDigest, loaded, fresh);
+      ++internals.DiskHits;
+      internals.Serve(this, loaded, outputs, "disk-hit", reasonOfHit, start);
       return 1;
     }
   }
@@ -889,19 +979,11 @@ int vtkTrackedCacheFilter::RequestData(
     internals.Record(this, "uncached", undigested, start);
     return 1;
   }
-  bool storable = true;
-  if (fresh) // Content mode: each hit checks the outputs still hold what is stored now
+  internals.Keep(keyDigest, computed, fresh);
+  if (disk)
   {
-    for (const auto& output : computed->Outputs)
-    {
-      computed->Digests.push_back(vtkTrackedArrayCache::ComputeDigest(output));
-      storable = storable && !computed->Digests.back().empty();
-    }
-  }
-  if (storable)
-  {
-    computed->CaptureStamps();
-    cache->Set(keyDigest, EntryKey, computed, computed->GetSizeInBytes());
+    std::vector<vtkObject*> values(computed->Outputs.begin(), computed->Outputs.end());
+    disk->Store(diskKey, values, computed->ComputeSeconds);
   }
   internals.Record(this, "miss",
     first                ? "first execution"
@@ -926,6 +1008,7 @@ void vtkTrackedCacheFilter::PrintSelf(ostream& os, vtkIndent indent)
     os << "(none)\n";
   }
   os << indent << "Cache: " << internals.Cache.GetPointer() << "\n";
+  os << indent << "DiskCache: " << internals.DiskCache.GetPointer() << "\n";
   os << indent << "ParameterKey: " << internals.ParameterKey << "\n";
   os << indent << "TrustPrintedState: " << (internals.TrustPrintedState ? "On" : "Off") << "\n";
   if (internals.Algorithm)
@@ -943,6 +1026,7 @@ void vtkTrackedCacheFilter::PrintSelf(ostream& os, vtkIndent indent)
   os << indent << "InputProducers: " << producers << "\n";
   os << indent << "LogVerbosity: " << internals.LogVerbosity << "\n";
   os << indent << "NumberOfHits: " << internals.Hits << "\n";
+  os << indent << "NumberOfDiskHits: " << internals.DiskHits << "\n";
   os << indent << "NumberOfMisses: " << internals.Misses << "\n";
   os << indent << "ComputeSeconds: " << internals.ComputeSeconds << "\n";
   os << indent << "SecondsSaved: " << internals.SecondsSaved << "\n";

@@ -101,6 +101,7 @@
 
 class vtkDataObject;
 class vtkTrackedArrayCache;
+class vtkTrackedDiskCache;
 
 class VTKTRACKEDARRAYCACHE_EXPORT vtkTrackedCacheFilter : public vtkAlgorithm
 {
@@ -134,6 +135,16 @@ public:
    */
   void SetCache(vtkTrackedArrayCache* cache);
   vtkTrackedArrayCache* GetCache();
+  ///@}
+
+  ///@{
+  /**
+   * An optional second level: memory first, then disk, then computing (the result is
+   * stored in both). Entries of instance-keyed parameters (see the class description)
+   * mean nothing to another process and are not written. Null (the default) for none.
+   */
+  void SetDiskCache(vtkTrackedDiskCache* disk);
+  vtkTrackedDiskCache* GetDiskCache();
   ///@}
 
   ///@{
@@ -187,11 +198,13 @@ public:
   ///@{
   /**
    * Statistics since construction or ResetStatistics(): executions served from the
-   * cache, executions that ran the algorithm (misses, including those that could not be
-   * cached), seconds spent in the algorithm, and seconds saved (per hit, the stored
-   * result's compute time minus the hit's own time).
+   * cache (memory or disk), of those the ones served from disk, executions that ran the
+   * algorithm (misses, including those that could not be cached), seconds spent in the
+   * algorithm, and seconds saved (per hit, the stored result's compute time minus the
+   * hit's own time).
    */
   vtkTypeInt64 GetNumberOfHits();
+  vtkTypeInt64 GetNumberOfDiskHits();
   vtkTypeInt64 GetNumberOfMisses();
   double GetComputeSeconds();
   double GetSecondsSaved();
@@ -200,9 +213,9 @@ public:
 
   ///@{
   /**
-   * The last execution: its result ("hit", "miss", "uncached" when the inputs could not be
-   * digested, "failed", "" before any), why (what changed since the execution before, or
-   * why the cache had nothing), and its duration.
+   * The last execution: its result ("hit", "disk-hit", "miss", "uncached" when the inputs
+   * could not be digested, "failed", "" before any), why (what changed since the execution before,
+   * or why the cache had nothing), and its duration.
    */
   std::string GetLastResult();
   std::string GetLastReason();

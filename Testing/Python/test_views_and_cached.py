@@ -259,8 +259,6 @@ def test_cached_options():
     for x in (10, 11, 12, 10):
         bounded(x)
     assert len(calls) == 13, "plain results beyond maxsize are dropped, least recent first"
-    with pytest.raises(NotImplementedError):
-        cached(twice, disk="/tmp/somewhere")
 
 
 def test_cached_refuses_arguments_it_cannot_key():

@@ -11,6 +11,7 @@ from .vtkTrackedArrayCache import (
     vtkTrackedArrayCache,
     vtkTrackedArrayView,
     vtkTrackedCacheFilter,
+    vtkTrackedDiskCache,
 )
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "vtkTrackedArrayCache",
     "vtkTrackedArrayView",
     "vtkTrackedCacheFilter",
+    "vtkTrackedDiskCache",
 ]

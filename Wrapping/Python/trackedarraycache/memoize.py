@@ -18,7 +18,9 @@ Any other argument type raises ``TypeError`` naming the argument. ``f(a)`` and
 Results that are VTK objects are stored in a ``vtkTrackedArrayCache`` as they are (the
 same object is returned on a hit; the cache's tamper check drops it if a caller modified
 it); numpy results are stored as VTK arrays and returned read-only; other results are
-kept in a per-function dictionary of at most ``maxsize`` entries. Nothing is pickled.
+kept in a per-function dictionary of at most ``maxsize`` entries. With a disk level, VTK
+and numpy results are also written there (VTK's XML formats) and found by later
+processes; other results stay in memory. Nothing is pickled.
 """
 
 import functools
@@ -35,11 +37,13 @@ from vtkmodules.util.numpy_support import (
 from vtkmodules.vtkCommonCore import vtkAbstractArray, vtkObject
 from vtkmodules.vtkCommonDataModel import vtkDataObject
 
-from .vtkTrackedArrayCache import vtkTrackedArrayCache
+from .vtkTrackedArrayCache import vtkTrackedArrayCache, vtkTrackedDiskCache
 
 CacheInfo = namedtuple("CacheInfo", ["hits", "misses", "maxsize", "currsize"])
 
 _ENTRY_KEY = "trackedarraycache.cached"
+_SHAPE_PREFIX = "trackedarraycache numpy shape "
+_COMPRESSIONS = {None: 0, "none": 0, "zlib": 1, "lz4": 2, "lzma": 3}  # vtkTrackedDiskCache
 _PLAIN = (type(None), bool, int, float, complex, str, bytes)
 
 
@@ -62,8 +66,37 @@ def numpy_digest(values):
     return vtkTrackedArrayCache.ComputeDigest(array)
 
 
+def _disk_level(disk, compress, readable_names):
+    """A vtkTrackedDiskCache from the `disk` option: one, or a directory."""
+    if disk is None or isinstance(disk, vtkTrackedDiskCache):
+        return disk
+    level = vtkTrackedDiskCache()
+    level.SetDirectory(str(disk))
+    name, strength = compress if isinstance(compress, tuple) else (compress, None)
+    if name not in _COMPRESSIONS:
+        raise ValueError(f"compress={compress!r}: one of None, 'zlib', 'lz4', 'lzma'")
+    level.SetCompression(_COMPRESSIONS[name])
+    if strength is not None:
+        level.SetCompressionLevel(int(strength))
+    level.SetReadableNames(bool(readable_names))
+    if not level.IsUsable():
+        raise ValueError(f"cached(disk={disk!r}): {level.GetUnusableReason()}")
+    return level
+
+
+def _numpy_from_vtk(array):
+    """A read-only numpy array from a stored VTK array, shaped as its name records."""
+    values = vtk_to_numpy(array)
+    name = array.GetName() or ""
+    if name.startswith(_SHAPE_PREFIX):
+        shape = tuple(int(n) for n in name[len(_SHAPE_PREFIX):].split())
+        values = values.reshape(shape)
+    values.flags.writeable = False  # a caller's write would change the stored result
+    return values
+
+
 class _Memo:
-    def __init__(self, function, memory, maxsize, enable, write, force_update):
+    def __init__(self, function, memory, maxsize, enable, write, force_update, disk):
         self.function = function
         self.private = not isinstance(memory, vtkTrackedArrayCache)
         if not self.private:
@@ -74,9 +107,9 @@ class _Memo:
                 self.cache.SetMemoryBudget(int(memory))
         self.maxsize = maxsize
         self.enable, self.write, self.force_update = enable, write, force_update
+        self.disk = disk
         self.plain = OrderedDict()  # key digest -> plain result, least recent first
         self.stored = set()  # key digests this function stored in the cache
-        self.shapes = {}  # key digest -> shape, for results stored from numpy arrays
         self.hits = self.misses = 0
         try:
             source = inspect.getsource(function)
@@ -142,18 +175,21 @@ class _Memo:
         stored = self.cache.Get(key, _ENTRY_KEY)
         if stored is None:
             self.stored.discard(key)
-            self.shapes.pop(key, None)
-            return False, None
-        if key in self.shapes:
-            values = vtk_to_numpy(stored).reshape(self.shapes[key])
-            values.flags.writeable = False  # a caller's write would change the stored result
-            return True, values
+            stored = self.disk.Get(key) if self.disk is not None else None
+            if stored is None:
+                return False, None
+            if self.cache.Set(key, _ENTRY_KEY, stored):  # found on disk: kept in memory
+                self.stored.add(key)
+        name = stored.GetName() if hasattr(stored, "GetName") else None
+        if name and name.startswith(_SHAPE_PREFIX):
+            return True, _numpy_from_vtk(stored)
         return True, stored
 
     def store(self, key, result):
         if isinstance(result, np.ndarray) and result.dtype != object:
             rows = result.shape[0] if result.ndim else 1
             value = numpy_to_vtk(np.ascontiguousarray(result).reshape(rows, -1), deep=1)
+            value.SetName(_SHAPE_PREFIX + " ".join(str(n) for n in result.shape))
         elif isinstance(result, vtkObject):
             value = result
         else:
@@ -164,8 +200,8 @@ class _Memo:
             return
         if self.cache.Set(key, _ENTRY_KEY, value):
             self.stored.add(key)
-            if value is not result:
-                self.shapes[key] = result.shape
+        if self.disk is not None and isinstance(value, (vtkAbstractArray, vtkDataObject)):
+            self.disk.Set(key, value)
 
     def __call__(self, *args, **kwargs):
         if not self.enable:
@@ -192,28 +228,26 @@ class _Memo:
         for key in self.stored:
             self.cache.Invalidate(key, _ENTRY_KEY)
         self.stored.clear()
-        self.shapes.clear()
         self.plain.clear()
         self.hits = self.misses = 0
 
 
 def cached(function=None, *, enable=True, write=True, force_update=False, memory=None,
-           maxsize=128, compress=None, readable_names=False, disk=None):
+           maxsize=128, disk=None, compress="lz4", readable_names=False):
     """Memoizes `function` by the content of its arguments (see the module's text).
 
     Options: ``enable`` (False calls straight through), ``write`` (False only reuses what
     is stored), ``force_update`` (recompute and overwrite), ``memory`` (a
     ``vtkTrackedArrayCache`` to share, or a budget in bytes for the function's own),
-    ``maxsize`` (plain results kept). ``disk``, ``compress`` and ``readable_names``
-    belong to the disk level, which is not available yet: passing ``disk`` raises
-    ``NotImplementedError``. The wrapper has ``cache_info()`` and ``cache_clear()`` like
-    ``functools.lru_cache``.
+    ``maxsize`` (plain results kept), ``disk`` (a ``vtkTrackedDiskCache``, or a
+    directory for one made with ``compress`` — None, "zlib", "lz4", "lzma", or a
+    (name, level) pair — and ``readable_names``). The wrapper has ``cache_info()`` and
+    ``cache_clear()`` like ``functools.lru_cache`` (clearing leaves the disk level).
     """
-    if disk is not None:
-        raise NotImplementedError("cached(disk=...): the disk level is not available yet")
+    disk = _disk_level(disk, compress, readable_names)
 
     def decorate(f):
-        memo = _Memo(f, memory, maxsize, enable, write, force_update)
+        memo = _Memo(f, memory, maxsize, enable, write, force_update, disk)
 
         @functools.wraps(f)
         def wrapper(*args, **kwargs):

@@ -1,0 +1,1066 @@
+#include "vtkTrackedDiskCache.h"
+
+#include "vtkAbstractArray.h"
+#include "vtkDataObject.h"
+#include "vtkObjectFactory.h"
+#include "vtkTrackedArrayCache.h"
+#include "vtkTrackedDiskEntry.h"
+#include "vtkVersionMacros.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <sstream>
+
+vtkStandardNewMacro(vtkTrackedDiskCache);
+
+namespace
+{
+const char* const EntrySuffix = ".vtkentry";
+const char* const TemporaryPrefix = ".tmp-";
+const char* const StatisticsPrefix = ".stats-";
+constexpr std::size_t ReadablePrefixLength = 48;
+constexpr std::int64_t AbandonedTemporarySeconds = 3600;
+
+std::int64_t Now()
+{
+  return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+bool EndsWith(const std::string& text, const std::string& suffix)
+{
+  return text.size() >= suffix.size() &&
+    text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool StartsWith(const std::string& text, const std::string& prefix)
+{
+  return text.compare(0, prefix.size(), prefix) == 0;
+}
+
+std::string KeyHex(const std::string& key)
+{
+  return vtkTrackedArrayCache::ComputeTextDigest(key).substr(9); // after "xxh3-128:"
+}
+
+// A file-name-safe prefix of a key: letters, digits, '.', '_' and '-' (others become
+// '_'), no leading dot, at most ReadablePrefixLength characters. Never a path.
+std::string ReadablePrefix(const std::string& key)
+{
+  std::string prefix;
+  for (char c : key)
+  {
+    if (prefix.size() == ReadablePrefixLength)
+    {
+      break;
+    }
+    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+      c == '.' || c == '_' || c == '-';
+    prefix.push_back(safe ? c : '_');
+  }
+  prefix.erase(0, prefix.find_first_not_of('.'));
+  return prefix;
+}
+
+std::string ErrnoText()
+{
+  return std::strerror(errno);
+}
+
+// Writes all of `bytes`; false with errno set on failure.
+bool WriteAll(int fd, const char* bytes, std::size_t size)
+{
+  while (size > 0)
+  {
+    const ssize_t written = ::write(fd, bytes, size);
+    if (written < 0)
+    {
+      if (errno == EINTR)
+      {
+        continue;
+      }
+      return false;
+    }
+    bytes += written;
+    size -= static_cast<std::size_t>(written);
+  }
+  return true;
+}
+
+// Reads exactly `size` bytes; false at the end of the file or on an error.
+bool ReadAll(int fd, char* bytes, std::size_t size)
+{
+  while (size > 0)
+  {
+    const ssize_t got = ::read(fd, bytes, size);
+    if (got < 0 && errno == EINTR)
+    {
+      continue;
+    }
+    if (got <= 0)
+    {
+      return false;
+    }
+    bytes += got;
+    size -= static_cast<std::size_t>(got);
+  }
+  return true;
+}
+
+class FileDescriptor
+{
+public:
+  explicit FileDescriptor(int fd)
+    : Fd(fd)
+  {
+  }
+  ~FileDescriptor()
+  {
+    if (this->Fd >= 0)
+    {
+      ::close(this->Fd);
+    }
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int Get() const { return this->Fd; }
+
+private:
+  int Fd;
+};
+
+struct DirectoryEntry
+{
+  std::string Path;
+  std::int64_t Size = 0;
+  std::int64_t AccessTime = 0; // the file's modification time: set at every hit
+};
+
+// Reads and checks the header of an open entry file.
+vtkTrackedDiskHeader::Status ReadHeader(
+  int fd, vtkTrackedDiskHeader& header, std::size_t& headerBytes, std::string& error)
+{
+  char prefix[vtkTrackedDiskHeader::PrefixBytes];
+  if (!ReadAll(fd, prefix, sizeof(prefix)))
+  {
+    error = "shorter than a header";
+    return vtkTrackedDiskHeader::Status::Corrupt;
+  }
+  const auto measured = vtkTrackedDiskHeader::Measure(prefix, sizeof(prefix), headerBytes);
+  if (measured != vtkTrackedDiskHeader::Status::Ok)
+  {
+    error = measured == vtkTrackedDiskHeader::Status::FutureVersion ? "written by a newer format"
+                                                                    : "not a valid entry";
+    return measured;
+  }
+  std::string bytes(prefix, sizeof(prefix));
+  bytes.resize(headerBytes);
+  if (!ReadAll(fd, &bytes[sizeof(prefix)], headerBytes - sizeof(prefix)))
+  {
+    error = "a truncated header";
+    return vtkTrackedDiskHeader::Status::Corrupt;
+  }
+  return vtkTrackedDiskHeader::Decode(bytes.data(), bytes.size(), header, error);
+}
+}
+
+class vtkTrackedDiskCache::vtkInternals
+{
+public:
+  std::mutex Mutex;
+  std::string Directory; // "" for the default
+  bool Enabled = true;
+  bool WriteEnabled = true;
+  bool ForceUpdate = false;
+  bool ReadableNames = false;
+  int Compression = LZ4;
+  int CompressionLevel = 1;
+  double ExpireAfterDays = 0.0;
+  vtkTypeInt64 MaximumSize = vtkTypeInt64(10) << 30;
+
+  // The directory as checked: which one, and whether it may be used.
+  std::string CheckedDirectory;
+  bool Checked = false;
+  bool Usable = false;
+  std::string UnusableReason;
+
+  struct Counts
+  {
+    vtkTypeInt64 Hits = 0;
+    vtkTypeInt64 Misses = 0;
+    vtkTypeInt64 Writes = 0;
+    vtkTypeInt64 Evictions = 0;
+    vtkTypeInt64 Corrupt = 0;
+  };
+  Counts Statistics; // since ResetStatistics()
+  Counts Recorded;   // since construction, for the directory's statistics file
+  std::string StatisticsName;
+
+  std::string ResolvedDirectory() const
+  {
+    return this->Directory.empty() ? vtkTrackedDiskCache::GetDefaultDirectory() : this->Directory;
+  }
+
+  // Creates the directory (0700) if needed and checks it is ours and private. Locked.
+  bool CheckDirectory(std::string& directory)
+  {
+    directory = this->ResolvedDirectory();
+    if (this->Checked && directory == this->CheckedDirectory)
+    {
+      return this->Usable;
+    }
+    this->Checked = true;
+    this->CheckedDirectory = directory;
+    this->Usable = false;
+    if (directory.empty())
+    {
+      this->UnusableReason = "no cache directory (no HOME)";
+      return false;
+    }
+    // Each missing level is created private; existing ones are left as they are.
+    for (std::size_t slash = directory.find('/', 1);; slash = directory.find('/', slash + 1))
+    {
+      const std::string level = directory.substr(0, slash);
+      if (::mkdir(level.c_str(), 0700) != 0 && errno != EEXIST)
+      {
+        this->UnusableReason = "cannot create " + level + ": " + ErrnoText();
+        return false;
+      }
+      if (slash == std::string::npos)
+      {
+        break;
+      }
+    }
+    struct stat status;
+    if (::stat(directory.c_str(), &status) != 0 || !S_ISDIR(status.st_mode))
+    {
+      this->UnusableReason = directory + " is not a directory";
+      return false;
+    }
+    if (status.st_uid != ::geteuid())
+    {
+      this->UnusableReason =
+        directory + " belongs to another user (uid " + std::to_string(status.st_uid) + ")";
+      return false;
+    }
+    if (status.st_mode & (S_IWGRP | S_IWOTH))
+    {
+      this->UnusableReason = directory + " is writable by its group or by others";
+      return false;
+    }
+    if (::access(directory.c_str(), R_OK | W_OK | X_OK) != 0)
+    {
+      this->UnusableReason = "cannot read and write " + directory + ": " + ErrnoText();
+      return false;
+    }
+    this->Usable = true;
+    this->UnusableReason.clear();
+    return true;
+  }
+
+  std::vector<DirectoryEntry> Scan(
+    const std::string& directory, const std::string& prefix, const std::string& suffix) const
+  {
+    std::vector<DirectoryEntry> found;
+    DIR* listing = ::opendir(directory.c_str());
+    if (!listing)
+    {
+      return found;
+    }
+    while (dirent* item = ::readdir(listing))
+    {
+      const std::string name = item->d_name;
+      if (!StartsWith(name, prefix) || !EndsWith(name, suffix))
+      {
+        continue;
+      }
+      DirectoryEntry entry;
+      entry.Path = directory + "/" + name;
+      struct stat status;
+      if (::lstat(entry.Path.c_str(), &status) != 0 || !S_ISREG(status.st_mode))
+      {
+        continue; // gone meanwhile, or not a plain file: never followed
+      }
+      entry.Size = status.st_size;
+      entry.AccessTime = status.st_mtime;
+      found.push_back(entry);
+    }
+    ::closedir(listing);
+    return found;
+  }
+
+  // Evicts least recently accessed entries until the directory fits `maximum` (0: no
+  // limit). Returns how many were removed.
+  vtkTypeInt64 EnforceSize(const std::string& directory, vtkTypeInt64 maximum)
+  {
+    if (maximum <= 0)
+    {
+      return 0;
+    }
+    std::vector<DirectoryEntry> entries = this->Scan(directory, "", EntrySuffix);
+    vtkTypeInt64 total = 0;
+    for (const auto& entry : entries)
+    {
+      total += entry.Size;
+    }
+    std::sort(entries.begin(), entries.end(),
+      [](const DirectoryEntry& a, const DirectoryEntry& b) { return a.AccessTime < b.AccessTime; });
+    vtkTypeInt64 removed = 0;
+    for (const auto& entry : entries)
+    {
+      if (total <= maximum)
+      {
+        break;
+      }
+      if (::unlink(entry.Path.c_str()) == 0)
+      {
+        ++removed;
+      }
+      total -= entry.Size; // gone either way: another process may have removed it
+    }
+    this->Count(&Counts::Evictions, removed);
+    return removed;
+  }
+
+  void Count(vtkTypeInt64 Counts::*counter, vtkTypeInt64 amount = 1)
+  {
+    std::lock_guard<std::mutex> lock(this->Mutex);
+    this->Statistics.*counter += amount;
+    this->Recorded.*counter += amount;
+  }
+
+  std::string EntryName(const std::string& key, bool readable) const
+  {
+    const std::string hex = KeyHex(key);
+    const std::string prefix = readable ? ReadablePrefix(key) : std::string();
+    return (prefix.empty() ? hex : prefix + "--" + hex) + EntrySuffix;
+  }
+
+  // Removes the file at `path` if it is still the file `fd` has open: a writer may have
+  // renamed a good entry over it meanwhile.
+  static void RemoveIfSame(const std::string& path, int fd)
+  {
+    struct stat opened, current;
+    if (::fstat(fd, &opened) == 0 && ::stat(path.c_str(), &current) == 0 &&
+      opened.st_ino == current.st_ino && opened.st_dev == current.st_dev)
+    {
+      ::unlink(path.c_str());
+    }
+  }
+};
+
+//------------------------------------------------------------------------------
+vtkTrackedDiskCache::vtkTrackedDiskCache()
+  : Internals(new vtkInternals)
+{
+  static std::atomic<unsigned> serial{ 0 };
+  char host[64] = "host";
+  ::gethostname(host, sizeof(host) - 1);
+  std::random_device random;
+  std::ostringstream name;
+  name << StatisticsPrefix << ReadablePrefix(host) << "-" << ::getpid() << "-" << ++serial << "-"
+       << std::hex << random();
+  this->Internals->StatisticsName = name.str();
+}
+
+//------------------------------------------------------------------------------
+vtkTrackedDiskCache::~vtkTrackedDiskCache()
+{
+  this->WriteStatistics();
+}
+
+//------------------------------------------------------------------------------
+std::string vtkTrackedDiskCache::GetDefaultDirectory()
+{
+  const char* explicitDirectory = std::getenv("VTK_TRACKED_CACHE_DIR");
+  if (explicitDirectory && *explicitDirectory)
+  {
+    return explicitDirectory;
+  }
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  if (xdg && *xdg == '/')
+  {
+    return std::string(xdg) + "/vtk-tracked-array-cache";
+  }
+  const char* home = std::getenv("HOME");
+  if (!home || !*home)
+  {
+    const passwd* user = ::getpwuid(::getuid());
+    home = user ? user->pw_dir : nullptr;
+  }
+  return home ? std::string(home) + "/.cache/vtk-tracked-array-cache" : std::string();
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedDiskCache::SetDirectory(const std::string& directory)
+{
+  {
+    std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+    if (directory == this->Internals->Directory)
+    {
+      return;
+    }
+    this->Internals->Directory = directory;
+  }
+  this->Modified();
+}
+
+//------------------------------------------------------------------------------
+std::string vtkTrackedDiskCache::GetDirectory()
+{
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  return this->Internals->ResolvedDirectory();
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedDiskCache::IsUsable()
+{
+  std::string directory;
+  bool reported = true;
+  bool usable = false;
+  std::string reason;
+  {
+    std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+    reported = this->Internals->Checked &&
+      this->Internals->CheckedDirectory == this->Internals->ResolvedDirectory();
+    usable = this->Internals->CheckDirectory(directory);
+    reason = this->Internals->UnusableReason;
+  }
+  if (!usable && !reported)
+  {
+    vtkErrorMacro("The disk cache is disabled: " << reason << ".");
+  }
+  return usable;
+}
+
+//------------------------------------------------------------------------------
+std::string vtkTrackedDiskCache::GetUnusableReason()
+{
+  this->IsUsable();
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  return this->Internals->UnusableReason;
+}
+
+namespace
+{
+template <typename T>
+void SetLocked(vtkTrackedDiskCache* self, std::mutex& mutex, T& member, T value)
+{
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (member == value)
+    {
+      return;
+    }
+    member = value;
+  }
+  self->Modified();
+}
+
+template <typename T>
+T GetLocked(std::mutex& mutex, const T& member)
+{
+  std::lock_guard<std::mutex> lock(mutex);
+  return member;
+}
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedDiskCache::SetEnabled(bool enabled)
+{
+  SetLocked(this, this->Internals->Mutex, this->Internals->Enabled, enabled);
+}
+bool vtkTrackedDiskCache::GetEnabled()
+{
+  return GetLocked(this->Internals->Mutex, this->Internals->Enabled);
+}
+void vtkTrackedDiskCache::SetWriteEnabled(bool enabled)
+{
+  SetLocked(this, this->Internals->Mutex, this->Internals->WriteEnabled, enabled);
+}
+bool vtkTrackedDiskCache::GetWriteEnabled()
+{
+  return GetLocked(this->Internals->Mutex, this->Internals->WriteEnabled);
+}
+void vtkTrackedDiskCache::SetForceUpdate(bool force)
+{
+  SetLocked(this, this->Internals->Mutex, this->Internals->ForceUpdate, force);
+}
+bool vtkTrackedDiskCache::GetForceUpdate()
+{
+  return GetLocked(this->Internals->Mutex, this->Internals->ForceUpdate);
+}
+void vtkTrackedDiskCache::SetReadableNames(bool readable)
+{
+  SetLocked(this, this->Internals->Mutex, this->Internals->ReadableNames, readable);
+}
+bool vtkTrackedDiskCache::GetReadableNames()
+{
+  return GetLocked(this->Internals->Mutex, this->Internals->ReadableNames);
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedDiskCache::SetCompression(int compression)
+{
+  if (compression < None || compression > LZMA)
+  {
+    vtkErrorMacro("Unknown compression " << compression << " (0 none, 1 zlib, 2 LZ4, 3 LZMA).");
+    return;
+  }
+  SetLocked(this, this->Internals->Mutex, this->Internals->Compression, compression);
+}
+int vtkTrackedDiskCache::GetCompression()
+{
+  return GetLocked(this->Internals->Mutex, this->Internals->Compression);
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedDiskCache::SetCompressionLevel(int level)
+{
+  if (level < 1 || level > 9)
+  {
+    vtkErrorMacro("The compression level must be from 1 to 9, not " << level << ".");
+    return;
+  }
+  SetLocked(this, this->Internals->Mutex, this->Internals->CompressionLevel, level);
+}
+int vtkTrackedDiskCache::GetCompressionLevel()
+{
+  return GetLocked(this->Internals->Mutex, this->Internals->CompressionLevel);
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedDiskCache::SetExpireAfterDays(double days)
+{
+  if (!(days >= 0))
+  {
+    vtkErrorMacro("ExpireAfterDays cannot be negative (" << days << ").");
+    return;
+  }
+  SetLocked(this, this->Internals->Mutex, this->Internals->ExpireAfterDays, days);
+}
+double vtkTrackedDiskCache::GetExpireAfterDays()
+{
+  return GetLocked(this->Internals->Mutex, this->Internals->ExpireAfterDays);
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedDiskCache::SetMaximumSize(vtkTypeInt64 bytes)
+{
+  if (bytes < 0)
+  {
+    vtkErrorMacro("MaximumSize cannot be negative (" << bytes << ").");
+    return;
+  }
+  SetLocked(this, this->Internals->Mutex, this->Internals->MaximumSize, bytes);
+}
+vtkTypeInt64 vtkTrackedDiskCache::GetMaximumSize()
+{
+  return GetLocked(this->Internals->Mutex, this->Internals->MaximumSize);
+}
+
+//------------------------------------------------------------------------------
+std::string vtkTrackedDiskCache::GetEntryPath(const std::string& key)
+{
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  return this->Internals->ResolvedDirectory() + "/" +
+    this->Internals->EntryName(key, this->Internals->ReadableNames);
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedDiskCache::Set(const std::string& key, vtkObject* value)
+{
+  if (!vtkDataObject::SafeDownCast(value) && !vtkAbstractArray::SafeDownCast(value))
+  {
+    vtkErrorMacro("Cannot store " << (value ? value->GetClassName() : "null") << " under '" << key
+                                  << "': only data objects and arrays.");
+    return false;
+  }
+  return this->Store(key, { value });
+}
+
+//------------------------------------------------------------------------------
+vtkObject* vtkTrackedDiskCache::Get(const std::string& key)
+{
+  std::vector<vtkSmartPointer<vtkObject>> values;
+  double seconds = 0;
+  if (!this->Load(key, values, seconds) || values.size() != 1 || !values[0])
+  {
+    return nullptr;
+  }
+  vtkObject* value = values[0];
+  value->Register(nullptr); // the caller's reference (VTK_NEWINSTANCE)
+  return value;
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedDiskCache::Store(
+  const std::string& key, const std::vector<vtkObject*>& values, double computeSeconds)
+{
+  auto& internals = *this->Internals;
+  int compression = 0;
+  int level = 0;
+  bool readable = false;
+  vtkTypeInt64 maximum = 0;
+  std::string directory;
+  {
+    std::lock_guard<std::mutex> lock(internals.Mutex);
+    if (!internals.Enabled || !internals.WriteEnabled)
+    {
+      return false;
+    }
+    compression = internals.Compression;
+    level = internals.CompressionLevel;
+    readable = internals.ReadableNames;
+    maximum = internals.MaximumSize;
+  }
+  if (!this->IsUsable())
+  {
+    return false;
+  }
+  {
+    std::lock_guard<std::mutex> lock(internals.Mutex);
+    directory = internals.CheckedDirectory;
+  }
+  std::vector<std::string> pieces;
+  std::string error;
+  if (!vtkTrackedEncodePayload(values, compression, level, pieces, error))
+  {
+    vtkErrorMacro("Cannot store '" << key << "' on disk: " << error << ".");
+    return false;
+  }
+  vtkTrackedDiskHeader header;
+  header.Created = Now();
+  header.ComputeSeconds = computeSeconds;
+  header.VTKVersion = VTK_VERSION;
+  header.Key = key;
+  header.Digest = KeyHex(key);
+  vtkTrackedHasher checksum;
+  for (const auto& piece : pieces)
+  {
+    checksum.Add(piece.data(), piece.size());
+    header.PayloadSize += piece.size();
+  }
+  header.PayloadChecksum = checksum.Digest();
+  const std::string headerBytes = header.Encode();
+  const vtkTypeInt64 total = static_cast<vtkTypeInt64>(headerBytes.size() + header.PayloadSize);
+  if (maximum > 0 && total > maximum)
+  {
+    vtkWarningMacro("Not storing '" << key << "' on disk: its " << total
+                                    << " bytes exceed the maximum size " << maximum << ".");
+    return false;
+  }
+
+  // A unique temporary file in the directory, renamed over the entry once complete.
+  static std::atomic<unsigned> serial{ 0 };
+  std::ostringstream temporaryName;
+  temporaryName << directory << "/" << TemporaryPrefix << ::getpid() << "-" << ++serial << "-"
+                << std::hex << std::random_device()() << EntrySuffix << ".part";
+  const std::string temporary = temporaryName.str();
+  bool written = false;
+  std::string failure;
+  {
+    FileDescriptor file(
+      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR));
+    if (file.Get() < 0)
+    {
+      failure = "cannot create " + temporary + ": " + ErrnoText();
+    }
+    else
+    {
+      written = WriteAll(file.Get(), headerBytes.data(), headerBytes.size());
+      for (std::size_t i = 0; written && i < pieces.size(); ++i)
+      {
+        written = WriteAll(file.Get(), pieces[i].data(), pieces[i].size());
+      }
+      if (!written)
+      {
+        failure = "cannot write " + temporary + ": " + ErrnoText();
+      }
+    }
+  }
+  const std::string target = directory + "/" + internals.EntryName(key, readable);
+  if (written && ::rename(temporary.c_str(), target.c_str()) != 0)
+  {
+    written = false;
+    failure = "cannot rename " + temporary + ": " + ErrnoText();
+  }
+  if (!written)
+  {
+    ::unlink(temporary.c_str());
+    vtkErrorMacro("Cannot store '" << key << "' on disk: " << failure << ".");
+    return false;
+  }
+  // One entry per key: the other naming of it goes (for keys with no readable prefix,
+  // both namings are the same file).
+  const std::string other = directory + "/" + internals.EntryName(key, !readable);
+  if (other != target)
+  {
+    ::unlink(other.c_str());
+  }
+  internals.Count(&vtkInternals::Counts::Writes);
+  internals.EnforceSize(directory, maximum);
+  return true;
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedDiskCache::Load(
+  const std::string& key, std::vector<vtkSmartPointer<vtkObject>>& values, double& computeSeconds)
+{
+  auto& internals = *this->Internals;
+  bool readable = false;
+  double expireDays = 0;
+  {
+    std::lock_guard<std::mutex> lock(internals.Mutex);
+    if (!internals.Enabled)
+    {
+      return false;
+    }
+    if (internals.ForceUpdate)
+    {
+      internals.Statistics.Misses++;
+      internals.Recorded.Misses++;
+      return false;
+    }
+    readable = internals.ReadableNames;
+    expireDays = internals.ExpireAfterDays;
+  }
+  if (!this->IsUsable())
+  {
+    return false;
+  }
+  std::string directory;
+  {
+    std::lock_guard<std::mutex> lock(internals.Mutex);
+    directory = internals.CheckedDirectory;
+  }
+  // The naming in use first, then the other.
+  std::string path;
+  int fd = -1;
+  for (bool named : { readable, !readable })
+  {
+    path = directory + "/" + internals.EntryName(key, named);
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd >= 0)
+    {
+      break;
+    }
+  }
+  if (fd < 0)
+  {
+    internals.Count(&vtkInternals::Counts::Misses);
+    return false;
+  }
+  FileDescriptor file(fd);
+  struct stat status;
+  vtkTrackedDiskHeader header;
+  std::size_t headerBytes = 0;
+  std::string error;
+  const bool regular = ::fstat(fd, &status) == 0 && S_ISREG(status.st_mode);
+  const auto headerStatus =
+    regular ? ReadHeader(fd, header, headerBytes, error) : vtkTrackedDiskHeader::Status::Corrupt;
+  if (headerStatus == vtkTrackedDiskHeader::Status::FutureVersion)
+  {
+    internals.Count(&vtkInternals::Counts::Misses);
+    vtkWarningMacro("Skipping " << path << ": " << error << ".");
+    return false;
+  }
+  bool valid = headerStatus == vtkTrackedDiskHeader::Status::Ok;
+  if (valid &&
+    (header.Key != key || header.Digest != KeyHex(key) ||
+      static_cast<std::uint64_t>(status.st_size) != headerBytes + header.PayloadSize))
+  {
+    valid = false;
+    error = header.Key != key ? "it holds another key" : "its size does not match its header";
+  }
+  if (valid && expireDays > 0 && static_cast<double>(Now() - header.Created) > expireDays * 86400.0)
+  {
+    vtkInternals::RemoveIfSame(path, fd);
+    internals.Count(&vtkInternals::Counts::Evictions);
+    internals.Count(&vtkInternals::Counts::Misses);
+    return false;
+  }
+  if (valid)
+  {
+    vtkTrackedHasher checksum;
+    valid = vtkTrackedDecodePayload(
+      [&](char* bytes, std::size_t count)
+      {
+        if (!ReadAll(fd, bytes, count))
+        {
+          return false;
+        }
+        checksum.Add(bytes, count);
+        return true;
+      },
+      header.PayloadSize, [&] { return checksum.Digest() == header.PayloadChecksum; }, values,
+      error);
+  }
+  if (!valid)
+  {
+    vtkInternals::RemoveIfSame(path, fd);
+    internals.Count(&vtkInternals::Counts::Corrupt);
+    internals.Count(&vtkInternals::Counts::Misses);
+    vtkWarningMacro("Removed a damaged cache entry " << path << ": " << error << ".");
+    values.clear();
+    return false;
+  }
+  ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0); // the last-access record
+  computeSeconds = header.ComputeSeconds;
+  internals.Count(&vtkInternals::Counts::Hits);
+  return true;
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedDiskCache::Remove(const std::string& key)
+{
+  if (!this->IsUsable())
+  {
+    return false;
+  }
+  std::string directory;
+  {
+    std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+    directory = this->Internals->CheckedDirectory;
+  }
+  bool removed = false;
+  for (bool readable : { false, true })
+  {
+    removed =
+      ::unlink((directory + "/" + this->Internals->EntryName(key, readable)).c_str()) == 0 ||
+      removed;
+  }
+  return removed;
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedDiskCache::Clear()
+{
+  if (!this->IsUsable())
+  {
+    return;
+  }
+  std::string directory;
+  {
+    std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+    directory = this->Internals->CheckedDirectory;
+    this->Internals->Recorded = vtkInternals::Counts();
+  }
+  for (const auto& pattern : { std::make_pair(std::string(), std::string(EntrySuffix)),
+         std::make_pair(std::string(TemporaryPrefix), std::string()),
+         std::make_pair(std::string(StatisticsPrefix), std::string()) })
+  {
+    for (const auto& entry : this->Internals->Scan(directory, pattern.first, pattern.second))
+    {
+      ::unlink(entry.Path.c_str());
+    }
+  }
+}
+
+//------------------------------------------------------------------------------
+vtkTypeInt64 vtkTrackedDiskCache::Prune()
+{
+  if (!this->IsUsable())
+  {
+    return 0;
+  }
+  auto& internals = *this->Internals;
+  std::string directory;
+  double expireDays = 0;
+  vtkTypeInt64 maximum = 0;
+  {
+    std::lock_guard<std::mutex> lock(internals.Mutex);
+    directory = internals.CheckedDirectory;
+    expireDays = internals.ExpireAfterDays;
+    maximum = internals.MaximumSize;
+  }
+  vtkTypeInt64 removed = 0;
+  for (const auto& entry : internals.Scan(directory, "", EntrySuffix))
+  {
+    FileDescriptor file(::open(entry.Path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (file.Get() < 0)
+    {
+      continue;
+    }
+    vtkTrackedDiskHeader header;
+    std::size_t headerBytes = 0;
+    std::string error;
+    const auto status = ReadHeader(file.Get(), header, headerBytes, error);
+    const bool damaged = status == vtkTrackedDiskHeader::Status::Corrupt ||
+      status == vtkTrackedDiskHeader::Status::NotOurs ||
+      (status == vtkTrackedDiskHeader::Status::Ok &&
+        static_cast<std::uint64_t>(entry.Size) != headerBytes + header.PayloadSize);
+    const bool expired = status == vtkTrackedDiskHeader::Status::Ok && expireDays > 0 &&
+      static_cast<double>(Now() - header.Created) > expireDays * 86400.0;
+    if (damaged || expired)
+    {
+      vtkInternals::RemoveIfSame(entry.Path, file.Get());
+      internals.Count(damaged ? &vtkInternals::Counts::Corrupt : &vtkInternals::Counts::Evictions);
+      ++removed;
+    }
+  }
+  for (const auto& temporary : internals.Scan(directory, TemporaryPrefix, ""))
+  {
+    if (Now() - temporary.AccessTime > AbandonedTemporarySeconds)
+    {
+      ::unlink(temporary.Path.c_str());
+    }
+  }
+  return removed + internals.EnforceSize(directory, maximum);
+}
+
+//------------------------------------------------------------------------------
+vtkTypeInt64 vtkTrackedDiskCache::GetNumberOfEntries()
+{
+  if (!this->IsUsable())
+  {
+    return 0;
+  }
+  return static_cast<vtkTypeInt64>(
+    this->Internals->Scan(this->GetDirectory(), "", EntrySuffix).size());
+}
+
+//------------------------------------------------------------------------------
+vtkTypeInt64 vtkTrackedDiskCache::GetSizeInBytes()
+{
+  if (!this->IsUsable())
+  {
+    return 0;
+  }
+  vtkTypeInt64 total = 0;
+  for (const auto& entry : this->Internals->Scan(this->GetDirectory(), "", EntrySuffix))
+  {
+    total += entry.Size;
+  }
+  return total;
+}
+
+//------------------------------------------------------------------------------
+vtkTypeInt64 vtkTrackedDiskCache::GetOldestEntryTime()
+{
+  if (!this->IsUsable())
+  {
+    return 0;
+  }
+  vtkTypeInt64 oldest = 0;
+  for (const auto& entry : this->Internals->Scan(this->GetDirectory(), "", EntrySuffix))
+  {
+    FileDescriptor file(::open(entry.Path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    vtkTrackedDiskHeader header;
+    std::size_t headerBytes = 0;
+    std::string error;
+    if (file.Get() >= 0 &&
+      ReadHeader(file.Get(), header, headerBytes, error) == vtkTrackedDiskHeader::Status::Ok &&
+      (oldest == 0 || header.Created < oldest))
+    {
+      oldest = header.Created;
+    }
+  }
+  return oldest;
+}
+
+//------------------------------------------------------------------------------
+vtkTypeInt64 vtkTrackedDiskCache::GetNumberOfHits()
+{
+  return GetLocked(this->Internals->Mutex, this->Internals->Statistics.Hits);
+}
+vtkTypeInt64 vtkTrackedDiskCache::GetNumberOfMisses()
+{
+  return GetLocked(this->Internals->Mutex, this->Internals->Statistics.Misses);
+}
+vtkTypeInt64 vtkTrackedDiskCache::GetNumberOfWrites()
+{
+  return GetLocked(this->Internals->Mutex, this->Internals->Statistics.Writes);
+}
+vtkTypeInt64 vtkTrackedDiskCache::GetNumberOfEvictions()
+{
+  return GetLocked(this->Internals->Mutex, this->Internals->Statistics.Evictions);
+}
+vtkTypeInt64 vtkTrackedDiskCache::GetNumberOfCorruptEntries()
+{
+  return GetLocked(this->Internals->Mutex, this->Internals->Statistics.Corrupt);
+}
+void vtkTrackedDiskCache::ResetStatistics()
+{
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  this->Internals->Statistics = vtkInternals::Counts();
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedDiskCache::WriteStatistics()
+{
+  auto& internals = *this->Internals;
+  vtkInternals::Counts counts;
+  std::string directory;
+  {
+    std::lock_guard<std::mutex> lock(internals.Mutex);
+    counts = internals.Recorded;
+    if (!internals.Checked || !internals.Usable ||
+      counts.Hits + counts.Misses + counts.Writes + counts.Evictions + counts.Corrupt == 0)
+    {
+      return; // never used, or nothing to add
+    }
+    directory = internals.CheckedDirectory;
+  }
+  // This object's totals in a file of its own, replaced atomically: no lock is shared.
+  const std::string path = directory + "/" + internals.StatisticsName;
+  const std::string temporary = directory + "/" + TemporaryPrefix + internals.StatisticsName;
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << "hits " << counts.Hits << "\nmisses " << counts.Misses << "\nwrites " << counts.Writes
+        << "\nevictions " << counts.Evictions << "\ncorrupt " << counts.Corrupt << "\n";
+    if (!out)
+    {
+      ::unlink(temporary.c_str());
+      return;
+    }
+  }
+  if (::rename(temporary.c_str(), path.c_str()) != 0)
+  {
+    ::unlink(temporary.c_str());
+  }
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedDiskCache::PrintSelf(ostream& os, vtkIndent indent)
+{
+  this->Superclass::PrintSelf(os, indent);
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  const auto& internals = *this->Internals;
+  static const char* const compressions[] = { "None", "ZLib", "LZ4", "LZMA" };
+  os << indent << "Directory: " << internals.ResolvedDirectory()
+     << (internals.Directory.empty() ? " (default)" : "") << "\n";
+  os << indent << "Usable: "
+     << (!internals.Checked    ? "not checked yet"
+            : internals.Usable ? "yes"
+                               : "no (" + internals.UnusableReason + ")")
+     << "\n";
+  os << indent << "Enabled: " << (internals.Enabled ? "On" : "Off") << "\n";
+  os << indent << "WriteEnabled: " << (internals.WriteEnabled ? "On" : "Off") << "\n";
+  os << indent << "ForceUpdate: " << (internals.ForceUpdate ? "On" : "Off") << "\n";
+  os << indent << "ReadableNames: " << (internals.ReadableNames ? "On" : "Off") << "\n";
+  os << indent << "Compression: " << compressions[internals.Compression] << "\n";
+  os << indent << "CompressionLevel: " << internals.CompressionLevel << "\n";
+  os << indent << "ExpireAfterDays: " << internals.ExpireAfterDays << "\n";
+  os << indent << "MaximumSize: " << internals.MaximumSize << " bytes\n";
+  os << indent << "NumberOfHits: " << internals.Statistics.Hits << "\n";
+  os << indent << "NumberOfMisses: " << internals.Statistics.Misses << "\n";
+  os << indent << "NumberOfWrites: " << internals.Statistics.Writes << "\n";
+  os << indent << "NumberOfEvictions: " << internals.Statistics.Evictions << "\n";
+  os << indent << "NumberOfCorruptEntries: " << internals.Statistics.Corrupt << "\n";
+  os << indent << "StatisticsFile: " << internals.StatisticsName << "\n";
+}

@@ -1,0 +1,227 @@
+/**
+ * @class vtkTrackedDiskCache
+ * @brief A persistent, crash-safe, size-bounded cache of data objects and arrays in a
+ * directory, shared by processes.
+ *
+ * Entries are stored under a key (any text). A key never becomes a path: an entry's file
+ * is named by the digest of its key ("<32 hex>.vtkentry"), or with ReadableNames by a
+ * sanitized prefix of the key and the digest ("<letters, digits, . _ ->--<32 hex>.vtkentry");
+ * lookups find either. The directory is GetDefaultDirectory() unless set:
+ * $VTK_TRACKED_CACHE_DIR, else $XDG_CACHE_HOME/vtk-tracked-array-cache, else
+ * ~/.cache/vtk-tracked-array-cache.
+ *
+ * Payloads are VTK's own XML formats with appended raw binary data (vtkPolyData,
+ * vtkUnstructuredGrid, vtkImageData, vtkRectilinearGrid, vtkStructuredGrid, vtkTable,
+ * composite trees of them: vtkMultiBlockDataSet, vtkPartitionedDataSet(Collection) with
+ * block names and assemblies; any vtkAbstractArray), compressed by VTK's zlib, LZ4 or LZMA
+ * compressor or not at all, behind a header: magic, format version, VTK version, key,
+ * key digest, payload size and XXH3-128 checksum, creation time, and the seconds the
+ * value took to compute. Nothing is pickled; reading an entry runs no code, and parses
+ * only bytes whose checksum matched (the header is parsed with every length checked).
+ *
+ * - Writes go to a unique temporary file in the directory, which is renamed over the
+ *   entry once complete: a reader never sees a partial entry, and a writer killed
+ *   mid-write leaves only a temporary file, which Prune() removes after an hour. Several
+ *   processes may read and write one directory at once, with no lock: the last complete
+ *   write of a key wins.
+ * - A hit sets the entry file's modification time: the last-access record, kept by the
+ *   file system for every process. MaximumSize is enforced after every write, least
+ *   recently accessed first; ExpireAfterDays makes entries older than that (since they
+ *   were written) misses, removed when found.
+ * - A truncated, damaged or foreign file under an entry's name is a miss; it is removed
+ *   and counted (GetNumberOfCorruptEntries()). A file of a newer format version is a miss
+ *   left in place (a newer program may share the directory).
+ * - The directory is created with mode 0700. A directory owned by another user, or
+ *   writable by its group or others, is refused: a clear error, once, and the disk cache
+ *   stays disabled (IsUsable() false); whatever uses it keeps working without it. A write
+ *   that fails (disk full, file size limit) is an error; the entry is not kept.
+ *
+ * Statistics are this object's (GetNumberOfHits() ...); WriteStatistics() adds them to the
+ * directory (a file per object, no lock), which `python3 -m trackedarraycache stats` sums.
+ *
+ * Methods may be called from several threads at once.
+ */
+
+#ifndef vtkTrackedDiskCache_h
+#define vtkTrackedDiskCache_h
+
+#include "vtkObject.h"
+#include "vtkSmartPointer.h"            // for loaded objects
+#include "vtkTrackedArrayCacheModule.h" // for export macro
+#include "vtkWrappingHints.h"           // for VTK_NEWINSTANCE
+
+#include <memory> // for the private implementation
+#include <string> // for keys and paths
+#include <vector> // for several objects under one key
+
+class VTKTRACKEDARRAYCACHE_EXPORT vtkTrackedDiskCache : public vtkObject
+{
+public:
+  static vtkTrackedDiskCache* New();
+  vtkTypeMacro(vtkTrackedDiskCache, vtkObject);
+  void PrintSelf(ostream& os, vtkIndent indent) override;
+
+  ///@{
+  /**
+   * The cache directory; "" (the initial value) means GetDefaultDirectory().
+   */
+  void SetDirectory(const std::string& directory);
+  std::string GetDirectory();
+  static std::string GetDefaultDirectory();
+  ///@}
+
+  /**
+   * Whether the directory is safe to use: checked (and created, mode 0700) on first use
+   * and when the directory changes. GetUnusableReason() says why not.
+   */
+  bool IsUsable();
+  std::string GetUnusableReason();
+
+  ///@{
+  /**
+   * Enabled: off makes every lookup a miss and every store a no-op (on by default).
+   * WriteEnabled: off keeps reading but stores nothing (on). ForceUpdate: lookups miss and
+   * stores overwrite, to recompute what is cached (off). ReadableNames: file names start
+   * with a sanitized prefix of the key (off).
+   */
+  void SetEnabled(bool enabled);
+  bool GetEnabled();
+  void SetWriteEnabled(bool enabled);
+  bool GetWriteEnabled();
+  void SetForceUpdate(bool force);
+  bool GetForceUpdate();
+  void SetReadableNames(bool readable);
+  bool GetReadableNames();
+  ///@}
+
+  enum Compressions
+  {
+    None = 0,
+    ZLib = 1,
+    LZ4 = 2,
+    LZMA = 3
+  };
+
+  ///@{
+  /**
+   * How payloads are compressed (VTK's XML compressors; LZ4 by default) and how hard,
+   * from 1 (fastest) to 9 (smallest), 1 by default. Errors: an unknown compression, a level
+   * outside 1-9.
+   */
+  void SetCompression(int compression);
+  int GetCompression();
+  void SetCompressionLevel(int level);
+  int GetCompressionLevel();
+  ///@}
+
+  ///@{
+  /**
+   * Entries written more than this many days ago are misses and are removed; 0 (the
+   * default) keeps them. Errors: a negative value.
+   */
+  void SetExpireAfterDays(double days);
+  double GetExpireAfterDays();
+  ///@}
+
+  ///@{
+  /**
+   * Bytes the entries may take, enforced after every write, least recently accessed
+   * first (an entry larger than this is not written); 0 for no limit. 10 GiB by default.
+   * Errors: a negative value.
+   */
+  void SetMaximumSize(vtkTypeInt64 bytes);
+  vtkTypeInt64 GetMaximumSize();
+  ///@}
+
+  /**
+   * Stores `value` (a vtkDataObject of a supported type or a vtkAbstractArray) under
+   * `key`, replacing what was there. False (with an error) when it cannot be stored;
+   * false without one when disabled.
+   */
+  bool Set(const std::string& key, vtkObject* value);
+
+  /**
+   * A new copy of what is stored under `key`, or null on a miss.
+   */
+  VTK_NEWINSTANCE vtkObject* Get(const std::string& key);
+
+#ifndef __VTK_WRAP__
+  /**
+   * Stores several objects (nulls allowed) under one key, with the seconds they took to
+   * compute; Set() is Store() of one object.
+   */
+  bool Store(
+    const std::string& key, const std::vector<vtkObject*>& values, double computeSeconds = 0.0);
+
+  /**
+   * Loads what Store() stored under `key`; false on a miss.
+   */
+  bool Load(const std::string& key, std::vector<vtkSmartPointer<vtkObject>>& values,
+    double& computeSeconds);
+#endif
+
+  /**
+   * Removes the entry of `key`; false if there was none.
+   */
+  bool Remove(const std::string& key);
+
+  /**
+   * Removes every entry, temporary file and statistics file of the directory.
+   */
+  void Clear();
+
+  /**
+   * Removes expired entries, files that are not valid entries, temporary files left by
+   * writers that died more than an hour ago, and the least recently accessed entries
+   * beyond MaximumSize. Returns the number of entries removed.
+   */
+  vtkTypeInt64 Prune();
+
+  /**
+   * The path of `key`'s entry (as it would be written now).
+   */
+  std::string GetEntryPath(const std::string& key);
+
+  ///@{
+  /**
+   * The directory as it is now (scanned): entries, bytes they take, and the creation time
+   * of the oldest (Unix seconds, 0 with no entry).
+   */
+  vtkTypeInt64 GetNumberOfEntries();
+  vtkTypeInt64 GetSizeInBytes();
+  vtkTypeInt64 GetOldestEntryTime();
+  ///@}
+
+  ///@{
+  /**
+   * This object's statistics since construction or ResetStatistics(): lookups that hit
+   * and missed, entries written, entries evicted for MaximumSize or expired, damaged
+   * entries found (and removed).
+   */
+  vtkTypeInt64 GetNumberOfHits();
+  vtkTypeInt64 GetNumberOfMisses();
+  vtkTypeInt64 GetNumberOfWrites();
+  vtkTypeInt64 GetNumberOfEvictions();
+  vtkTypeInt64 GetNumberOfCorruptEntries();
+  void ResetStatistics();
+  ///@}
+
+  /**
+   * Adds this object's statistics since its last WriteStatistics() to the directory's
+   * (also done by the destructor).
+   */
+  void WriteStatistics();
+
+protected:
+  vtkTrackedDiskCache();
+  ~vtkTrackedDiskCache() override;
+
+private:
+  vtkTrackedDiskCache(const vtkTrackedDiskCache&) = delete;
+  void operator=(const vtkTrackedDiskCache&) = delete;
+
+  class vtkInternals;
+  std::unique_ptr<vtkInternals> Internals;
+};
+
+#endif

@@ -1,0 +1,106 @@
+// A second process for the disk cache tests (TestTrackedDiskCache): writes, reads and
+// mixes operations on a cache directory shared with the test.
+//   TrackedDiskCacheWorker write <dir> <key> <resolution> <times>   store, over and over
+//   TrackedDiskCacheWorker read <dir> <key>          print the loaded digest, or "miss"
+//   TrackedDiskCacheWorker mixed <dir> <seed> <ops>  random stores, loads (checked against
+//                                                     what each key must hold), removes,
+//                                                     prunes; exit 1 on a wrong load
+#include "TrackedDiskCacheContent.h"
+
+#include "vtkLogger.h"
+#include "vtkNew.h"
+#include "vtkTrackedArrayCache.h"
+#include "vtkTrackedDiskCache.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+
+int main(int argc, char* argv[])
+{
+  vtkLogger::SetStderrVerbosity(vtkLogger::VERBOSITY_ERROR);
+  const std::string mode = argc > 1 ? argv[1] : "";
+  if (argc < 4)
+  {
+    std::fprintf(stderr, "usage: %s write|read|mixed <dir> ...\n", argv[0]);
+    return 2;
+  }
+  vtkNew<vtkTrackedDiskCache> cache;
+  cache->SetDirectory(argv[2]);
+  if (mode == "write" && argc == 6)
+  {
+    auto content = TrackedDiskCacheContent(std::atoi(argv[4]));
+    for (int i = 0; i < std::atoi(argv[5]); ++i)
+    {
+      if (!cache->Set(argv[3], content))
+      {
+        return 1;
+      }
+    }
+    std::printf("stored\n");
+    return 0;
+  }
+  if (mode == "read" && argc == 4)
+  {
+    vtkSmartPointer<vtkObject> loaded;
+    loaded.TakeReference(cache->Get(argv[3]));
+    auto* data = vtkDataObject::SafeDownCast(loaded);
+    std::printf("%s\n", data ? vtkTrackedArrayCache::ComputeDigest(data).c_str() : "miss");
+    return 0;
+  }
+  if (mode == "mixed" && argc == 5)
+  {
+    std::mt19937 random(static_cast<unsigned>(std::atoi(argv[3])));
+    cache->SetMaximumSize(4 << 20); // small: evictions race with the other processes' reads
+    for (int op = 0; op < std::atoi(argv[4]); ++op)
+    {
+      const int key = static_cast<int>(random() % 8);
+      const std::string name = "key " + std::to_string(key);
+      switch (random() % 8)
+      {
+        case 0:
+        case 1:
+        case 2:
+          if (!cache->Set(name, TrackedDiskCacheContent(TrackedDiskCacheResolution(key))))
+          {
+            return 1;
+          }
+          break;
+        case 7:
+          cache->Remove(name);
+          break;
+        case 6:
+          if (op % 50 == 0)
+          {
+            cache->Prune();
+            break;
+          }
+          // fall through
+        default:
+        {
+          vtkSmartPointer<vtkObject> loaded;
+          loaded.TakeReference(cache->Get(name));
+          auto* data = vtkDataObject::SafeDownCast(loaded);
+          if (loaded &&
+            (!data ||
+              vtkTrackedArrayCache::ComputeDigest(data) !=
+                vtkTrackedArrayCache::ComputeDigest(
+                  TrackedDiskCacheContent(TrackedDiskCacheResolution(key)))))
+          {
+            std::printf("wrong content under '%s'\n", name.c_str());
+            return 1;
+          }
+        }
+      }
+    }
+    std::printf("hits %lld misses %lld writes %lld corrupt %lld\n",
+      static_cast<long long>(cache->GetNumberOfHits()),
+      static_cast<long long>(cache->GetNumberOfMisses()),
+      static_cast<long long>(cache->GetNumberOfWrites()),
+      static_cast<long long>(cache->GetNumberOfCorruptEntries()));
+    return 0;
+  }
+  std::fprintf(stderr, "bad arguments\n");
+  return 2;
+}

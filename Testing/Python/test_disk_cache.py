@@ -1,0 +1,138 @@
+"""The disk cache from Python: DESIGN.md scenario 10 across processes (a second
+/usr/bin/python3 reads what the first wrote), the filter and cached() with a disk level,
+and the command line."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from vtkmodules.vtkFiltersCore import vtkContourFilter
+from vtkmodules.vtkFiltersSources import vtkSphereSource
+from vtkmodules.vtkImagingCore import vtkRTAnalyticSource
+
+from trackedarraycache import cached, vtkTrackedArrayCache, vtkTrackedCacheFilter, vtkTrackedDiskCache
+
+
+def run_python(code, **environment):
+    """Runs `code` in a new /usr/bin/python3 (an empty memory cache) and returns stdout."""
+    env = dict(os.environ, **environment)
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def cli(*arguments, directory):
+    result = subprocess.run(
+        [sys.executable, "-m", "trackedarraycache", *arguments, "--dir", str(directory)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+FILTER_RUN = """
+    from vtkmodules.vtkFiltersCore import vtkContourFilter
+    from vtkmodules.vtkImagingCore import vtkRTAnalyticSource
+    from trackedarraycache import vtkTrackedArrayCache, vtkTrackedCacheFilter, vtkTrackedDiskCache
+    wavelet, contour = vtkRTAnalyticSource(), vtkContourFilter()
+    contour.SetValue(0, 170)
+    disk = vtkTrackedDiskCache()
+    f = vtkTrackedCacheFilter()
+    f.SetAlgorithm(contour)
+    f.SetDiskCache(disk)
+    f.SetInputConnection(wavelet.GetOutputPort())
+    f.Update()
+    print(f.GetLastResult(), vtkTrackedArrayCache.ComputeDigest(f.GetOutput()))
+"""
+
+
+def test_a_new_process_gets_a_disk_hit_with_the_same_output(tmp_path):
+    first = run_python(FILTER_RUN, VTK_TRACKED_CACHE_DIR=str(tmp_path))
+    second = run_python(FILTER_RUN, VTK_TRACKED_CACHE_DIR=str(tmp_path))
+    assert first.split()[0] == "miss"
+    assert second.split()[0] == "disk-hit"
+    assert first.split()[1] == second.split()[1]
+    wavelet, contour = vtkRTAnalyticSource(), vtkContourFilter()
+    contour.SetValue(0, 170)
+    contour.SetInputConnection(wavelet.GetOutputPort())
+    contour.Update()
+    assert vtkTrackedArrayCache.ComputeDigest(contour.GetOutput()) == first.split()[1]
+
+
+def test_cached_with_a_disk_level_across_processes(tmp_path):
+    code = f"""
+        import numpy as np
+        from trackedarraycache import cached
+        calls = []
+        @cached(disk={str(tmp_path)!r}, compress=("zlib", 6), readable_names=True)
+        def smoothed(values, passes):
+            calls.append(1)
+            return np.cumsum(values, axis=0) / passes
+        result = smoothed(np.arange(30.0).reshape(10, 3), 2)
+        print(len(calls), result.shape, float(result.sum()))
+    """
+    first, second = run_python(code), run_python(code)
+    assert first.split()[0] == "1" and second.split()[0] == "0", "the second process computed nothing"
+    assert first.split()[1:] == second.split()[1:]
+    assert any(name.startswith("trackedarraycache") or "--" in name for name in os.listdir(tmp_path))
+
+
+def test_cached_refuses_an_unsafe_disk_directory(tmp_path):
+    unsafe = tmp_path / "open"
+    unsafe.mkdir(mode=0o777)
+    os.chmod(unsafe, 0o777)
+    with pytest.raises(ValueError, match="writable by its group or by others"):
+        cached(lambda x: x, disk=str(unsafe))
+    with pytest.raises(ValueError, match="compress="):
+        cached(lambda x: x, disk=str(tmp_path / "ok"), compress="brotli")
+
+
+def test_the_command_line(tmp_path):
+    disk = vtkTrackedDiskCache()
+    disk.SetDirectory(str(tmp_path))
+    sphere = vtkSphereSource()
+    sphere.SetThetaResolution(64)
+    sphere.SetPhiResolution(64)
+    sphere.Update()
+    for key in ("a", "b", "c"):
+        assert disk.Set(key, sphere.GetOutput())
+    assert disk.Get("a") is not None and disk.Get("missing") is None
+    disk.WriteStatistics()
+    output = cli("stats", directory=tmp_path)
+    assert "entries                                                   3" in output
+    assert "hit rate                                            50.00 %" in output
+    assert "writes                                                    3" in output
+    assert "oldest entry" in output and "seconds ago" in output
+    sizes = [os.path.getsize(disk.GetEntryPath(key)) for key in ("a", "b", "c")]
+    # Room for all but the smallest: one entry goes, whichever was used least recently.
+    output = cli("prune", "--max-size", str(sum(sizes) - min(sizes)), directory=tmp_path)
+    assert output.startswith("removed 1 entries"), output
+    assert disk.GetNumberOfEntries() == 2
+    output = cli("prune", "--max-age-days", "0.5", directory=tmp_path)
+    assert output.startswith("removed 0 entries")
+    output = cli("clear", directory=tmp_path)
+    assert output.startswith("removed 2 entries")
+    assert os.listdir(tmp_path) == []
+    bad = subprocess.run([sys.executable, "-m", "trackedarraycache", "prune", "--max-size", "lots",
+                          "--dir", str(tmp_path)], capture_output=True, text=True)
+    assert bad.returncode == 2 and "not a size" in bad.stderr
+    os.chmod(tmp_path, 0o777)
+    refused = subprocess.run([sys.executable, "-m", "trackedarraycache", "stats", "--dir", str(tmp_path)],
+                             capture_output=True, text=True)
+    os.chmod(tmp_path, 0o700)
+    assert refused.returncode == 2 and "writable by its group or by others" in refused.stderr
+
+
+def test_size_parsing():
+    from trackedarraycache.__main__ import parse_size
+
+    assert parse_size("10G") == 10 * 2**30
+    assert parse_size("500M") == 500 * 2**20
+    assert parse_size("1.5k") == 1536
+    assert parse_size("123") == 123
+    assert parse_size("2GiB") == 2 * 2**30

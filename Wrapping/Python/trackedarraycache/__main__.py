@@ -1,0 +1,134 @@
+"""The disk cache from the command line, in the style of ``ccache -s``.
+
+    python3 -m trackedarraycache stats [--dir D]
+    python3 -m trackedarraycache prune [--dir D] [--max-age-days N] [--max-size 10G]
+    python3 -m trackedarraycache clear [--dir D]
+
+The directory is --dir, else $VTK_TRACKED_CACHE_DIR, else
+$XDG_CACHE_HOME/vtk-tracked-array-cache, else ~/.cache/vtk-tracked-array-cache.
+"""
+
+import argparse
+import glob
+import os
+import re
+import sys
+import time
+
+from .vtkTrackedArrayCache import vtkTrackedDiskCache
+
+_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+
+
+def parse_size(text):
+    """'10G', '500M', '1.5T', '123' (bytes) -> bytes."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*", text, re.IGNORECASE)
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (say 10G, 500M or bytes)")
+    return int(float(match.group(1)) * _UNITS[match.group(2).upper()])
+
+
+def human_size(size):
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if size < 1024 or unit == "TiB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+
+
+def human_age(seconds):
+    for unit, length in (("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if seconds >= length:
+            return f"{seconds / length:.1f} {unit}"
+    return f"{seconds:.0f} seconds"
+
+
+def directory_statistics(directory):
+    """Sums the statistics files every cache object wrote into the directory."""
+    totals = {"hits": 0, "misses": 0, "writes": 0, "evictions": 0, "corrupt": 0}
+    for path in glob.glob(os.path.join(glob.escape(directory), ".stats-*")):
+        try:
+            with open(path, encoding="ascii") as lines:
+                for line in lines:
+                    name, _, value = line.partition(" ")
+                    if name in totals and value.strip().isdigit():
+                        totals[name] += int(value)
+        except (OSError, UnicodeDecodeError):
+            continue  # written by another process meanwhile, or not ours: skipped
+    return totals
+
+
+def open_cache(arguments):
+    cache = vtkTrackedDiskCache()
+    if arguments.dir:
+        cache.SetDirectory(os.path.abspath(arguments.dir))
+    if not cache.IsUsable():
+        print(f"trackedarraycache: {cache.GetUnusableReason()}", file=sys.stderr)
+        sys.exit(2)
+    return cache
+
+
+def row(name, value):
+    print(f"{name:<34} {value:>24}")
+
+
+def stats(arguments):
+    cache = open_cache(arguments)
+    directory = cache.GetDirectory()
+    totals = directory_statistics(directory)
+    lookups = totals["hits"] + totals["misses"]
+    oldest = cache.GetOldestEntryTime()
+    maximum = cache.GetMaximumSize()
+    row("cache directory", directory)
+    row("entries", cache.GetNumberOfEntries())
+    row("cache size", human_size(cache.GetSizeInBytes()))
+    row("maximum size (default)", human_size(maximum) if maximum else "unlimited")
+    row("oldest entry", f"{human_age(time.time() - oldest)} ago" if oldest else "-")
+    row("hits", totals["hits"])
+    row("misses", totals["misses"])
+    row("hit rate", f"{100.0 * totals['hits'] / lookups:.2f} %" if lookups else "-")
+    row("writes", totals["writes"])
+    row("evictions", totals["evictions"])
+    row("damaged entries removed", totals["corrupt"])
+
+
+def prune(arguments):
+    cache = open_cache(arguments)
+    if arguments.max_age_days is not None:
+        cache.SetExpireAfterDays(arguments.max_age_days)
+    if arguments.max_size is not None:
+        cache.SetMaximumSize(arguments.max_size)
+    before = cache.GetSizeInBytes()
+    removed = cache.Prune()
+    after = cache.GetSizeInBytes()
+    print(f"removed {removed} entries ({human_size(before - after)}); "
+          f"{cache.GetNumberOfEntries()} entries, {human_size(after)} left")
+
+
+def clear(arguments):
+    cache = open_cache(arguments)
+    entries = cache.GetNumberOfEntries()
+    cache.Clear()
+    print(f"removed {entries} entries from {cache.GetDirectory()}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python3 -m trackedarraycache", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, function, help_text in (
+        ("stats", stats, "entries, size, hit rate, oldest entry"),
+        ("prune", prune, "remove expired, damaged and least recently used entries"),
+        ("clear", clear, "remove every entry"),
+    ):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("--dir", help="the cache directory")
+        command.set_defaults(function=function)
+        if name == "prune":
+            command.add_argument("--max-age-days", type=float, help="remove entries older than this")
+            command.add_argument("--max-size", type=parse_size, help="shrink to this size (10G, 500M, bytes)")
+    arguments = parser.parse_args(argv)
+    arguments.function(arguments)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
