@@ -81,26 +81,6 @@ std::string ErrnoText()
   return std::strerror(errno);
 }
 
-// Writes all of `bytes`; false with errno set on failure.
-bool WriteAll(int fd, const char* bytes, std::size_t size)
-{
-  while (size > 0)
-  {
-    const ssize_t written = ::write(fd, bytes, size);
-    if (written < 0)
-    {
-      if (errno == EINTR)
-      {
-        continue;
-      }
-      return false;
-    }
-    bytes += written;
-    size -= static_cast<std::size_t>(written);
-  }
-  return true;
-}
-
 // Reads exactly `size` bytes; false at the end of the file or on an error.
 bool ReadAll(int fd, char* bytes, std::size_t size)
 {
@@ -117,6 +97,26 @@ bool ReadAll(int fd, char* bytes, std::size_t size)
     }
     bytes += got;
     size -= static_cast<std::size_t>(got);
+  }
+  return true;
+}
+
+bool WriteAt(int fd, std::uint64_t position, const std::string& bytes)
+{
+  std::size_t done = 0;
+  while (done < bytes.size())
+  {
+    const ssize_t written =
+      ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(position + done));
+    if (written < 0 && errno == EINTR)
+    {
+      continue;
+    }
+    if (written <= 0)
+    {
+      return false;
+    }
+    done += static_cast<std::size_t>(written);
   }
   return true;
 }
@@ -175,6 +175,27 @@ vtkTrackedDiskHeader::Status ReadHeader(
     return vtkTrackedDiskHeader::Status::Corrupt;
   }
   return vtkTrackedDiskHeader::Decode(bytes.data(), bytes.size(), header, error);
+}
+
+// Reads the chunk checksums that follow the payload and checks them against the header.
+bool ReadChunkList(int fd, const vtkTrackedDiskHeader& header, std::size_t headerBytes,
+  std::vector<vtkTrackedDigest>& checksums)
+{
+  // The file's size matched FileBytes(): the list is there, and no larger than the file.
+  const std::uint64_t chunks = header.NumberOfChunks();
+  std::string list(static_cast<std::size_t>(16 * chunks), '\0');
+  if (::lseek(fd, static_cast<off_t>(headerBytes + header.PayloadSize), SEEK_SET) < 0 ||
+    (!list.empty() && !ReadAll(fd, &list[0], list.size())))
+  {
+    return false;
+  }
+  checksums.resize(static_cast<std::size_t>(chunks));
+  for (std::size_t i = 0; i < checksums.size(); ++i)
+  {
+    std::memcpy(&checksums[i].High, list.data() + 16 * i, 8);
+    std::memcpy(&checksums[i].Low, list.data() + 16 * i + 8, 8);
+  }
+  return vtkTrackedChecksumList(checksums) == header.ChunkListChecksum;
 }
 }
 
@@ -636,73 +657,80 @@ bool vtkTrackedDiskCache::Store(
     std::lock_guard<std::mutex> lock(internals.Mutex);
     directory = internals.CheckedDirectory;
   }
-  std::vector<std::string> pieces;
-  std::string error;
-  if (!vtkTrackedEncodePayload(values, compression, level, pieces, error))
-  {
-    vtkErrorMacro("Cannot store '" << key << "' on disk: " << error << ".");
-    return false;
-  }
   vtkTrackedDiskHeader header;
   header.Created = Now();
   header.ComputeSeconds = computeSeconds;
   header.VTKVersion = VTK_VERSION;
   header.Key = key;
   header.Digest = KeyHex(key);
-  vtkTrackedHasher checksum;
-  for (const auto& piece : pieces)
-  {
-    checksum.Add(piece.data(), piece.size());
-    header.PayloadSize += piece.size();
-  }
-  header.PayloadChecksum = checksum.Digest();
-  const std::string headerBytes = header.Encode();
-  const vtkTypeInt64 total = static_cast<vtkTypeInt64>(headerBytes.size() + header.PayloadSize);
-  if (maximum > 0 && total > maximum)
-  {
-    vtkWarningMacro("Not storing '" << key << "' on disk: its " << total
-                                    << " bytes exceed the maximum size " << maximum << ".");
-    return false;
-  }
+  const std::size_t headerBytes = header.Encode().size(); // the numbers come later
 
-  // A unique temporary file in the directory, renamed over the entry once complete.
+  // A unique temporary file in the directory, renamed over the entry once complete. The
+  // payload is written first, then its chunk checksums, then the header at the start.
   static std::atomic<unsigned> serial{ 0 };
   std::ostringstream temporaryName;
   temporaryName << directory << "/" << TemporaryPrefix << ::getpid() << "-" << ++serial << "-"
                 << std::hex << std::random_device()() << EntrySuffix << ".part";
   const std::string temporary = temporaryName.str();
-  bool written = false;
   std::string failure;
+  bool tooLarge = false;
   {
     FileDescriptor file(
-      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR));
+      ::open(temporary.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR));
+    std::vector<vtkTrackedDigest> checksums;
     if (file.Get() < 0)
     {
       failure = "cannot create " + temporary + ": " + ErrnoText();
     }
+    else if (!vtkTrackedWritePayload(
+               file.Get(), headerBytes, values, compression, level, header.PayloadSize, failure))
+    {
+      // failure says why
+    }
+    else if (!vtkTrackedChecksumPayload(
+               file.Get(), headerBytes, header.PayloadSize, header.ChunkBytes, checksums))
+    {
+      failure = "cannot read back " + temporary + ": " + ErrnoText();
+    }
     else
     {
-      written = WriteAll(file.Get(), headerBytes.data(), headerBytes.size());
-      for (std::size_t i = 0; written && i < pieces.size(); ++i)
+      header.ChunkListChecksum = vtkTrackedChecksumList(checksums);
+      std::string list;
+      for (const auto& checksum : checksums)
       {
-        written = WriteAll(file.Get(), pieces[i].data(), pieces[i].size());
+        list.append(reinterpret_cast<const char*>(&checksum.High), sizeof(checksum.High));
+        list.append(reinterpret_cast<const char*>(&checksum.Low), sizeof(checksum.Low));
       }
-      if (!written)
+      if (!WriteAt(file.Get(), headerBytes + header.PayloadSize, list) ||
+        !WriteAt(file.Get(), 0, header.Encode()))
       {
         failure = "cannot write " + temporary + ": " + ErrnoText();
+      }
+      const auto total = static_cast<vtkTypeInt64>(header.FileBytes(headerBytes));
+      tooLarge = failure.empty() && maximum > 0 && total > maximum;
+      if (tooLarge)
+      {
+        failure = "its " + std::to_string(total) + " bytes exceed the maximum size " +
+          std::to_string(maximum);
       }
     }
   }
   const std::string target = directory + "/" + internals.EntryName(key, readable);
-  if (written && ::rename(temporary.c_str(), target.c_str()) != 0)
+  if (failure.empty() && ::rename(temporary.c_str(), target.c_str()) != 0)
   {
-    written = false;
     failure = "cannot rename " + temporary + ": " + ErrnoText();
   }
-  if (!written)
+  if (!failure.empty())
   {
     ::unlink(temporary.c_str());
-    vtkErrorMacro("Cannot store '" << key << "' on disk: " << failure << ".");
+    if (tooLarge)
+    {
+      vtkWarningMacro("Not storing '" << key << "' on disk: " << failure << ".");
+    }
+    else
+    {
+      vtkErrorMacro("Cannot store '" << key << "' on disk: " << failure << ".");
+    }
     return false;
   }
   // One entry per key: the other naming of it goes (for keys with no readable prefix,
@@ -782,7 +810,7 @@ bool vtkTrackedDiskCache::Load(
   bool valid = headerStatus == vtkTrackedDiskHeader::Status::Ok;
   if (valid &&
     (header.Key != key || header.Digest != KeyHex(key) ||
-      static_cast<std::uint64_t>(status.st_size) != headerBytes + header.PayloadSize))
+      static_cast<std::uint64_t>(status.st_size) != header.FileBytes(headerBytes)))
   {
     valid = false;
     error = header.Key != key ? "it holds another key" : "its size does not match its header";
@@ -794,21 +822,16 @@ bool vtkTrackedDiskCache::Load(
     internals.Count(&vtkInternals::Counts::Misses);
     return false;
   }
+  std::vector<vtkTrackedDigest> checksums;
+  if (valid && !ReadChunkList(fd, header, headerBytes, checksums))
+  {
+    valid = false;
+    error = "a chunk list that fails its checksum";
+  }
   if (valid)
   {
-    vtkTrackedHasher checksum;
-    valid = vtkTrackedDecodePayload(
-      [&](char* bytes, std::size_t count)
-      {
-        if (!ReadAll(fd, bytes, count))
-        {
-          return false;
-        }
-        checksum.Add(bytes, count);
-        return true;
-      },
-      header.PayloadSize, [&] { return checksum.Digest() == header.PayloadChecksum; }, values,
-      error);
+    valid = vtkTrackedReadPayload(
+      fd, headerBytes, header.PayloadSize, header.ChunkBytes, checksums, values, error);
   }
   if (!valid)
   {
@@ -903,7 +926,7 @@ vtkTypeInt64 vtkTrackedDiskCache::Prune()
     const bool damaged = status == vtkTrackedDiskHeader::Status::Corrupt ||
       status == vtkTrackedDiskHeader::Status::NotOurs ||
       (status == vtkTrackedDiskHeader::Status::Ok &&
-        static_cast<std::uint64_t>(entry.Size) != headerBytes + header.PayloadSize);
+        static_cast<std::uint64_t>(entry.Size) != header.FileBytes(headerBytes));
     const bool expired = status == vtkTrackedDiskHeader::Status::Ok && expireDays > 0 &&
       static_cast<double>(Now() - header.Created) > expireDays * 86400.0;
     if (damaged || expired)

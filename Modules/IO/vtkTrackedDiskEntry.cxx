@@ -10,6 +10,7 @@
 #include "vtkInformation.h"
 #include "vtkMultiBlockDataSet.h"
 #include "vtkNew.h"
+#include "vtkObjectFactory.h"
 #include "vtkPartitionedDataSet.h"
 #include "vtkPartitionedDataSetCollection.h"
 #include "vtkPointSet.h"
@@ -32,10 +33,17 @@
 #include "vtkXMLTableWriter.h"
 #include "vtkXMLUnstructuredGridReader.h"
 #include "vtkXMLUnstructuredGridWriter.h"
+#include "vtkXMLWriter.h"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
-#include <functional>
+#include <istream>
 #include <memory>
+#include <ostream>
+#include <streambuf>
 
 constexpr char vtkTrackedDiskHeader::Magic[9];
 
@@ -168,38 +176,356 @@ std::unique_ptr<vtkXMLWriter, void (*)(vtkXMLWriter*)> WriterFor(vtkDataObject* 
   return { nullptr, [](vtkXMLWriter*) {} };
 }
 
-// Grants access to the string a vtkXMLReader reads from, so that a leaf is moved in
-// rather than copied (an entry's leaf may be hundreds of megabytes).
-struct ReaderInput : vtkXMLReader
+//------------------------------------------------------------------------------
+// Streams between VTK's XML writers and readers and the entry file.
+
+// Writes to a file from a base offset, buffered, with seeking: VTK's XML writers seek
+// back to fill in offsets. Positions are relative to the base.
+class OffsetFileBuffer : public std::streambuf
 {
-  static std::string& Of(vtkXMLReader* reader) { return reader->*(&ReaderInput::InputString); }
+public:
+  OffsetFileBuffer(int fd, std::uint64_t base)
+    : Fd(fd)
+    , Base(base)
+    , Buffer(std::size_t(1) << 20)
+  {
+    this->setp(this->Buffer.data(), this->Buffer.data() + this->Buffer.size());
+  }
+  ~OffsetFileBuffer() override { this->Flush(); }
+  OffsetFileBuffer(const OffsetFileBuffer&) = delete;
+  OffsetFileBuffer& operator=(const OffsetFileBuffer&) = delete;
+
+  // The end of what was written; call after Flush().
+  std::uint64_t Extent() const { return this->End; }
+  bool Flush()
+  {
+    const std::size_t pending = static_cast<std::size_t>(this->pptr() - this->pbase());
+    if (pending > 0)
+    {
+      if (!this->WriteAt(this->Position, this->pbase(), pending))
+      {
+        this->Failure = true;
+      }
+      this->Position += pending;
+      this->End = std::max(this->End, this->Position);
+    }
+    this->setp(this->Buffer.data(), this->Buffer.data() + this->Buffer.size());
+    return !this->Failure;
+  }
+  bool Failed() const { return this->Failure; }
+
+protected:
+  int_type overflow(int_type c) override
+  {
+    if (!this->Flush())
+    {
+      return traits_type::eof();
+    }
+    if (!traits_type::eq_int_type(c, traits_type::eof()))
+    {
+      *this->pptr() = traits_type::to_char_type(c);
+      this->pbump(1);
+    }
+    return traits_type::not_eof(c);
+  }
+
+  std::streamsize xsputn(const char* bytes, std::streamsize count) override
+  {
+    if (count < static_cast<std::streamsize>(this->Buffer.size()))
+    {
+      return std::streambuf::xsputn(bytes, count);
+    }
+    // Large blocks (array data) go straight to the file.
+    if (!this->Flush() || !this->WriteAt(this->Position, bytes, static_cast<std::size_t>(count)))
+    {
+      this->Failure = true;
+      return 0;
+    }
+    this->Position += static_cast<std::uint64_t>(count);
+    this->End = std::max(this->End, this->Position);
+    return count;
+  }
+
+  int sync() override { return this->Flush() ? 0 : -1; }
+
+  pos_type seekoff(
+    off_type offset, std::ios_base::seekdir direction, std::ios_base::openmode which) override
+  {
+    if (!(which & std::ios_base::out) || !this->Flush())
+    {
+      return pos_type(off_type(-1));
+    }
+    const off_type origin = direction == std::ios_base::beg ? 0
+      : direction == std::ios_base::cur                     ? off_type(this->Position)
+                                                            : off_type(this->End);
+    if (origin + offset < 0)
+    {
+      return pos_type(off_type(-1));
+    }
+    this->Position = static_cast<std::uint64_t>(origin + offset);
+    return pos_type(off_type(this->Position));
+  }
+
+  pos_type seekpos(pos_type position, std::ios_base::openmode which) override
+  {
+    return this->seekoff(off_type(position), std::ios_base::beg, which);
+  }
+
+private:
+  bool WriteAt(std::uint64_t position, const char* bytes, std::size_t count)
+  {
+    while (count > 0)
+    {
+      const ssize_t written =
+        ::pwrite(this->Fd, bytes, count, static_cast<off_t>(this->Base + position));
+      if (written < 0 && errno == EINTR)
+      {
+        continue;
+      }
+      if (written <= 0)
+      {
+        return false;
+      }
+      bytes += written;
+      count -= static_cast<std::size_t>(written);
+      position += static_cast<std::uint64_t>(written);
+    }
+    return true;
+  }
+
+  int Fd;
+  std::uint64_t Base;
+  std::vector<char> Buffer;
+  std::uint64_t Position = 0; // of the buffer's first byte
+  std::uint64_t End = 0;
+  bool Failure = false;
 };
 
-vtkSmartPointer<vtkXMLReader> ReaderFor(const std::string& className)
+bool ReadAt(int fd, std::uint64_t position, char* bytes, std::size_t count)
+{
+  while (count > 0)
+  {
+    const ssize_t got = ::pread(fd, bytes, count, static_cast<off_t>(position));
+    if (got < 0 && errno == EINTR)
+    {
+      continue;
+    }
+    if (got <= 0)
+    {
+      return false;
+    }
+    bytes += got;
+    count -= static_cast<std::size_t>(got);
+    position += static_cast<std::uint64_t>(got);
+  }
+  return true;
+}
+
+// The payload of an entry file, handed out chunk by chunk, each checked against its
+// checksum when loaded: no unchecked byte ever leaves it.
+class VerifiedPayload
+{
+public:
+  VerifiedPayload(int fd, std::uint64_t base, std::uint64_t size, std::uint32_t chunkBytes,
+    const std::vector<vtkTrackedDigest>& checksums)
+    : Fd(fd)
+    , Base(base)
+    , Size(size)
+    , ChunkBytes(chunkBytes)
+    , Checksums(checksums)
+  {
+  }
+
+  // The checked bytes from `offset` to the end of its chunk (their count in `available`),
+  // or null past the end or when the chunk fails its checksum.
+  const char* Chunk(std::uint64_t offset, std::size_t& available)
+  {
+    if (offset >= this->Size || this->Failure)
+    {
+      return nullptr;
+    }
+    const std::uint64_t chunk = offset / this->ChunkBytes;
+    if (chunk != this->Loaded)
+    {
+      const std::uint64_t begin = chunk * this->ChunkBytes;
+      const std::size_t length =
+        static_cast<std::size_t>(std::min<std::uint64_t>(this->ChunkBytes, this->Size - begin));
+      this->Buffer.resize(length);
+      vtkTrackedHasher hasher;
+      if (chunk >= this->Checksums.size() ||
+        !ReadAt(this->Fd, this->Base + begin, this->Buffer.data(), length) ||
+        (hasher.Add(this->Buffer.data(), length), hasher.Digest() != this->Checksums[chunk]))
+      {
+        this->Failure = true;
+        this->Loaded = ~std::uint64_t(0);
+        return nullptr;
+      }
+      this->Loaded = chunk;
+    }
+    const std::size_t within = static_cast<std::size_t>(offset - chunk * this->ChunkBytes);
+    available = this->Buffer.size() - within;
+    return this->Buffer.data() + within;
+  }
+
+  bool Read(std::uint64_t offset, char* bytes, std::size_t count)
+  {
+    while (count > 0)
+    {
+      std::size_t available = 0;
+      const char* chunk = this->Chunk(offset, available);
+      if (!chunk)
+      {
+        return false;
+      }
+      const std::size_t taken = std::min(available, count);
+      std::memcpy(bytes, chunk, taken);
+      bytes += taken;
+      count -= taken;
+      offset += taken;
+    }
+    return true;
+  }
+
+  bool Failed() const { return this->Failure; }
+
+private:
+  int Fd;
+  std::uint64_t Base;
+  std::uint64_t Size;
+  std::uint32_t ChunkBytes;
+  const std::vector<vtkTrackedDigest>& Checksums;
+  std::vector<char> Buffer;
+  std::uint64_t Loaded = ~std::uint64_t(0);
+  bool Failure = false;
+};
+
+// Reads one leaf, [begin, begin + size) of the payload, for a VTK XML reader, seeking
+// included; chunks are checked as they are reached.
+class LeafBuffer : public std::streambuf
+{
+public:
+  LeafBuffer(VerifiedPayload& payload, std::uint64_t begin, std::uint64_t size)
+    : Payload(payload)
+    , Begin(begin)
+    , Size(size)
+  {
+  }
+
+protected:
+  int_type underflow() override
+  {
+    this->Start += static_cast<std::uint64_t>(this->gptr() - this->eback());
+    this->setg(nullptr, nullptr, nullptr);
+    if (this->Start >= this->Size)
+    {
+      return traits_type::eof();
+    }
+    std::size_t available = 0;
+    const char* bytes = this->Payload.Chunk(this->Begin + this->Start, available);
+    if (!bytes)
+    {
+      return traits_type::eof();
+    }
+    available =
+      static_cast<std::size_t>(std::min<std::uint64_t>(available, this->Size - this->Start));
+    char* first = const_cast<char*>(bytes); // read only: the get area is never written
+    this->setg(first, first, first + available);
+    return traits_type::to_int_type(*first);
+  }
+
+  pos_type seekoff(
+    off_type offset, std::ios_base::seekdir direction, std::ios_base::openmode which) override
+  {
+    const off_type current = off_type(this->Start + (this->gptr() - this->eback()));
+    const off_type origin = direction == std::ios_base::beg ? 0
+      : direction == std::ios_base::cur                     ? current
+                                                            : off_type(this->Size);
+    const off_type target = origin + offset;
+    if (!(which & std::ios_base::in) || target < 0 || target > off_type(this->Size))
+    {
+      return pos_type(off_type(-1));
+    }
+    this->Start = static_cast<std::uint64_t>(target);
+    this->setg(nullptr, nullptr, nullptr); // reloaded by the next read
+    return pos_type(target);
+  }
+
+  pos_type seekpos(pos_type position, std::ios_base::openmode which) override
+  {
+    return this->seekoff(off_type(position), std::ios_base::beg, which);
+  }
+
+private:
+  VerifiedPayload& Payload;
+  std::uint64_t Begin;
+  std::uint64_t Size;
+  std::uint64_t Start = 0; // of the get area, relative to Begin
+};
+
+// Access to the stream a VTK XML writer uses: one set there is written to instead of a
+// file or a string (VTK's "user-provided stream"; the writer rewinds it to 0 first).
+struct WriterStream : vtkXMLWriter
+{
+  static ostream*& Of(vtkXMLWriter* writer) { return writer->*(&WriterStream::Stream); }
+};
+
+// A VTK XML reader of one of our streams: every pass (information, data) reads it from
+// its start, as it would a file it opened.
+template <typename Reader>
+class StreamedReader : public Reader
+{
+public:
+  static StreamedReader* New() { VTK_STANDARD_NEW_BODY(StreamedReader); }
+  void SetInput(std::istream* input) { this->Stream = input; }
+
+protected:
+  int OpenStream() override
+  {
+    if (!this->Stream)
+    {
+      return 0;
+    }
+    this->Stream->clear();
+    this->Stream->seekg(0);
+    return 1;
+  }
+  void CloseStream() override {} // the stream stays for the next pass
+};
+
+// A reader of `className` that reads `input`.
+template <typename Reader>
+vtkSmartPointer<vtkXMLReader> Streamed(std::istream* input)
+{
+  auto reader = vtkSmartPointer<StreamedReader<Reader>>::New();
+  reader->SetInput(input);
+  return reader;
+}
+
+vtkSmartPointer<vtkXMLReader> ReaderFor(const std::string& className, std::istream* input)
 {
   if (className == "vtkPolyData")
   {
-    return vtkSmartPointer<vtkXMLPolyDataReader>::New();
+    return Streamed<vtkXMLPolyDataReader>(input);
   }
   if (className == "vtkUnstructuredGrid")
   {
-    return vtkSmartPointer<vtkXMLUnstructuredGridReader>::New();
+    return Streamed<vtkXMLUnstructuredGridReader>(input);
   }
   if (className == "vtkImageData")
   {
-    return vtkSmartPointer<vtkXMLImageDataReader>::New();
+    return Streamed<vtkXMLImageDataReader>(input);
   }
   if (className == "vtkRectilinearGrid")
   {
-    return vtkSmartPointer<vtkXMLRectilinearGridReader>::New();
+    return Streamed<vtkXMLRectilinearGridReader>(input);
   }
   if (className == "vtkStructuredGrid")
   {
-    return vtkSmartPointer<vtkXMLStructuredGridReader>::New();
+    return Streamed<vtkXMLStructuredGridReader>(input);
   }
   if (className == "vtkTable")
   {
-    return vtkSmartPointer<vtkXMLTableReader>::New();
+    return Streamed<vtkXMLTableReader>(input);
   }
   return nullptr;
 }
@@ -213,15 +539,10 @@ struct LeafFixUps
   std::vector<std::uint32_t> Unnamed; // indices in vtkTrackedVisitOwnArrays() order
 };
 
-bool WriteLeaf(vtkDataObject* object, int compression, int level, std::string& xml,
-  LeafFixUps& fixUps, std::string& error)
+// What is written for `object`: itself, or a shallow copy that VTK's XML reader can read
+// back; and the fix-ups that make what is read back the same.
+vtkSmartPointer<vtkDataObject> PrepareLeaf(vtkDataObject* object, LeafFixUps& fixUps)
 {
-  auto writer = WriterFor(object);
-  if (!writer)
-  {
-    error = std::string("a ") + object->GetClassName() + " cannot be stored on disk";
-    return false;
-  }
   vtkSmartPointer<vtkDataObject> written = object;
   auto* pointSet = vtkPointSet::SafeDownCast(object);
   if (pointSet && !pointSet->GetPoints())
@@ -242,8 +563,22 @@ bool WriteLeaf(vtkDataObject* object, int compression, int level, std::string& x
       }
       ++index;
     });
-  writer->SetInputData(written);
-  writer->SetWriteToOutputString(true);
+  return written;
+}
+
+// Writes the XML of `object` into `fd` from `offset` on, giving its size.
+bool WriteXML(vtkDataObject* object, int compression, int level, int fd, std::uint64_t offset,
+  std::uint64_t& size, std::string& error)
+{
+  auto writer = WriterFor(object);
+  if (!writer)
+  {
+    error = std::string("a ") + object->GetClassName() + " cannot be stored on disk";
+    return false;
+  }
+  OffsetFileBuffer buffer(fd, offset);
+  std::ostream stream(&buffer);
+  writer->SetInputData(object);
   writer->SetDataModeToAppended();
   writer->EncodeAppendedDataOff();
   writer->SetHeaderTypeToUInt64();
@@ -252,21 +587,27 @@ bool WriteLeaf(vtkDataObject* object, int compression, int level, std::string& x
   {
     writer->SetCompressionLevel(level);
   }
-  if (!writer->Write())
+  WriterStream::Of(writer.get()) = &stream;
+  const bool wrote = writer->Write() != 0;
+  WriterStream::Of(writer.get()) = nullptr;
+  if (!buffer.Flush() || !wrote)
   {
-    error = std::string("VTK's XML writer failed on a ") + object->GetClassName();
+    error = buffer.Failed() ? std::string("cannot write: ") + std::strerror(errno)
+                            : std::string("VTK's XML writer failed on a ") + object->GetClassName();
     return false;
   }
-  xml = writer->GetOutputString();
+  size = buffer.Extent();
   return true;
 }
 
-// Reads one XML leaf, which must come out as `className`; errors the reader reports make
-// it fail.
-vtkSmartPointer<vtkDataObject> ReadLeaf(
-  const std::string& className, std::string& xml, const LeafFixUps& fixUps, std::string& error)
+// Reads one leaf through `payload`; it must come out as `className`. Errors the reader
+// reports, or a chunk failing its checksum, make it fail.
+vtkSmartPointer<vtkDataObject> ReadLeaf(VerifiedPayload& payload, std::uint64_t begin,
+  std::uint64_t size, const std::string& className, const LeafFixUps& fixUps, std::string& error)
 {
-  vtkSmartPointer<vtkXMLReader> reader = ReaderFor(className);
+  LeafBuffer buffer(payload, begin, size);
+  std::istream stream(&buffer);
+  vtkSmartPointer<vtkXMLReader> reader = ReaderFor(className, &stream);
   if (!reader)
   {
     error = "a stored " + className + " has no reader";
@@ -278,11 +619,14 @@ vtkSmartPointer<vtkDataObject> ReadLeaf(
   onError->SetCallback(
     [](vtkObject*, unsigned long, void* flag, void*) { *static_cast<bool*>(flag) = true; });
   const unsigned long tag = reader->AddObserver(vtkCommand::ErrorEvent, onError);
-  reader->ReadFromInputStringOn();
-  std::swap(ReaderInput::Of(reader), xml);
   reader->Update();
   reader->RemoveObserver(tag);
   vtkSmartPointer<vtkDataObject> output = reader->GetOutputDataObject(0);
+  if (payload.Failed())
+  {
+    error = "a payload chunk that fails its checksum";
+    return nullptr;
+  }
   if (failed || !output || className != output->GetClassName())
   {
     error = "a stored " + className + " could not be read back";
@@ -313,24 +657,36 @@ vtkSmartPointer<vtkDataObject> ReadLeaf(
 }
 
 //------------------------------------------------------------------------------
-// Encoding.
+// Encoding: framing bytes go out as they come, each leaf's XML in place after them.
 class Encoder
 {
 public:
-  Encoder(int compression, int level, std::vector<std::string>& pieces)
-    : Compression(compression)
+  Encoder(int fd, std::uint64_t offset, int compression, int level)
+    : Fd(fd)
+    , Offset(offset)
+    , Compression(compression)
     , Level(level)
-    , Pieces(pieces)
   {
   }
 
+  bool Objects(const std::vector<vtkObject*>& objects, std::string& error)
+  {
+    this->Framing.Value<std::uint32_t>(static_cast<std::uint32_t>(objects.size()));
+    for (vtkObject* object : objects)
+    {
+      if (!this->Object(object, error))
+      {
+        return false;
+      }
+    }
+    return this->Flush(error);
+  }
+
+  std::uint64_t Size() const { return this->Written; }
+
+private:
   bool Object(vtkObject* object, std::string& error)
   {
-    if (!object)
-    {
-      this->Framing.Value<std::uint8_t>(NoObject);
-      return true;
-    }
     if (auto* array = vtkAbstractArray::SafeDownCast(object))
     {
       vtkNew<vtkTable> holder;
@@ -340,7 +696,7 @@ public:
       return this->LeafBytes(holder, error);
     }
     auto* data = vtkDataObject::SafeDownCast(object);
-    if (!data)
+    if (object && !data)
     {
       error = std::string("a ") + object->GetClassName() +
         " is neither a vtkDataObject nor a vtkAbstractArray";
@@ -349,10 +705,6 @@ public:
     return this->Node(data, 0, error);
   }
 
-  // Ends the payload: the framing still pending becomes the last piece.
-  void Finish() { this->Flush(); }
-
-private:
   bool Node(vtkDataObject* data, int depth, std::string& error)
   {
     if (depth > MaximumDepth)
@@ -373,21 +725,16 @@ private:
       return this->Children(
         blocks->GetNumberOfBlocks(), [&](unsigned int i) { return blocks->GetBlock(i); },
         [&](unsigned int i) { return blocks->HasMetaData(i) ? blocks->GetMetaData(i) : nullptr; },
-        depth, error);
+        depth, /*named=*/true, error);
     }
     if (name == "vtkPartitionedDataSet")
     {
       auto* partitions = static_cast<vtkPartitionedDataSet*>(data);
       this->Framing.Value<std::uint8_t>(Partitioned);
-      this->Framing.Value<std::uint32_t>(partitions->GetNumberOfPartitions());
-      for (unsigned int i = 0; i < partitions->GetNumberOfPartitions(); ++i)
-      {
-        if (!this->Node(partitions->GetPartitionAsDataObject(i), depth + 1, error))
-        {
-          return false;
-        }
-      }
-      return true;
+      return this->Children(
+        partitions->GetNumberOfPartitions(),
+        [&](unsigned int i) { return partitions->GetPartitionAsDataObject(i); },
+        [](unsigned int) -> vtkInformation* { return nullptr; }, depth, /*named=*/false, error);
     }
     if (name == "vtkPartitionedDataSetCollection")
     {
@@ -400,7 +747,7 @@ private:
         [&](unsigned int i) { return collection->GetPartitionedDataSet(i); },
         [&](unsigned int i)
         { return collection->HasMetaData(i) ? collection->GetMetaData(i) : nullptr; },
-        depth, error);
+        depth, /*named=*/true, error);
     }
     this->Framing.Value<std::uint8_t>(Leaf);
     this->Framing.Text(name);
@@ -408,18 +755,21 @@ private:
   }
 
   template <typename GetChild, typename GetMetaData>
-  bool Children(
-    unsigned int count, GetChild&& child, GetMetaData&& metaData, int depth, std::string& error)
+  bool Children(unsigned int count, GetChild&& child, GetMetaData&& metaData, int depth, bool named,
+    std::string& error)
   {
     this->Framing.Value<std::uint32_t>(count);
     for (unsigned int i = 0; i < count; ++i)
     {
-      vtkInformation* info = metaData(i);
-      const bool named = info && info->Has(vtkCompositeDataSet::NAME());
-      this->Framing.Value<std::uint8_t>(named ? 1 : 0);
       if (named)
       {
-        this->Framing.Text(info->Get(vtkCompositeDataSet::NAME()));
+        vtkInformation* info = metaData(i);
+        const bool hasName = info && info->Has(vtkCompositeDataSet::NAME());
+        this->Framing.Value<std::uint8_t>(hasName ? 1 : 0);
+        if (hasName)
+        {
+          this->Framing.Text(info->Get(vtkCompositeDataSet::NAME()));
+        }
       }
       if (!this->Node(child(i), depth + 1, error))
       {
@@ -429,51 +779,77 @@ private:
     return true;
   }
 
-  // The fix-ups, then the XML of a leaf as a piece of its own (no copy into the framing).
+  // The fix-ups and a place for the size, then the XML written in place; the size is
+  // filled in once known.
   bool LeafBytes(vtkDataObject* data, std::string& error)
   {
-    std::string xml;
     LeafFixUps fixUps;
-    if (!WriteLeaf(data, this->Compression, this->Level, xml, fixUps, error))
-    {
-      return false;
-    }
+    vtkSmartPointer<vtkDataObject> written = PrepareLeaf(data, fixUps);
     this->Framing.Value<std::uint8_t>(fixUps.NoPoints ? 1 : 0);
     this->Framing.Value<std::uint32_t>(static_cast<std::uint32_t>(fixUps.Unnamed.size()));
     for (std::uint32_t index : fixUps.Unnamed)
     {
       this->Framing.Value<std::uint32_t>(index);
     }
-    this->Framing.Value<std::uint64_t>(xml.size());
-    this->Flush();
-    this->Pieces.push_back(std::move(xml));
+    this->Framing.Value<std::uint64_t>(0);
+    if (!this->Flush(error))
+    {
+      return false;
+    }
+    const std::uint64_t sizeField = this->Written - sizeof(std::uint64_t);
+    std::uint64_t size = 0;
+    if (!WriteXML(written, this->Compression, this->Level, this->Fd, this->Offset + this->Written,
+          size, error))
+    {
+      return false;
+    }
+    OffsetFileBuffer patch(this->Fd, this->Offset + sizeField);
+    patch.sputn(reinterpret_cast<const char*>(&size), sizeof(size));
+    if (!patch.Flush())
+    {
+      error = std::string("cannot write: ") + std::strerror(errno);
+      return false;
+    }
+    this->Written += size;
     return true;
   }
 
-  void Flush()
+  bool Flush(std::string& error)
   {
-    if (!this->Framing.Bytes.empty())
+    const std::string& bytes = this->Framing.Bytes;
+    if (!bytes.empty())
     {
-      this->Pieces.push_back(std::move(this->Framing.Bytes));
+      OffsetFileBuffer buffer(this->Fd, this->Offset + this->Written);
+      buffer.sputn(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+      if (!buffer.Flush())
+      {
+        error = std::string("cannot write: ") + std::strerror(errno);
+        return false;
+      }
+      this->Written += bytes.size();
       this->Framing.Bytes.clear();
     }
+    return true;
   }
 
+  int Fd;
+  std::uint64_t Offset;
   int Compression;
   int Level;
-  std::vector<std::string>& Pieces;
+  std::uint64_t Written = 0;
   ByteWriter Framing;
 };
 
 //------------------------------------------------------------------------------
-// Decoding: the framing is parsed as it is read; leaves are parsed only after the whole
-// payload is known to match its checksum.
+// Decoding: the framing is parsed first (from checked chunks); leaves are found by offset
+// and read by VTK's readers afterwards, through checked chunks too.
 struct PendingNode
 {
   std::uint8_t Kind = NoObject;
   std::string ClassName;
   LeafFixUps FixUps;
-  std::string Xml;
+  std::uint64_t XMLBegin = 0;
+  std::uint64_t XMLSize = 0;
   std::string Assembly;
   std::vector<std::pair<std::unique_ptr<std::string>, PendingNode>> Children; // name, node
 };
@@ -481,42 +857,38 @@ struct PendingNode
 class Decoder
 {
 public:
-  Decoder(const std::function<bool(char*, std::size_t)>& read, std::uint64_t size)
-    : Read(read)
-    , Left(size)
+  Decoder(VerifiedPayload& payload, std::uint64_t size)
+    : Payload(payload)
+    , Size(size)
   {
   }
 
   template <typename T>
   bool Value(T& value)
   {
-    if (sizeof(T) > this->Left || !this->Read(reinterpret_cast<char*>(&value), sizeof(T)))
+    if (sizeof(T) > this->Left() ||
+      !this->Payload.Read(this->Position, reinterpret_cast<char*>(&value), sizeof(T)))
     {
       return false;
     }
-    this->Left -= sizeof(T);
-    return true;
-  }
-
-  bool Bytes(std::string& bytes, std::uint64_t length)
-  {
-    if (length > this->Left)
-    {
-      return false;
-    }
-    bytes.resize(static_cast<std::size_t>(length));
-    if (length > 0 && !this->Read(&bytes[0], bytes.size()))
-    {
-      return false;
-    }
-    this->Left -= length;
+    this->Position += sizeof(T);
     return true;
   }
 
   bool Text(std::string& text)
   {
     std::uint32_t length = 0;
-    return this->Value(length) && this->Bytes(text, length);
+    if (!this->Value(length) || length > this->Left())
+    {
+      return false;
+    }
+    text.resize(length);
+    if (length > 0 && !this->Payload.Read(this->Position, &text[0], length))
+    {
+      return false;
+    }
+    this->Position += length;
+    return true;
   }
 
   bool Node(PendingNode& node, int depth)
@@ -531,34 +903,9 @@ public:
         return true;
       case Leaf:
       case Array:
-      {
-        std::uint8_t noPoints = 0;
-        std::uint32_t unnamed = 0;
-        if (!this->Text(node.ClassName) || !this->Value(noPoints) || !this->Value(unnamed) ||
-          unnamed > this->Left / sizeof(std::uint32_t))
-        {
-          return false;
-        }
-        node.FixUps.NoPoints = noPoints != 0;
-        auto& indices = node.FixUps.Unnamed;
-        indices.resize(unnamed);
-        for (std::size_t i = 0; i < indices.size(); ++i)
-        {
-          // Increasing, as they were written: ReadLeaf() walks them in order.
-          if (!this->Value(indices[i]) || (i > 0 && indices[i] <= indices[i - 1]))
-          {
-            return false;
-          }
-        }
-        std::uint64_t length = 0;
-        return this->Value(length) && this->Bytes(node.Xml, length);
-      }
+        return this->LeafNode(node);
       case PartitionedCollection:
-        if (!this->Text(node.Assembly))
-        {
-          return false;
-        }
-        return this->Children(node, depth, /*named=*/true);
+        return this->Text(node.Assembly) && this->Children(node, depth, /*named=*/true);
       case MultiBlock:
         return this->Children(node, depth, /*named=*/true);
       case Partitioned:
@@ -568,14 +915,43 @@ public:
     }
   }
 
-  std::uint64_t Remaining() const { return this->Left; }
+  std::uint64_t Left() const { return this->Size - this->Position; }
 
 private:
+  bool LeafNode(PendingNode& node)
+  {
+    std::uint8_t noPoints = 0;
+    std::uint32_t unnamed = 0;
+    if (!this->Text(node.ClassName) || !this->Value(noPoints) || !this->Value(unnamed) ||
+      unnamed > this->Left() / sizeof(std::uint32_t))
+    {
+      return false;
+    }
+    node.FixUps.NoPoints = noPoints != 0;
+    auto& indices = node.FixUps.Unnamed;
+    indices.resize(unnamed);
+    for (std::size_t i = 0; i < indices.size(); ++i)
+    {
+      // Increasing, as they were written: ReadLeaf() walks them in order.
+      if (!this->Value(indices[i]) || (i > 0 && indices[i] <= indices[i - 1]))
+      {
+        return false;
+      }
+    }
+    if (!this->Value(node.XMLSize) || node.XMLSize > this->Left())
+    {
+      return false;
+    }
+    node.XMLBegin = this->Position;
+    this->Position += node.XMLSize;
+    return true;
+  }
+
   bool Children(PendingNode& node, int depth, bool named)
   {
     std::uint32_t count = 0;
     // Each child takes at least one byte: a larger count cannot be honest.
-    if (!this->Value(count) || count > this->Left)
+    if (!this->Value(count) || count > this->Left())
     {
       return false;
     }
@@ -603,8 +979,9 @@ private:
     return true;
   }
 
-  const std::function<bool(char*, std::size_t)>& Read;
-  std::uint64_t Left;
+  VerifiedPayload& Payload;
+  std::uint64_t Size;
+  std::uint64_t Position = 0;
 };
 
 void SetName(vtkCompositeDataSet* parent, unsigned int index, const std::string* name,
@@ -616,17 +993,18 @@ void SetName(vtkCompositeDataSet* parent, unsigned int index, const std::string*
   }
 }
 
-vtkSmartPointer<vtkObject> Build(PendingNode& node, std::string& error)
+vtkSmartPointer<vtkObject> Build(VerifiedPayload& payload, PendingNode& node, std::string& error)
 {
   switch (node.Kind)
   {
     case NoObject:
       return nullptr;
     case Leaf:
-      return ReadLeaf(node.ClassName, node.Xml, node.FixUps, error);
+      return ReadLeaf(payload, node.XMLBegin, node.XMLSize, node.ClassName, node.FixUps, error);
     case Array:
     {
-      vtkSmartPointer<vtkDataObject> holder = ReadLeaf("vtkTable", node.Xml, node.FixUps, error);
+      vtkSmartPointer<vtkDataObject> holder =
+        ReadLeaf(payload, node.XMLBegin, node.XMLSize, "vtkTable", node.FixUps, error);
       auto* table = vtkTable::SafeDownCast(holder);
       vtkAbstractArray* array =
         table && table->GetNumberOfColumns() == 1 ? table->GetColumn(0) : nullptr;
@@ -644,7 +1022,7 @@ vtkSmartPointer<vtkObject> Build(PendingNode& node, std::string& error)
   std::vector<vtkSmartPointer<vtkDataObject>> children;
   for (auto& child : node.Children)
   {
-    vtkSmartPointer<vtkObject> built = Build(child.second, error);
+    vtkSmartPointer<vtkObject> built = Build(payload, child.second, error);
     if (!error.empty())
     {
       return nullptr;
@@ -717,8 +1095,9 @@ std::string vtkTrackedDiskHeader::Encode() const
   header.Value<std::int64_t>(this->Created);
   header.Value<double>(this->ComputeSeconds);
   header.Value<std::uint64_t>(this->PayloadSize);
-  header.Value<std::uint64_t>(this->PayloadChecksum.High);
-  header.Value<std::uint64_t>(this->PayloadChecksum.Low);
+  header.Value<std::uint32_t>(this->ChunkBytes);
+  header.Value<std::uint64_t>(this->ChunkListChecksum.High);
+  header.Value<std::uint64_t>(this->ChunkListChecksum.Low);
   header.Text(this->VTKVersion);
   header.Text(this->Key);
   header.Text(this->Digest);
@@ -788,12 +1167,15 @@ vtkTrackedDiskHeader::Status vtkTrackedDiskHeader::Decode(
   header.Created = reader.Value<std::int64_t>();
   header.ComputeSeconds = reader.Value<double>();
   header.PayloadSize = reader.Value<std::uint64_t>();
-  header.PayloadChecksum.High = reader.Value<std::uint64_t>();
-  header.PayloadChecksum.Low = reader.Value<std::uint64_t>();
+  header.ChunkBytes = reader.Value<std::uint32_t>();
+  header.ChunkListChecksum.High = reader.Value<std::uint64_t>();
+  header.ChunkListChecksum.Low = reader.Value<std::uint64_t>();
   header.VTKVersion = reader.Text();
   header.Key = reader.Text();
   header.Digest = reader.Text();
-  if (reader.Failed() || reader.Left() != 0)
+  // Chunks from 4 KiB to 64 MiB: a reader allocates one.
+  if (reader.Failed() || reader.Left() != 0 || header.ChunkBytes < 4096 ||
+    header.ChunkBytes > (64u << 20))
   {
     error = "an inconsistent header";
     return Status::Corrupt;
@@ -802,60 +1184,90 @@ vtkTrackedDiskHeader::Status vtkTrackedDiskHeader::Decode(
 }
 
 //------------------------------------------------------------------------------
-bool vtkTrackedEncodePayload(const std::vector<vtkObject*>& objects, int compression, int level,
-  std::vector<std::string>& pieces, std::string& error)
+std::uint64_t vtkTrackedDiskHeader::NumberOfChunks() const
 {
-  pieces.clear();
-  Encoder encoder(compression, level, pieces);
-  ByteWriter count;
-  count.Value<std::uint32_t>(static_cast<std::uint32_t>(objects.size()));
-  pieces.push_back(count.Bytes);
-  for (vtkObject* object : objects)
+  return (this->PayloadSize + this->ChunkBytes - 1) / this->ChunkBytes;
+}
+
+//------------------------------------------------------------------------------
+std::uint64_t vtkTrackedDiskHeader::FileBytes(std::size_t headerBytes) const
+{
+  return headerBytes + this->PayloadSize + 16 * this->NumberOfChunks();
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedWritePayload(int fd, std::uint64_t offset, const std::vector<vtkObject*>& objects,
+  int compression, int level, std::uint64_t& size, std::string& error)
+{
+  Encoder encoder(fd, offset, compression, level);
+  if (!encoder.Objects(objects, error))
   {
-    if (!encoder.Object(object, error))
-    {
-      return false;
-    }
+    return false;
   }
-  encoder.Finish();
+  size = encoder.Size();
   return true;
 }
 
 //------------------------------------------------------------------------------
-bool vtkTrackedDecodePayload(const std::function<bool(char*, std::size_t)>& read,
-  std::uint64_t payloadSize, const std::function<bool()>& verified,
-  std::vector<vtkSmartPointer<vtkObject>>& objects, std::string& error)
+bool vtkTrackedChecksumPayload(int fd, std::uint64_t offset, std::uint64_t size,
+  std::uint32_t chunkBytes, std::vector<vtkTrackedDigest>& checksums)
 {
-  Decoder decoder(read, payloadSize);
-  std::uint32_t count = 0;
-  if (!decoder.Value(count) || count > decoder.Remaining())
+  checksums.clear();
+  std::vector<char> chunk(chunkBytes);
+  for (std::uint64_t begin = 0; begin < size; begin += chunkBytes)
   {
-    error = "a damaged payload";
-    return false;
-  }
-  std::vector<PendingNode> nodes(count);
-  for (auto& node : nodes)
-  {
-    if (!decoder.Node(node, 0))
+    const std::size_t length =
+      static_cast<std::size_t>(std::min<std::uint64_t>(chunkBytes, size - begin));
+    if (!ReadAt(fd, offset + begin, chunk.data(), length))
     {
-      error = "a damaged payload";
       return false;
     }
+    vtkTrackedHasher hasher;
+    hasher.Add(chunk.data(), length);
+    checksums.push_back(hasher.Digest());
   }
-  if (decoder.Remaining() != 0)
+  return true;
+}
+
+//------------------------------------------------------------------------------
+vtkTrackedDigest vtkTrackedChecksumList(const std::vector<vtkTrackedDigest>& checksums)
+{
+  vtkTrackedHasher hasher;
+  for (const auto& checksum : checksums)
   {
-    error = "a payload longer than its contents";
-    return false;
+    const std::uint64_t words[2] = { checksum.High, checksum.Low };
+    hasher.Add(words, sizeof(words));
   }
-  if (!verified())
+  return hasher.Digest();
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedReadPayload(int fd, std::uint64_t offset, std::uint64_t size,
+  std::uint32_t chunkBytes, const std::vector<vtkTrackedDigest>& checksums,
+  std::vector<vtkSmartPointer<vtkObject>>& objects, std::string& error)
+{
+  VerifiedPayload payload(fd, offset, size, chunkBytes, checksums);
+  Decoder decoder(payload, size);
+  std::uint32_t count = 0;
+  std::vector<PendingNode> nodes;
+  bool framed = decoder.Value(count) && count <= decoder.Left();
+  if (framed)
   {
-    error = "a payload that fails its checksum";
+    nodes.resize(count);
+    for (auto& node : nodes)
+    {
+      framed = framed && decoder.Node(node, 0);
+    }
+  }
+  if (!framed || decoder.Left() != 0)
+  {
+    error = payload.Failed() ? "a payload chunk that fails its checksum" : "a damaged payload";
     return false;
   }
   objects.clear();
   for (auto& node : nodes)
   {
-    vtkSmartPointer<vtkObject> object = Build(node, error);
+    vtkSmartPointer<vtkObject> object = Build(payload, node, error);
     if (!error.empty())
     {
       return false;
