@@ -54,8 +54,8 @@ configure build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DTRACKEDARRAYCACHE_WRAP_PYTHON=OFF -DTRACKEDARRAYCACHE_BUILD_EXAMPLES=OFF \
   -DTRACKEDARRAYCACHE_BUILD_BENCHMARKS=OFF
 asan_suites=(TestTrackedArrayView TestTrackedCacheFilter TestTrackedArrayCache TestArrayBufferPool
-  TestTrackedDigest)
-cmake --build build/asan -j "$jobs" --target "${asan_suites[@]}"
+  TestTrackedDigest TestTrackedDiskCache TestTrackedOracle)
+cmake --build build/asan -j "$jobs" --target "${asan_suites[@]}" TrackedDiskCacheWorker
 # Any report fails the run (leaks included). Two tests are left to the plain build: the
 # 2 GiB digest (slow under ASan), and the address-reuse test, which needs the allocator
 # to hand a freed block out again at once (ASan's allocator does not, even with its

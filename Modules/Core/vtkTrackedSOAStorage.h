@@ -1,6 +1,6 @@
 /**
  * @file vtkTrackedSOAStorage.h
- * @brief Private: where an SOA array's values live, without side effects.
+ * @brief Private: where an SOA or AOS array's values live, without side effects.
  *
  * ParaView 5.11's VTK (9.2) keeps a vtkSOADataArrayTemplate's values in one AOS buffer
  * until SetArray(component, ...) hands it per-component buffers. In that mode
@@ -13,6 +13,7 @@
 #ifndef vtkTrackedSOAStorage_h
 #define vtkTrackedSOAStorage_h
 
+#include "vtkAOSDataArrayTemplate.h"
 #include "vtkSOADataArrayTemplate.h"
 
 #include <type_traits> // for the detection of StorageType
@@ -34,6 +35,22 @@ struct vtkTrackedSOAStorage : public vtkSOADataArrayTemplate<T>
    * may be null for an empty array), else null with `single` false: then the values
    * are in GetComponentArrayPointer(c) for each component.
    */
+  /**
+   * The vtkBuffer object of component `c` (or of the single buffer, in AOS mode).
+   */
+  static const vtkObject* Holder(vtkSOADataArrayTemplate<T>* array, int c)
+  {
+    if constexpr (HasStorageType<vtkTrackedSOAStorage>::value)
+    {
+      if (array->*(&vtkTrackedSOAStorage::StorageType) == vtkTrackedSOAStorage::AOS)
+      {
+        return array->*(&vtkTrackedSOAStorage::AoSData);
+      }
+    }
+    const auto& components = array->*(&vtkTrackedSOAStorage::Data);
+    return c < static_cast<int>(components.size()) ? components[c] : nullptr;
+  }
+
   static T* SingleBuffer(vtkSOADataArrayTemplate<T>* array, bool& single)
   {
     single = false;
@@ -48,6 +65,33 @@ struct vtkTrackedSOAStorage : public vtkSOADataArrayTemplate<T>
     }
     (void)array;
     return nullptr;
+  }
+};
+
+/**
+ * The vtkBuffer objects holding an array's values. An array that swapped its buffer for a
+ * new one (ShallowCopy, SetArray through a new vtkBuffer) holds another vtkBuffer object,
+ * whose MTime, set when it was made, no earlier buffer had: a stamp that records them
+ * tells the new buffer apart even when the allocator placed it at the freed one's address.
+ */
+template <typename T>
+struct vtkTrackedAOSStorage : public vtkAOSDataArrayTemplate<T>
+{
+  static vtkBuffer<T>* Holder(vtkAOSDataArrayTemplate<T>* array)
+  {
+    return array->*(&vtkTrackedAOSStorage::Buffer);
+  }
+};
+
+/**
+ * The MTime of an object read without a virtual call (vtkBuffer does not override
+ * GetMTime()): on the path of every stamp check.
+ */
+struct vtkTrackedObjectTime : public vtkObject
+{
+  static vtkMTimeType Of(const vtkObject* object)
+  {
+    return (object->*(&vtkTrackedObjectTime::MTime)).GetMTime();
   }
 };
 

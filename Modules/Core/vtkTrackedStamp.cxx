@@ -14,26 +14,50 @@ void ForEachSOABuffer(vtkSOADataArrayTemplate<T>* array, Use&& use)
   const T* buffer = vtkTrackedSOAStorage<T>::SingleBuffer(array, single);
   if (single)
   {
-    use(static_cast<const void*>(buffer));
+    use(static_cast<const void*>(buffer), vtkTrackedSOAStorage<T>::Holder(array, 0));
     return;
   }
   for (int c = 0; c < array->GetNumberOfComponents(); ++c)
   {
-    use(static_cast<const void*>(array->GetComponentArrayPointer(c)));
+    use(static_cast<const void*>(array->GetComponentArrayPointer(c)),
+      vtkTrackedSOAStorage<T>::Holder(array, c));
   }
 }
 
-// Calls `use(pointer)` for each buffer of `array` whose address identifies its storage.
-// SOA arrays are asked per component: their GetVoidPointer() would build an AOS copy.
+// Calls `use(pointer, holder)` for each buffer of `array` whose address identifies its
+// storage, with the vtkBuffer object holding it (null if unknown). SOA arrays are asked per
+// component: their GetVoidPointer() would build an AOS copy.
 template <typename Use>
 void ForEachBuffer(vtkAbstractArray* array, Use&& use)
 {
-  const bool soa =
-    vtkTrackedWithSOAArray(array, [&](auto* typed) { ForEachSOABuffer(typed, use); });
-  if (!soa && array->HasStandardMemoryLayout())
+  if (vtkTrackedWithSOAArray(array, [&](auto* typed) { ForEachSOABuffer(typed, use); }))
   {
-    use(static_cast<const void*>(array->GetVoidPointer(0)));
+    return;
   }
+  if (!array->HasStandardMemoryLayout())
+  {
+    return;
+  }
+  if (array->GetArrayType() == vtkAbstractArray::AoSDataArrayTemplate)
+  {
+    switch (array->GetDataType())
+    {
+      vtkTemplateMacro({
+        vtkBuffer<VTK_TT>* holder = vtkTrackedAOSStorage<VTK_TT>::Holder(
+          static_cast<vtkAOSDataArrayTemplate<VTK_TT>*>(array));
+        use(static_cast<const void*>(holder->GetBuffer()), holder);
+        return;
+      });
+    }
+  }
+  use(static_cast<const void*>(array->GetVoidPointer(0)), nullptr);
+}
+
+// What identifies a buffer: its address, and its vtkBuffer object with that object's MTime
+// (unique to it: a new vtkBuffer gets a new one), never dereferenced once recorded.
+vtkTrackedStamp::BufferState StateOf(const void* pointer, const vtkObject* holder)
+{
+  return { pointer, holder, holder ? vtkTrackedObjectTime::Of(holder) : vtkMTimeType(0) };
 }
 }
 
@@ -46,7 +70,9 @@ void vtkTrackedStamp::ArrayState::Capture(vtkAbstractArray* array)
   this->NumberOfTuples = array->GetNumberOfTuples();
   this->Size = array->GetSize();
   this->Buffers.clear();
-  ForEachBuffer(array, [this](const void* buffer) { this->Buffers.push_back(buffer); });
+  ForEachBuffer(array,
+    [this](const void* buffer, const vtkObject* holder)
+    { this->Buffers.push_back(StateOf(buffer, holder)); });
 }
 
 bool vtkTrackedStamp::ArrayState::SameStorage(vtkAbstractArray* array) const
@@ -60,9 +86,10 @@ bool vtkTrackedStamp::ArrayState::SameStorage(vtkAbstractArray* array) const
   std::size_t index = 0;
   bool same = true;
   ForEachBuffer(array,
-    [&](const void* buffer)
+    [&](const void* buffer, const vtkObject* holder)
     {
-      same = same && index < this->Buffers.size() && this->Buffers[index] == buffer;
+      same =
+        same && index < this->Buffers.size() && this->Buffers[index] == StateOf(buffer, holder);
       ++index;
     });
   return same && index == this->Buffers.size();

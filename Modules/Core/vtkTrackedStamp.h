@@ -6,7 +6,10 @@
  * data object owns, see vtkTrackedVisitArrays): the array's address, MTime, data type,
  * number of components, tuples and allocated values, and its buffer pointers (one for
  * arrays with the standard AOS layout, one per component for SOA arrays, none for
- * implicit or mapped arrays, whose storage has no pointer to compare). For a data
+ * implicit or mapped arrays, whose storage has no pointer to compare), each with the
+ * vtkBuffer object holding it and that object's MTime: a buffer swapped in by ShallowCopy
+ * or SetArray comes in a vtkBuffer of its own, told apart even when the allocator placed
+ * it where the old one was. For a data
  * object it also records the latest MTime in its tree (vtkTrackedLatestMTime()), so a
  * change to a block, a block name or an image's direction is seen too.
  *
@@ -53,6 +56,21 @@ public:
   };
 
   /**
+   * A buffer as recorded: its address, its vtkBuffer object and that object's MTime.
+   */
+  struct BufferState
+  {
+    const void* Pointer = nullptr;
+    const void* Holder = nullptr; // identity only, never dereferenced
+    vtkMTimeType HolderTime = 0;
+    bool operator==(const BufferState& other) const
+    {
+      return this->Pointer == other.Pointer && this->Holder == other.Holder &&
+        this->HolderTime == other.HolderTime;
+    }
+  };
+
+  /**
    * Records the state of an array, or of a data object and all its arrays.
    */
   void Capture(const vtkTrackedSource& source);
@@ -71,7 +89,7 @@ private:
     int NumberOfComponents = 0;
     vtkIdType NumberOfTuples = 0;
     vtkIdType Size = 0;
-    std::vector<const void*> Buffers;
+    std::vector<BufferState> Buffers;
 
     void Capture(vtkAbstractArray* array);
     bool SameStorage(vtkAbstractArray* array) const;
