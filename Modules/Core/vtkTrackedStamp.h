@@ -16,9 +16,10 @@
  * Compare() tells how the live source differs from the stamp without allocating:
  * O(1) for an AOS array, O(components) for SOA, O(arrays) for a data object. It sees
  * a reallocation, SetArray/SetVoidArray, ShallowCopy or Resize even when no Modified()
- * and no event came, because each of those changes a pointer or a size. It cannot see
- * raw writes into an unchanged buffer, nor a new buffer that the allocator placed at
- * the address and size of the freed one: those need content digests.
+ * and no event came, because each of those changes a pointer, a size or a vtkBuffer
+ * object. It cannot see raw writes into an unchanged buffer, nor a buffer reallocated
+ * within the same vtkBuffer object away and back to the same address and size: those need
+ * content digests (the oracle test counts both).
  */
 
 #ifndef vtkTrackedStamp_h
