@@ -3,8 +3,8 @@
 #   1. clang-format check of all C++;
 #   2. VTK 9.1 stage: configure (Ninja), build, ctest: GoogleTest suite, pytest suite,
 #      module-file and installed-package checks; then a ThreadSanitizer build running
-#      the concurrency tests, and an AddressSanitizer + UBSan build running the C++
-#      suites;
+#      the concurrency tests, an AddressSanitizer + UBSan build running the C++ suites,
+#      and the libFuzzer targets for 60 s each;
 #   3. ParaView 5.11 stage (its VTK 9.2): switch packages, build, run the GoogleTest
 #      suite and the installed-package check;
 #   4. switch back to the VTK 9.1 packages (also when a stage fails).
@@ -68,6 +68,27 @@ for suite in "${asan_suites[@]}"; do
     --gtest_filter='-*BeyondTwoToTheThirtyOne*:*NewArrayAtAReusedAddressNeverHits*'
 done
 unset ASAN_OPTIONS UBSAN_OPTIONS
+
+stage "VTK 9.1: libFuzzer targets, 60 s each (clang 14, ASan + UBSan)"
+CC=clang-14 CXX=clang++-14 configure build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer" \
+  -DTRACKEDARRAYCACHE_BUILD_FUZZERS=ON -DBUILD_TESTING=OFF -DTRACKEDARRAYCACHE_WRAP_PYTHON=OFF \
+  -DTRACKEDARRAYCACHE_BUILD_EXAMPLES=OFF -DTRACKEDARRAYCACHE_BUILD_BENCHMARKS=OFF
+cmake --build build/fuzz -j "$jobs"
+# Slow unwinding: VTK has no frame pointers, and Testing/lsan.supp names a VTK frame.
+export ASAN_OPTIONS="fast_unwind_on_malloc=0" UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+export LSAN_OPTIONS="suppressions=$PWD/Testing/lsan.supp"
+for target in FuzzDiskEntry FuzzArrayDigest; do
+  corpus=build/fuzz/corpus-$target
+  mkdir -p "$corpus"
+  seeds=Testing/Fuzz/corpus/$([ "$target" = FuzzDiskEntry ] && echo disk || echo digest)
+  build/fuzz/bin/$target -max_total_time=60 -print_final_stats=1 -artifact_prefix=build/fuzz/ \
+    "$corpus" "$seeds" 2>&1 | grep -E '^(stat::number_of_executed_units|#[0-9]+ +DONE)|ERROR|SUMMARY' || true
+  if ls build/fuzz/crash-* build/fuzz/leak-* build/fuzz/oom-* build/fuzz/timeout-* 2>/dev/null; then
+    echo "$target found a failing input (above)"; exit 1
+  fi
+done
+unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 
 stage "ParaView 5.11 (VTK 9.2): build and test"
 trap 'stage "Switching back to the VTK 9.1 packages"; scripts/install-deps.sh vtk' EXIT

@@ -139,6 +139,10 @@ void TransferBits(
 void Transfer(vtkDataArray* array, vtkIdType begin, vtkIdType end, void* packed, bool toPacked)
 {
   const vtkIdType tuples = end - begin;
+  if (tuples == 0)
+  {
+    return; // an empty array may have no buffer: memcpy must not see its null pointer
+  }
   if (auto* bits = vtkBitArray::SafeDownCast(array))
   {
     TransferBits(bits, begin, tuples, static_cast<unsigned char*>(packed), toPacked);

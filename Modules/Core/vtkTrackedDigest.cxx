@@ -499,6 +499,18 @@ vtkTrackedHasher::vtkTrackedHasher()
 }
 
 //------------------------------------------------------------------------------
+vtkTrackedHasher::vtkTrackedHasher(const std::string& secret)
+  : vtkTrackedHasher()
+{
+  if (secret.size() >= MinimumSecretBytes)
+  {
+    static_assert(MinimumSecretBytes >= XXH3_SECRET_SIZE_MIN, "too short a secret");
+    XXH3_128bits_reset_withSecret(
+      reinterpret_cast<XXH3_state_t*>(this->State), secret.data(), secret.size());
+  }
+}
+
+//------------------------------------------------------------------------------
 vtkTrackedHasher::~vtkTrackedHasher() = default;
 
 //------------------------------------------------------------------------------

@@ -95,12 +95,24 @@ class vtkTrackedHasher
 {
 public:
   vtkTrackedHasher();
+
+  /**
+   * A keyed hasher: XXH3-128 with `secret` (at least 136 bytes, kept alive by the caller
+   * while the hasher lives), so that only a holder of the secret can produce a matching
+   * digest. An empty secret makes the plain hasher.
+   */
+  explicit vtkTrackedHasher(const std::string& secret);
   ~vtkTrackedHasher();
   vtkTrackedHasher(const vtkTrackedHasher&) = delete;
   vtkTrackedHasher& operator=(const vtkTrackedHasher&) = delete;
 
   void Add(const void* bytes, std::size_t length);
   vtkTrackedDigest Digest() const;
+
+  /**
+   * The smallest secret a keyed hasher takes.
+   */
+  static constexpr std::size_t MinimumSecretBytes = 136;
 
 private:
   // An XXH3_state_t, kept in place (no allocation per hasher); xxhash.h stays in the .cxx,

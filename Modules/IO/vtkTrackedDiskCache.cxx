@@ -151,8 +151,8 @@ struct DirectoryEntry
 };
 
 // Reads and checks the header of an open entry file.
-vtkTrackedDiskHeader::Status ReadHeader(
-  int fd, vtkTrackedDiskHeader& header, std::size_t& headerBytes, std::string& error)
+vtkTrackedDiskHeader::Status ReadHeader(int fd, const std::string& secret,
+  vtkTrackedDiskHeader& header, std::size_t& headerBytes, std::string& error)
 {
   char prefix[vtkTrackedDiskHeader::PrefixBytes];
   if (!ReadAll(fd, prefix, sizeof(prefix)))
@@ -174,12 +174,70 @@ vtkTrackedDiskHeader::Status ReadHeader(
     error = "a truncated header";
     return vtkTrackedDiskHeader::Status::Corrupt;
   }
-  return vtkTrackedDiskHeader::Decode(bytes.data(), bytes.size(), header, error);
+  return vtkTrackedDiskHeader::Decode(bytes.data(), bytes.size(), secret, header, error);
+}
+
+// The directory's secret, which keys every checksum of its entries: 192 random bytes in
+// ".secret" (0600), made by the first process that needs it, written to a temporary file
+// and linked into place so that a racing process reads all of it or none. A damaged one is
+// replaced (the entries it keyed then fail their checksums, and go).
+constexpr std::size_t SecretBytes = 192;
+
+bool LoadSecret(const std::string& directory, std::string& secret, std::string& error)
+{
+  static_assert(SecretBytes >= vtkTrackedHasher::MinimumSecretBytes, "too short a secret");
+  const std::string path = directory + "/.secret";
+  for (int attempt = 0; attempt < 3; ++attempt)
+  {
+    {
+      FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+      struct stat status;
+      if (file.Get() >= 0 && ::fstat(file.Get(), &status) == 0)
+      {
+        secret.assign(SecretBytes, '\0');
+        if (S_ISREG(status.st_mode) && status.st_uid == ::geteuid() &&
+          static_cast<std::size_t>(status.st_size) == SecretBytes &&
+          ReadAll(file.Get(), &secret[0], SecretBytes))
+        {
+          return true;
+        }
+        ::unlink(path.c_str());
+      }
+    }
+    std::random_device random;
+    std::string fresh(SecretBytes, '\0');
+    for (char& byte : fresh)
+    {
+      byte = static_cast<char>(random());
+    }
+    std::ostringstream temporary;
+    temporary << directory << "/" << TemporaryPrefix << "secret-" << ::getpid() << "-" << std::hex
+              << random();
+    FileDescriptor file(
+      ::open(temporary.str().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR));
+    const bool written = file.Get() >= 0 &&
+      ::write(file.Get(), fresh.data(), SecretBytes) == static_cast<ssize_t>(SecretBytes);
+    const bool linked = written && ::link(temporary.str().c_str(), path.c_str()) == 0;
+    ::unlink(temporary.str().c_str());
+    if (linked)
+    {
+      secret = fresh;
+      return true;
+    }
+    if (!written)
+    {
+      error = "cannot write " + path + ": " + ErrnoText();
+      return false;
+    }
+    // Another process linked its secret first: read that one.
+  }
+  error = "cannot read or make " + path;
+  return false;
 }
 
 // Reads the chunk checksums that follow the payload and checks them against the header.
 bool ReadChunkList(int fd, const vtkTrackedDiskHeader& header, std::size_t headerBytes,
-  std::vector<vtkTrackedDigest>& checksums)
+  const std::string& secret, std::vector<vtkTrackedDigest>& checksums)
 {
   // The file's size matched FileBytes(): the list is there, and no larger than the file.
   const std::uint64_t chunks = header.NumberOfChunks();
@@ -195,7 +253,7 @@ bool ReadChunkList(int fd, const vtkTrackedDiskHeader& header, std::size_t heade
     std::memcpy(&checksums[i].High, list.data() + 16 * i, 8);
     std::memcpy(&checksums[i].Low, list.data() + 16 * i + 8, 8);
   }
-  return vtkTrackedChecksumList(checksums) == header.ChunkListChecksum;
+  return vtkTrackedChecksumList(checksums, secret) == header.ChunkListChecksum;
 }
 }
 
@@ -213,8 +271,9 @@ public:
   double ExpireAfterDays = 0.0;
   vtkTypeInt64 MaximumSize = vtkTypeInt64(10) << 30;
 
-  // The directory as checked: which one, and whether it may be used.
+  // The directory as checked: which one, whether it may be used, and its secret.
   std::string CheckedDirectory;
+  std::string Secret;
   bool Checked = false;
   bool Usable = false;
   std::string UnusableReason;
@@ -286,6 +345,10 @@ public:
     if (::access(directory.c_str(), R_OK | W_OK | X_OK) != 0)
     {
       this->UnusableReason = "cannot read and write " + directory + ": " + ErrnoText();
+      return false;
+    }
+    if (!LoadSecret(directory, this->Secret, this->UnusableReason))
+    {
       return false;
     }
     this->Usable = true;
@@ -653,9 +716,11 @@ bool vtkTrackedDiskCache::Store(
   {
     return false;
   }
+  std::string secret;
   {
     std::lock_guard<std::mutex> lock(internals.Mutex);
     directory = internals.CheckedDirectory;
+    secret = internals.Secret;
   }
   vtkTrackedDiskHeader header;
   header.Created = Now();
@@ -663,7 +728,7 @@ bool vtkTrackedDiskCache::Store(
   header.VTKVersion = VTK_VERSION;
   header.Key = key;
   header.Digest = KeyHex(key);
-  const std::size_t headerBytes = header.Encode().size(); // the numbers come later
+  const std::size_t headerBytes = header.Encode(secret).size(); // the numbers come later
 
   // A unique temporary file in the directory, renamed over the entry once complete. The
   // payload is written first, then its chunk checksums, then the header at the start.
@@ -688,13 +753,13 @@ bool vtkTrackedDiskCache::Store(
       // failure says why
     }
     else if (!vtkTrackedChecksumPayload(
-               file.Get(), headerBytes, header.PayloadSize, header.ChunkBytes, checksums))
+               file.Get(), headerBytes, header.PayloadSize, header.ChunkBytes, secret, checksums))
     {
       failure = "cannot read back " + temporary + ": " + ErrnoText();
     }
     else
     {
-      header.ChunkListChecksum = vtkTrackedChecksumList(checksums);
+      header.ChunkListChecksum = vtkTrackedChecksumList(checksums, secret);
       std::string list;
       for (const auto& checksum : checksums)
       {
@@ -702,7 +767,7 @@ bool vtkTrackedDiskCache::Store(
         list.append(reinterpret_cast<const char*>(&checksum.Low), sizeof(checksum.Low));
       }
       if (!WriteAt(file.Get(), headerBytes + header.PayloadSize, list) ||
-        !WriteAt(file.Get(), 0, header.Encode()))
+        !WriteAt(file.Get(), 0, header.Encode(secret)))
       {
         failure = "cannot write " + temporary + ": " + ErrnoText();
       }
@@ -772,9 +837,11 @@ bool vtkTrackedDiskCache::Load(
     return false;
   }
   std::string directory;
+  std::string secret;
   {
     std::lock_guard<std::mutex> lock(internals.Mutex);
     directory = internals.CheckedDirectory;
+    secret = internals.Secret;
   }
   // The naming in use first, then the other.
   std::string path;
@@ -799,8 +866,8 @@ bool vtkTrackedDiskCache::Load(
   std::size_t headerBytes = 0;
   std::string error;
   const bool regular = ::fstat(fd, &status) == 0 && S_ISREG(status.st_mode);
-  const auto headerStatus =
-    regular ? ReadHeader(fd, header, headerBytes, error) : vtkTrackedDiskHeader::Status::Corrupt;
+  const auto headerStatus = regular ? ReadHeader(fd, secret, header, headerBytes, error)
+                                    : vtkTrackedDiskHeader::Status::Corrupt;
   if (headerStatus == vtkTrackedDiskHeader::Status::FutureVersion)
   {
     internals.Count(&vtkInternals::Counts::Misses);
@@ -823,7 +890,7 @@ bool vtkTrackedDiskCache::Load(
     return false;
   }
   std::vector<vtkTrackedDigest> checksums;
-  if (valid && !ReadChunkList(fd, header, headerBytes, checksums))
+  if (valid && !ReadChunkList(fd, header, headerBytes, secret, checksums))
   {
     valid = false;
     error = "a chunk list that fails its checksum";
@@ -831,7 +898,7 @@ bool vtkTrackedDiskCache::Load(
   if (valid)
   {
     valid = vtkTrackedReadPayload(
-      fd, headerBytes, header.PayloadSize, header.ChunkBytes, checksums, values, error);
+      fd, headerBytes, header.PayloadSize, header.ChunkBytes, checksums, secret, &values, error);
   }
   if (!valid)
   {
@@ -903,11 +970,13 @@ vtkTypeInt64 vtkTrackedDiskCache::Prune()
   }
   auto& internals = *this->Internals;
   std::string directory;
+  std::string secret;
   double expireDays = 0;
   vtkTypeInt64 maximum = 0;
   {
     std::lock_guard<std::mutex> lock(internals.Mutex);
     directory = internals.CheckedDirectory;
+    secret = internals.Secret;
     expireDays = internals.ExpireAfterDays;
     maximum = internals.MaximumSize;
   }
@@ -922,7 +991,7 @@ vtkTypeInt64 vtkTrackedDiskCache::Prune()
     vtkTrackedDiskHeader header;
     std::size_t headerBytes = 0;
     std::string error;
-    const auto status = ReadHeader(file.Get(), header, headerBytes, error);
+    const auto status = ReadHeader(file.Get(), secret, header, headerBytes, error);
     const bool damaged = status == vtkTrackedDiskHeader::Status::Corrupt ||
       status == vtkTrackedDiskHeader::Status::NotOurs ||
       (status == vtkTrackedDiskHeader::Status::Ok &&
@@ -979,6 +1048,11 @@ vtkTypeInt64 vtkTrackedDiskCache::GetOldestEntryTime()
   {
     return 0;
   }
+  std::string secret;
+  {
+    std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+    secret = this->Internals->Secret;
+  }
   vtkTypeInt64 oldest = 0;
   for (const auto& entry : this->Internals->Scan(this->GetDirectory(), "", EntrySuffix))
   {
@@ -987,7 +1061,8 @@ vtkTypeInt64 vtkTrackedDiskCache::GetOldestEntryTime()
     std::size_t headerBytes = 0;
     std::string error;
     if (file.Get() >= 0 &&
-      ReadHeader(file.Get(), header, headerBytes, error) == vtkTrackedDiskHeader::Status::Ok &&
+      ReadHeader(file.Get(), secret, header, headerBytes, error) ==
+        vtkTrackedDiskHeader::Status::Ok &&
       (oldest == 0 || header.Created < oldest))
     {
       oldest = header.Created;

@@ -131,9 +131,9 @@ private:
   bool Failure = false;
 };
 
-std::uint64_t HeaderChecksum(const char* bytes, std::size_t size)
+std::uint64_t HeaderChecksum(const char* bytes, std::size_t size, const std::string& secret)
 {
-  vtkTrackedHasher hasher;
+  vtkTrackedHasher hasher(secret);
   hasher.Add(bytes, size);
   return hasher.Digest().Low;
 }
@@ -327,12 +327,13 @@ class VerifiedPayload
 {
 public:
   VerifiedPayload(int fd, std::uint64_t base, std::uint64_t size, std::uint32_t chunkBytes,
-    const std::vector<vtkTrackedDigest>& checksums)
+    const std::vector<vtkTrackedDigest>& checksums, const std::string& secret)
     : Fd(fd)
     , Base(base)
     , Size(size)
     , ChunkBytes(chunkBytes)
     , Checksums(checksums)
+    , Secret(secret)
   {
   }
 
@@ -351,7 +352,7 @@ public:
       const std::size_t length =
         static_cast<std::size_t>(std::min<std::uint64_t>(this->ChunkBytes, this->Size - begin));
       this->Buffer.resize(length);
-      vtkTrackedHasher hasher;
+      vtkTrackedHasher hasher(this->Secret);
       if (chunk >= this->Checksums.size() ||
         !ReadAt(this->Fd, this->Base + begin, this->Buffer.data(), length) ||
         (hasher.Add(this->Buffer.data(), length), hasher.Digest() != this->Checksums[chunk]))
@@ -394,6 +395,7 @@ private:
   std::uint64_t Size;
   std::uint32_t ChunkBytes;
   const std::vector<vtkTrackedDigest>& Checksums;
+  const std::string& Secret;
   std::vector<char> Buffer;
   std::uint64_t Loaded = ~std::uint64_t(0);
   bool Failure = false;
@@ -651,7 +653,13 @@ vtkSmartPointer<vtkDataObject> ReadLeaf(VerifiedPayload& payload, std::uint64_t 
   }
   if (fixUps.NoPoints)
   {
-    vtkPointSet::SafeDownCast(output)->SetPoints(nullptr);
+    auto* pointSet = vtkPointSet::SafeDownCast(output);
+    if (!pointSet) // a crafted framing: only point sets are stored without points
+    {
+      error = "a stored " + className + " with a fix-up it cannot have";
+      return nullptr;
+    }
+    pointSet->SetPoints(nullptr);
   }
   return output;
 }
@@ -1089,7 +1097,7 @@ vtkSmartPointer<vtkObject> Build(VerifiedPayload& payload, PendingNode& node, st
 }
 
 //------------------------------------------------------------------------------
-std::string vtkTrackedDiskHeader::Encode() const
+std::string vtkTrackedDiskHeader::Encode(const std::string& secret) const
 {
   ByteWriter header;
   header.Value<std::int64_t>(this->Created);
@@ -1106,7 +1114,7 @@ std::string vtkTrackedDiskHeader::Encode() const
   file.Value<std::uint32_t>(FormatVersion);
   file.Value<std::uint32_t>(static_cast<std::uint32_t>(header.Bytes.size()));
   file.Bytes += header.Bytes;
-  file.Value<std::uint64_t>(HeaderChecksum(file.Bytes.data(), file.Bytes.size()));
+  file.Value<std::uint64_t>(HeaderChecksum(file.Bytes.data(), file.Bytes.size(), secret));
   return file.Bytes;
 }
 
@@ -1138,8 +1146,8 @@ vtkTrackedDiskHeader::Status vtkTrackedDiskHeader::Measure(
 }
 
 //------------------------------------------------------------------------------
-vtkTrackedDiskHeader::Status vtkTrackedDiskHeader::Decode(
-  const char* bytes, std::size_t size, vtkTrackedDiskHeader& header, std::string& error)
+vtkTrackedDiskHeader::Status vtkTrackedDiskHeader::Decode(const char* bytes, std::size_t size,
+  const std::string& secret, vtkTrackedDiskHeader& header, std::string& error)
 {
   std::size_t expected = 0;
   const Status measured = Measure(bytes, size, expected);
@@ -1158,7 +1166,7 @@ vtkTrackedDiskHeader::Status vtkTrackedDiskHeader::Decode(
   const std::size_t checked = size - sizeof(std::uint64_t);
   std::uint64_t checksum = 0;
   std::memcpy(&checksum, bytes + checked, sizeof(checksum));
-  if (checksum != HeaderChecksum(bytes, checked))
+  if (checksum != HeaderChecksum(bytes, checked, secret))
   {
     error = "a header that fails its checksum";
     return Status::Corrupt;
@@ -1210,7 +1218,7 @@ bool vtkTrackedWritePayload(int fd, std::uint64_t offset, const std::vector<vtkO
 
 //------------------------------------------------------------------------------
 bool vtkTrackedChecksumPayload(int fd, std::uint64_t offset, std::uint64_t size,
-  std::uint32_t chunkBytes, std::vector<vtkTrackedDigest>& checksums)
+  std::uint32_t chunkBytes, const std::string& secret, std::vector<vtkTrackedDigest>& checksums)
 {
   checksums.clear();
   std::vector<char> chunk(chunkBytes);
@@ -1222,7 +1230,7 @@ bool vtkTrackedChecksumPayload(int fd, std::uint64_t offset, std::uint64_t size,
     {
       return false;
     }
-    vtkTrackedHasher hasher;
+    vtkTrackedHasher hasher(secret);
     hasher.Add(chunk.data(), length);
     checksums.push_back(hasher.Digest());
   }
@@ -1230,9 +1238,10 @@ bool vtkTrackedChecksumPayload(int fd, std::uint64_t offset, std::uint64_t size,
 }
 
 //------------------------------------------------------------------------------
-vtkTrackedDigest vtkTrackedChecksumList(const std::vector<vtkTrackedDigest>& checksums)
+vtkTrackedDigest vtkTrackedChecksumList(
+  const std::vector<vtkTrackedDigest>& checksums, const std::string& secret)
 {
-  vtkTrackedHasher hasher;
+  vtkTrackedHasher hasher(secret);
   for (const auto& checksum : checksums)
   {
     const std::uint64_t words[2] = { checksum.High, checksum.Low };
@@ -1244,9 +1253,9 @@ vtkTrackedDigest vtkTrackedChecksumList(const std::vector<vtkTrackedDigest>& che
 //------------------------------------------------------------------------------
 bool vtkTrackedReadPayload(int fd, std::uint64_t offset, std::uint64_t size,
   std::uint32_t chunkBytes, const std::vector<vtkTrackedDigest>& checksums,
-  std::vector<vtkSmartPointer<vtkObject>>& objects, std::string& error)
+  const std::string& secret, std::vector<vtkSmartPointer<vtkObject>>* objects, std::string& error)
 {
-  VerifiedPayload payload(fd, offset, size, chunkBytes, checksums);
+  VerifiedPayload payload(fd, offset, size, chunkBytes, checksums, secret);
   Decoder decoder(payload, size);
   std::uint32_t count = 0;
   std::vector<PendingNode> nodes;
@@ -1264,7 +1273,11 @@ bool vtkTrackedReadPayload(int fd, std::uint64_t offset, std::uint64_t size,
     error = payload.Failed() ? "a payload chunk that fails its checksum" : "a damaged payload";
     return false;
   }
-  objects.clear();
+  if (!objects)
+  {
+    return true;
+  }
+  objects->clear();
   for (auto& node : nodes)
   {
     vtkSmartPointer<vtkObject> object = Build(payload, node, error);
@@ -1272,7 +1285,7 @@ bool vtkTrackedReadPayload(int fd, std::uint64_t offset, std::uint64_t size,
     {
       return false;
     }
-    objects.push_back(object);
+    objects->push_back(object);
   }
   return true;
 }

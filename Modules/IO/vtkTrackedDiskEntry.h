@@ -15,7 +15,9 @@
  *
  * Every byte of the payload is checked against its chunk's checksum before anything reads
  * it; readers verify chunks as they reach them, so an entry is read once, not hashed in a
- * pass of its own first.
+ * pass of its own first. The checksums are keyed with the cache directory's secret
+ * (XXH3-128 with a secret): an entry made without it, crafted or copied from elsewhere,
+ * never reaches VTK's XML readers, which are not built for hostile input.
  *
  * The payload holds the stored objects: a count (u32), then each object as a node:
  *
@@ -65,10 +67,10 @@ struct vtkTrackedDiskHeader
   std::string Digest;
 
   /**
-   * Prefix, header and header checksum: what precedes the payload. Its size depends only
-   * on the texts.
+   * Prefix, header and header checksum (keyed with `secret`): what precedes the payload.
+   * Its size depends only on the texts.
    */
-  std::string Encode() const;
+  std::string Encode(const std::string& secret) const;
 
   /**
    * Chunks of the payload, and the bytes of the whole file.
@@ -93,8 +95,8 @@ struct vtkTrackedDiskHeader
   /**
    * Parses `bytes` (exactly the size Measure() gave) and checks the header checksum.
    */
-  static Status Decode(
-    const char* bytes, std::size_t size, vtkTrackedDiskHeader& header, std::string& error);
+  static Status Decode(const char* bytes, std::size_t size, const std::string& secret,
+    vtkTrackedDiskHeader& header, std::string& error);
 };
 
 /**
@@ -111,20 +113,22 @@ bool vtkTrackedWritePayload(int fd, std::uint64_t offset, const std::vector<vtkO
  * from the file. False if it cannot be read.
  */
 bool vtkTrackedChecksumPayload(int fd, std::uint64_t offset, std::uint64_t size,
-  std::uint32_t chunkBytes, std::vector<vtkTrackedDigest>& checksums);
+  std::uint32_t chunkBytes, const std::string& secret, std::vector<vtkTrackedDigest>& checksums);
 
 /**
  * The checksum of a chunk list, as the header records it.
  */
-vtkTrackedDigest vtkTrackedChecksumList(const std::vector<vtkTrackedDigest>& checksums);
+vtkTrackedDigest vtkTrackedChecksumList(
+  const std::vector<vtkTrackedDigest>& checksums, const std::string& secret);
 
 /**
  * Reads the objects of the payload at [offset, offset + size) of `fd`; each chunk is
- * checked against `checksums` before any of its bytes is used. False with `error` on
+ * checked against `checksums` (keyed with `secret`) before any of its bytes is used. With
+ * `objects` null, only checks the framing (no XML is parsed). False with `error` on
  * anything damaged or malformed.
  */
 bool vtkTrackedReadPayload(int fd, std::uint64_t offset, std::uint64_t size,
   std::uint32_t chunkBytes, const std::vector<vtkTrackedDigest>& checksums,
-  std::vector<vtkSmartPointer<vtkObject>>& objects, std::string& error);
+  const std::string& secret, std::vector<vtkSmartPointer<vtkObject>>* objects, std::string& error);
 
 #endif

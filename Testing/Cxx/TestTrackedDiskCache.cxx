@@ -85,7 +85,8 @@ protected:
       while (dirent* item = ::readdir(listing))
       {
         const std::string name = item->d_name;
-        if (name != "." && name != ".." && name.compare(0, prefix.size(), prefix) == 0)
+        if (name != "." && name != ".." && name != ".secret" &&
+          name.compare(0, prefix.size(), prefix) == 0)
         {
           names.push_back(name);
         }
@@ -262,6 +263,38 @@ TEST_F(TrackedDiskCacheTest, DirectoryIsCreatedPrivate)
   ASSERT_TRUE(this->Cache->Set("k", TrackedDiskCacheContent(8)));
   ASSERT_EQ(::stat(this->Cache->GetEntryPath("k").c_str(), &status), 0);
   EXPECT_EQ(status.st_mode & 0777, 0600u);
+}
+
+// Checksums are keyed with the directory's secret: an entry made elsewhere (crafted, or
+// copied from another cache) is refused before any of it is parsed.
+TEST_F(TrackedDiskCacheTest, EntriesOfAnotherDirectoryAreRefused)
+{
+  ASSERT_TRUE(this->Cache->Set("k", TrackedDiskCacheContent(8)));
+  struct stat status;
+  const std::string secret = this->Directory + "/.secret";
+  ASSERT_EQ(::stat(secret.c_str(), &status), 0);
+  EXPECT_EQ(status.st_mode & 0777, 0600u);
+  EXPECT_EQ(status.st_size, 192);
+
+  vtkNew<vtkTrackedDiskCache> elsewhere;
+  elsewhere->SetDirectory(this->Root + "/elsewhere");
+  ASSERT_TRUE(elsewhere->Set("k", TrackedDiskCacheContent(9)));
+  ASSERT_EQ(
+    ::rename(elsewhere->GetEntryPath("k").c_str(), this->Cache->GetEntryPath("k").c_str()), 0);
+  EXPECT_EQ(this->Load(this->Cache, "k"), nullptr);
+  EXPECT_EQ(this->Cache->GetNumberOfCorruptEntries(), 1);
+  EXPECT_EQ(::access(this->Cache->GetEntryPath("k").c_str(), F_OK), -1) << "removed";
+
+  // A damaged secret is replaced: what it keyed is no longer served.
+  ASSERT_TRUE(this->Cache->Set("k", TrackedDiskCacheContent(8)));
+  std::ofstream(secret, std::ios::trunc) << "short";
+  vtkNew<vtkTrackedDiskCache> later;
+  later->SetDirectory(this->Directory);
+  EXPECT_EQ(this->Load(later, "k"), nullptr);
+  ASSERT_EQ(::stat(secret.c_str(), &status), 0);
+  EXPECT_EQ(status.st_size, 192);
+  ASSERT_TRUE(later->Set("k", TrackedDiskCacheContent(8)));
+  EXPECT_NE(this->Load(later, "k"), nullptr);
 }
 
 TEST_F(TrackedDiskCacheTest, DefaultDirectoryFollowsTheEnvironment)
