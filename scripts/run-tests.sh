@@ -75,6 +75,7 @@ CC=clang-14 CXX=clang++-14 configure build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInf
   -DTRACKEDARRAYCACHE_BUILD_FUZZERS=ON -DBUILD_TESTING=OFF -DTRACKEDARRAYCACHE_WRAP_PYTHON=OFF \
   -DTRACKEDARRAYCACHE_BUILD_EXAMPLES=OFF -DTRACKEDARRAYCACHE_BUILD_BENCHMARKS=OFF
 cmake --build build/fuzz -j "$jobs"
+rm -f build/fuzz/crash-* build/fuzz/leak-* build/fuzz/oom-* build/fuzz/timeout-*
 # Slow unwinding: VTK has no frame pointers, and Testing/lsan.supp names a VTK frame.
 export ASAN_OPTIONS="fast_unwind_on_malloc=0" UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 export LSAN_OPTIONS="suppressions=$PWD/Testing/lsan.supp"

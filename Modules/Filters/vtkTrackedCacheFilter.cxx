@@ -2,6 +2,7 @@
 
 #include "vtkCallbackCommand.h"
 #include "vtkCommand.h"
+#include "vtkCommunicator.h"
 #include "vtkDataObject.h"
 #include "vtkDemandDrivenPipeline.h"
 #include "vtkInformation.h"
@@ -10,6 +11,7 @@
 #include "vtkInformationIntegerVectorKey.h"
 #include "vtkInformationVector.h"
 #include "vtkLogger.h"
+#include "vtkMultiProcessController.h"
 #include "vtkNew.h"
 #include "vtkObjectFactory.h"
 #include "vtkStreamingDemandDrivenPipeline.h"
@@ -201,6 +203,8 @@ public:
   vtkSmartPointer<vtkAlgorithm> Algorithm;
   vtkSmartPointer<vtkTrackedArrayCache> Cache = vtkSmartPointer<vtkTrackedArrayCache>::New();
   vtkSmartPointer<vtkTrackedDiskCache> DiskCache;
+  vtkSmartPointer<vtkMultiProcessController> Controller =
+    vtkMultiProcessController::GetGlobalController();
   std::string ParameterKey;
   bool TrustPrintedState = false;
   int LogVerbosity = vtkLogger::VERBOSITY_TRACE;
@@ -228,6 +232,13 @@ public:
   std::string LastResult;
   std::string LastReason;
   double LastSeconds = 0.0;
+  struct Totals
+  {
+    vtkTypeInt64 Hits = 0;
+    vtkTypeInt64 Misses = 0;
+    double ComputeSeconds = 0.0;
+    double SecondsSaved = 0.0;
+  } AllProcesses; // as of the last execution, summed over the controller's processes
 
   // The parameter digest: the printout is taken again only when the algorithm's MTime
   // changed; a registered description is read every time (it is a few getters).
@@ -529,6 +540,35 @@ public:
     return found;
   }
 
+  // Whether `yes` holds on every process of the controller (true alone).
+  bool EveryProcess(bool yes)
+  {
+    if (!this->Controller || this->Controller->GetNumberOfProcesses() < 2)
+    {
+      return yes;
+    }
+    const int mine = yes ? 1 : 0;
+    int all = 0;
+    this->Controller->AllReduce(&mine, &all, 1, vtkCommunicator::MIN_OP);
+    return all == 1;
+  }
+
+  // Adds this execution's statistics of every process to the totals (a collective call).
+  void ReduceStatistics()
+  {
+    double mine[4] = { static_cast<double>(this->Hits), static_cast<double>(this->Misses),
+      this->ComputeSeconds, this->SecondsSaved };
+    double all[4] = { mine[0], mine[1], mine[2], mine[3] };
+    if (this->Controller && this->Controller->GetNumberOfProcesses() > 1)
+    {
+      this->Controller->AllReduce(mine, all, 4, vtkCommunicator::SUM_OP);
+    }
+    this->AllProcesses.Hits = static_cast<vtkTypeInt64>(all[0]);
+    this->AllProcesses.Misses = static_cast<vtkTypeInt64>(all[1]);
+    this->AllProcesses.ComputeSeconds = all[2];
+    this->AllProcesses.SecondsSaved = all[3];
+  }
+
   void Record(vtkTrackedCacheFilter* self, const char* result, const std::string& reason,
     Clock::time_point start)
   {
@@ -764,6 +804,46 @@ vtkTypeInt64 vtkTrackedCacheFilter::GetNumberOfDiskHits()
 }
 
 //------------------------------------------------------------------------------
+void vtkTrackedCacheFilter::SetController(vtkMultiProcessController* controller)
+{
+  if (controller != this->Internals->Controller)
+  {
+    this->Internals->Controller = controller;
+    this->Modified();
+  }
+}
+
+//------------------------------------------------------------------------------
+vtkMultiProcessController* vtkTrackedCacheFilter::GetController()
+{
+  return this->Internals->Controller;
+}
+
+//------------------------------------------------------------------------------
+vtkTypeInt64 vtkTrackedCacheFilter::GetNumberOfHitsOnAllProcesses()
+{
+  return this->Internals->AllProcesses.Hits;
+}
+
+//------------------------------------------------------------------------------
+vtkTypeInt64 vtkTrackedCacheFilter::GetNumberOfMissesOnAllProcesses()
+{
+  return this->Internals->AllProcesses.Misses;
+}
+
+//------------------------------------------------------------------------------
+double vtkTrackedCacheFilter::GetComputeSecondsOnAllProcesses()
+{
+  return this->Internals->AllProcesses.ComputeSeconds;
+}
+
+//------------------------------------------------------------------------------
+double vtkTrackedCacheFilter::GetSecondsSavedOnAllProcesses()
+{
+  return this->Internals->AllProcesses.SecondsSaved;
+}
+
+//------------------------------------------------------------------------------
 vtkTypeInt64 vtkTrackedCacheFilter::GetNumberOfMisses()
 {
   return this->Internals->Misses;
@@ -786,6 +866,7 @@ void vtkTrackedCacheFilter::ResetStatistics()
 {
   auto& internals = *this->Internals;
   internals.Hits = internals.DiskHits = internals.Misses = 0;
+  internals.AllProcesses = vtkInternals::Totals();
   internals.ComputeSeconds = internals.SecondsSaved = 0.0;
 }
 
@@ -935,26 +1016,42 @@ int vtkTrackedCacheFilter::RequestData(
   vtkTrackedDiskCache* disk =
     internals.ParametersSource != "instance" ? internals.DiskCache.GetPointer() : nullptr;
   std::string diskKey;
+  vtkSmartPointer<vtkTrackedCachedOutputs> found;
+  const char* foundWhere = "hit";
   if (undigested.empty())
   {
     keyDigest = key.Digest(internals.Algorithm->GetClassName());
     diskKey = std::string(internals.Algorithm->GetClassName()) + " " + keyDigest;
-    if (auto stored = internals.Lookup(keyDigest, outputs, missReason))
+    found = internals.Lookup(keyDigest, outputs, missReason);
+    if (!found && disk && (found = internals.LoadFromDisk(disk, diskKey, outputs)))
     {
-      internals.Serve(this, stored, outputs, "hit", reasonOfHit, start);
-      return 1;
-    }
-    if (auto loaded = disk ? internals.LoadFromDisk(disk, diskKey, outputs) : nullptr)
-    {
-      internals.Keep(keyDigest, loaded, fresh);
-      ++internals.DiskHits;
-      internals.Serve(this, loaded, outputs, "disk-hit", reasonOfHit, start);
-      return 1;
+      internals.Keep(keyDigest, found, fresh);
+      foundWhere = "disk-hit";
     }
   }
   else if (internals.Warnings.insert(undigested).second)
   {
     vtkWarningMacro("Computing without caching: " << undigested << ".");
+  }
+  // From here on every process takes part in the same collective calls, whatever happens:
+  // the decision, and the statistics once the execution is over.
+  struct ReduceStatisticsAtEnd
+  {
+    vtkInternals& Internals;
+    ~ReduceStatisticsAtEnd() { this->Internals.ReduceStatistics(); }
+  } reduceStatistics{ internals };
+  // In parallel runs every process hits, or every process computes: a wrapped algorithm
+  // that communicates must run on all of them or on none.
+  const bool everyProcessHit = internals.EveryProcess(found != nullptr);
+  if (found && everyProcessHit)
+  {
+    internals.DiskHits += std::string(foundWhere) == "disk-hit";
+    internals.Serve(this, found, outputs, foundWhere, reasonOfHit, start);
+    return 1;
+  }
+  if (found)
+  {
+    missReason = "another process missed";
   }
 
   auto computed = vtkSmartPointer<vtkTrackedCachedOutputs>::New();
@@ -986,7 +1083,8 @@ int vtkTrackedCacheFilter::RequestData(
     disk->Store(diskKey, values, computed->ComputeSeconds);
   }
   internals.Record(this, "miss",
-    first                ? "first execution"
+    found                ? "stored, but " + missReason
+      : first            ? "first execution"
       : !changes.empty() ? changes + " changed"
                          : "stored result gone (" + missReason + ")",
     start);
@@ -1009,6 +1107,7 @@ void vtkTrackedCacheFilter::PrintSelf(ostream& os, vtkIndent indent)
   }
   os << indent << "Cache: " << internals.Cache.GetPointer() << "\n";
   os << indent << "DiskCache: " << internals.DiskCache.GetPointer() << "\n";
+  os << indent << "Controller: " << internals.Controller.GetPointer() << "\n";
   os << indent << "ParameterKey: " << internals.ParameterKey << "\n";
   os << indent << "TrustPrintedState: " << (internals.TrustPrintedState ? "On" : "Off") << "\n";
   if (internals.Algorithm)
@@ -1030,6 +1129,9 @@ void vtkTrackedCacheFilter::PrintSelf(ostream& os, vtkIndent indent)
   os << indent << "NumberOfMisses: " << internals.Misses << "\n";
   os << indent << "ComputeSeconds: " << internals.ComputeSeconds << "\n";
   os << indent << "SecondsSaved: " << internals.SecondsSaved << "\n";
+  os << indent << "OnAllProcesses: " << internals.AllProcesses.Hits << " hits, "
+     << internals.AllProcesses.Misses << " misses, " << internals.AllProcesses.ComputeSeconds
+     << " s computing, " << internals.AllProcesses.SecondsSaved << " s saved\n";
   os << indent << "LastResult: " << internals.LastResult << "\n";
   os << indent << "LastReason: " << internals.LastReason << "\n";
   os << indent << "LastExecutionSeconds: " << internals.LastSeconds << "\n";

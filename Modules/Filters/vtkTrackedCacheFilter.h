@@ -100,6 +100,7 @@
 #include <string>     // for keys
 
 class vtkDataObject;
+class vtkMultiProcessController;
 class vtkTrackedArrayCache;
 class vtkTrackedDiskCache;
 
@@ -209,6 +210,31 @@ public:
   double GetComputeSeconds();
   double GetSecondsSaved();
   void ResetStatistics();
+  ///@}
+
+  ///@{
+  /**
+   * The controller of a parallel run (the global controller by default; null, or one
+   * process, for none). With more than one process the filter decides hit or miss
+   * collectively: it serves stored outputs only when every process has them, and
+   * otherwise every process runs the algorithm, so that an algorithm that communicates
+   * runs on all of them together. Every process must then execute the filter for the same
+   * updates, as for any parallel VTK filter.
+   */
+  void SetController(vtkMultiProcessController* controller);
+  vtkMultiProcessController* GetController();
+  ///@}
+
+  ///@{
+  /**
+   * The statistics summed over the controller's processes, as of the last execution
+   * (reduced during it: reading them communicates nothing). In a serial run, the
+   * statistics above.
+   */
+  vtkTypeInt64 GetNumberOfHitsOnAllProcesses();
+  vtkTypeInt64 GetNumberOfMissesOnAllProcesses();
+  double GetComputeSecondsOnAllProcesses();
+  double GetSecondsSavedOnAllProcesses();
   ///@}
 
   ///@{
