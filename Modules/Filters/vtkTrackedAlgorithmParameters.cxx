@@ -260,6 +260,20 @@ void vtkTrackedRegisterParameterDescription(
   registry.Descriptions[className] = Description{ std::move(describe), {} };
 }
 
+bool vtkTrackedRegisterParameterDescriptionLike(
+  const std::string& className, const std::string& describedClassName)
+{
+  Registry& registry = TheRegistry();
+  std::lock_guard<std::mutex> lock(registry.Mutex);
+  auto described = registry.Descriptions.find(describedClassName);
+  if (described == registry.Descriptions.end())
+  {
+    return false;
+  }
+  registry.Descriptions[className] = Description(described->second);
+  return true;
+}
+
 std::vector<std::string> vtkTrackedDescribedClasses()
 {
   Registry& registry = TheRegistry();

@@ -64,6 +64,13 @@ void vtkTrackedRegisterParameterDescription(
   const std::string& className, vtkTrackedParameterDescription describe);
 
 /**
+ * Registers `className` with the description of `describedClassName` (for a subclass that
+ * adds no parameter); false if that class is not registered.
+ */
+bool vtkTrackedRegisterParameterDescriptionLike(
+  const std::string& className, const std::string& describedClassName);
+
+/**
  * The registered class names, sorted.
  */
 std::vector<std::string> vtkTrackedDescribedClasses();

@@ -774,6 +774,13 @@ void vtkTrackedCacheFilter::RegisterParameterDescription(
 }
 
 //------------------------------------------------------------------------------
+bool vtkTrackedCacheFilter::DescribeLike(
+  const std::string& className, const std::string& describedClassName)
+{
+  return vtkTrackedRegisterParameterDescriptionLike(className, describedClassName);
+}
+
+//------------------------------------------------------------------------------
 int vtkTrackedCacheFilter::GetNumberOfDescribedClasses()
 {
   return static_cast<int>(vtkTrackedDescribedClasses().size());

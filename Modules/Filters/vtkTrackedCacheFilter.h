@@ -185,13 +185,16 @@ public:
   /**
    * The printout of a described class names every parameter; a registered `describe`
    * prints what it lacks (may be empty). Registering a class replaces its earlier
-   * description. Thread-safe.
+   * description. DescribeLike() gives a subclass that adds no parameter (ParaView's
+   * vtkPVContourFilter, say) the description of its superclass; false when that one is not
+   * described. Thread-safe.
    */
 #ifndef __VTK_WRAP__
   using ParameterDescription = std::function<void(vtkAlgorithm*, std::ostream&)>;
   static void RegisterParameterDescription(
     const std::string& className, ParameterDescription describe);
 #endif
+  static bool DescribeLike(const std::string& className, const std::string& describedClassName);
   static int GetNumberOfDescribedClasses();
   static std::string GetDescribedClassName(int index);
   ///@}

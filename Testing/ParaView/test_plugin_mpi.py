@@ -1,0 +1,34 @@
+"""The plugin under MPI (mpiexec -np 2 pvbatch --mpi test_plugin_mpi.py <plugin>): the
+cached contour decides hit or miss on all processes together, its reports sum them, and
+its output equals the plain contour's."""
+
+import sys
+
+from paraview import servermanager as sm
+from paraview.simple import *  # noqa: F401,F403
+
+LoadPlugin(sys.argv[1], remote=False, ns=globals())
+assert sm.vtkProcessModule.GetProcessModule().GetNumberOfLocalPartitions() == 2
+
+
+def information(proxy, name):
+    proxy.UpdatePropertyInformation()
+    return proxy.GetProperty(name).GetData()
+
+
+wavelet = Wavelet()
+contour = CachedContour(Input=wavelet, ContourBy=["POINTS", "RTData"], Isosurfaces=[150.0])
+plain = Contour(Input=wavelet, ContourBy=["POINTS", "RTData"], Isosurfaces=[150.0])
+for value, expected in ((150.0, "miss"), (190.0, "miss"), (150.0, "hit")):
+    contour.Isosurfaces = [value]
+    plain.Isosurfaces = [value]
+    contour.UpdatePipeline()
+    plain.UpdatePipeline()
+    assert information(contour, "LastResult") == expected
+    got, wanted = contour.GetDataInformation(), plain.GetDataInformation()
+    assert got.GetNumberOfPoints() == wanted.GetNumberOfPoints() > 0
+    assert got.GetNumberOfCells() == wanted.GetNumberOfCells()
+# Two processes each executed three times: summed over them.
+assert (information(contour, "NumberOfHits"), information(contour, "NumberOfMisses")) == (2, 4), (
+    information(contour, "NumberOfHits"), information(contour, "NumberOfMisses"))
+print("plugin MPI tests passed")
