@@ -156,6 +156,13 @@ std::string ReadFile(const std::string& path)
   return text.str();
 }
 
+// The bytes with the lowest bit of one byte flipped.
+std::string WithBitFlipped(std::string bytes, std::size_t offset)
+{
+  bytes.at(offset) = static_cast<char>(bytes.at(offset) ^ 1);
+  return bytes;
+}
+
 TEST_F(TrackedDiskCacheTest, EveryStoredTypeComesBackIdentical)
 {
   std::vector<std::pair<std::string, vtkSmartPointer<vtkObject>>> values;
@@ -467,18 +474,9 @@ TEST_F(TrackedDiskCacheTest, DamagedFilesAreMissesAndRemoved)
     { "truncated in the payload", [](std::string b) { return b.substr(0, b.size() / 2); } },
     { "one byte short", [](std::string b) { return b.substr(0, b.size() - 1); } },
     { "a byte more", [](std::string b) { return b + "x"; } },
-    { "a bit flipped in the header",
-      [](std::string b)
-      {
-        b[30] ^= 4;
-        return b;
-      } },
+    { "a bit flipped in the header", [](std::string b) { return WithBitFlipped(b, 30); } },
     { "a bit flipped in the payload",
-      [](std::string b)
-      {
-        b[b.size() - 100] ^= 1;
-        return b;
-      } },
+      [](std::string b) { return WithBitFlipped(b, b.size() - 100); } },
     { "garbage", [](std::string b) { return std::string(b.size(), '\x5a'); } },
     { "empty", [](std::string) { return std::string(); } },
     { "not ours", [](std::string) { return std::string("<VTKFile type=\"PolyData\">"); } },

@@ -2,7 +2,9 @@
 DESIGN.md scenario 13. A toggled-back isovalue hits, every cached filter gives the plain
 filter's output on a shared input, and the settings reach the shared cache."""
 
+import os
 import sys
+import tempfile
 
 import numpy as np
 from paraview import servermanager as sm
@@ -83,9 +85,28 @@ for cached_filter, plain_filter, properties, source in (
 settings = GetSettingsProxy("TrackedArrayCache")
 assert settings is not None
 assert abs(information(contour, "CacheMemoryBudget") - 1024.0) < 1e-9
-settings.MemoryBudget = 0.25
+settings.MemoryBudgetMB = 0.25
 assert abs(information(contour, "CacheMemoryBudget") - 0.25) < 1e-9
 assert information(contour, "CacheMemoryUsage") <= 0.25
-settings.MemoryBudget = 1024.0
-print("settings: the budget follows")
+print("settings: the memory budget follows")
+
+# With the disk cache on, a result evicted from memory comes back from disk.
+with tempfile.TemporaryDirectory() as directory:
+    settings.DiskCacheDirectory = directory
+    settings.DiskCache = 1
+    settings.MemoryBudgetMB = 1e-6  # one byte: nothing stays in memory
+    contour.Isosurfaces = [120.0]
+    contour.UpdatePipeline()
+    assert information(contour, "LastResult") == "miss"
+    assert any(name.endswith(".vtkentry") for name in os.listdir(directory)), os.listdir(directory)
+    contour.Isosurfaces = [130.0]
+    contour.UpdatePipeline()
+    contour.Isosurfaces = [120.0]
+    contour.UpdatePipeline()
+    assert information(contour, "LastResult") == "disk-hit", information(contour, "LastResult")
+    plain.Isosurfaces = [120.0]
+    assert_same(contour, plain, "Contour from disk")
+    settings.DiskCache = 0
+settings.MemoryBudgetMB = 1024.0
+print("settings: the disk cache serves evicted results")
 print("plugin tests passed")

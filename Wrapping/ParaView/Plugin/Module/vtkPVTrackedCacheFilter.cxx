@@ -20,8 +20,8 @@ vtkPVTrackedCacheFilter::vtkPVTrackedCacheFilter()
       vtkTrackedCacheFilter::RegisterParameterDescription("vtkPPolyDataNormals",
         [](vtkAlgorithm* algorithm, std::ostream& os)
         {
-          os << "PieceInvariant: " << static_cast<vtkPPolyDataNormals*>(algorithm)->GetPieceInvariant()
-             << "\n";
+          os << "PieceInvariant: "
+             << static_cast<vtkPPolyDataNormals*>(algorithm)->GetPieceInvariant() << "\n";
         });
     });
   vtkTrackedCacheSettings* settings = vtkTrackedCacheSettings::GetInstance();
