@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Builds and runs every test of TrackedArrayCache on Debian 12 (run as root, or with sudo).
 #   1. clang-format check of all C++;
-#   2. VTK 9.1 stage: configure (Ninja), build, ctest: GoogleTest suite, pytest suite,
-#      module-file and installed-package checks; then a ThreadSanitizer build running
+#   2. VTK 9.1 stage: configure (Ninja), build, ctest: GoogleTest suite (with the oracle,
+#      load and MPI tests), pytest suite, module-file and installed-package checks; the
+#      disk cache's kill and multi-process tests at full size; a ThreadSanitizer build running
 #      the concurrency tests, an AddressSanitizer + UBSan build running the C++ suites,
 #      and the libFuzzer targets for 60 s each;
-#   3. ParaView 5.11 stage (its VTK 9.2): switch packages, build, run the GoogleTest
-#      suite and the installed-package check;
+#   3. ParaView 5.11 stage (its VTK 9.2): switch packages, build the module and the
+#      plugin, run the GoogleTest suite, the installed-package check and the plugin's
+#      pvbatch tests (serial and 2 MPI processes);
 #   4. switch back to the VTK 9.1 packages (also when a stage fails).
 # Any failure fails the command; no stage is skipped.
 set -euo pipefail
@@ -30,6 +32,13 @@ stage "VTK 9.1: build and test"
 configure build/vtk -DCMAKE_BUILD_TYPE=Release
 cmake --build build/vtk -j "$jobs"
 ctest --test-dir build/vtk --output-on-failure -j "$jobs"
+
+stage "VTK 9.1: disk cache crash and concurrency tests at full size"
+# ctest ran them small; here 200 writers killed with SIGKILL mid-write, and 4 processes
+# x 1,000 mixed operations on one directory, every served entry checked (about 35 s).
+TRACKED_DISK_CACHE_KILLS=200 TRACKED_DISK_CACHE_WORKERS=4 TRACKED_DISK_CACHE_OPERATIONS=1000 \
+  build/vtk/bin/TestTrackedDiskCache --gtest_brief=1 \
+  --gtest_filter='*WritersKilledMidWrite*:*ConcurrentProcesses*'
 
 stage "VTK 9.1: ThreadSanitizer build, concurrency tests"
 configure build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS=-fsanitize=thread \
