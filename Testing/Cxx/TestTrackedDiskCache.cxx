@@ -563,15 +563,11 @@ TEST_F(TrackedDiskCacheTest, ClearRemoveAndStatistics)
   this->Cache->Clear();
   EXPECT_TRUE(this->Files().empty());
 
-  std::ostringstream printed;
-  this->Cache->Print(printed);
-  for (const char* field : { "Directory:", "Usable: yes", "Enabled: On", "WriteEnabled: On",
-         "ForceUpdate: Off", "ReadableNames: Off", "Compression: LZ4", "CompressionLevel: 1",
-         "ExpireAfterDays: 0", "MaximumSize:", "NumberOfHits", "NumberOfMisses", "NumberOfWrites",
-         "NumberOfEvictions", "NumberOfCorruptEntries", "StatisticsFile" })
-  {
-    EXPECT_NE(printed.str().find(field), std::string::npos) << field;
-  }
+  ExpectPrintsEvery(this->Cache,
+    { "Directory:", "Usable: yes", "Enabled: On", "WriteEnabled: On", "ForceUpdate: Off",
+      "ReadableNames: Off", "Compression: LZ4", "CompressionLevel: 1", "ExpireAfterDays: 0",
+      "MaximumSize:", "NumberOfHits", "NumberOfMisses", "NumberOfWrites", "NumberOfEvictions",
+      "NumberOfCorruptEntries", "StatisticsFile" });
 }
 
 // Scenario 10: what one process wrote, another reads.

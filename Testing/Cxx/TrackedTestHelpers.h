@@ -1,4 +1,4 @@
-// Test helpers: arrays of every layout holding the same values, and error capture.
+// Test helpers: arrays of every layout holding the same values, error capture, PrintSelf.
 #ifndef TrackedTestHelpers_h
 #define TrackedTestHelpers_h
 
@@ -10,6 +10,10 @@
 #include "vtkSOADataArrayTemplate.h"
 #include "vtkSmartPointer.h"
 
+#include <gtest/gtest.h>
+
+#include <initializer_list>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -120,5 +124,16 @@ private:
   vtkNew<vtkCallbackCommand> Command;
   unsigned long Tag = 0;
 };
+
+// Expects `object`'s printout to contain each of `fields` ("Name: value" fragments).
+inline void ExpectPrintsEvery(vtkObject* object, std::initializer_list<const char*> fields)
+{
+  std::ostringstream printed;
+  object->Print(printed);
+  for (const char* field : fields)
+  {
+    EXPECT_NE(printed.str().find(field), std::string::npos) << field << " in\n" << printed.str();
+  }
+}
 
 #endif
