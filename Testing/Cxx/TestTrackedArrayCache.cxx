@@ -806,12 +806,8 @@ TEST(TrackedArrayCache, StatisticsAndReset)
 TEST(TrackedArrayCache, HitsAndMissesAreLoggedAtTheChosenVerbosity)
 {
   vtkNew<vtkTrackedArrayCache> cache;
-  std::vector<std::string> lines;
-  vtkLogger::AddCallback(
-    "capture",
-    [](void* out, const vtkLogger::Message& message)
-    { static_cast<std::vector<std::string>*>(out)->emplace_back(message.message); },
-    &lines, vtkLogger::VERBOSITY_INFO);
+  LogCapture log;
+  const std::vector<std::string>& lines = log.Lines;
   auto source = MakeArray<vtkFloatArray>();
   cache->Set(source, "k", MakeValue());
   cache->Get(source, "k"); // default verbosity TRACE: not captured at INFO
@@ -820,7 +816,7 @@ TEST(TrackedArrayCache, HitsAndMissesAreLoggedAtTheChosenVerbosity)
   cache->Get(source, "k");
   source->Modified();
   cache->Get(source, "k");
-  vtkLogger::RemoveCallback("capture");
+  log.Stop();
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_NE(lines[0].find("hit 'k' of vtkFloatArray"), std::string::npos) << lines[0];
   EXPECT_NE(lines[1].find("miss 'k' of vtkFloatArray"), std::string::npos) << lines[1];

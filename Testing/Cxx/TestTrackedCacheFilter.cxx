@@ -592,12 +592,8 @@ TEST(TrackedCacheFilter, ProgressIsForwarded)
 
 TEST(TrackedCacheFilter, EachExecutionIsLogged)
 {
-  std::vector<std::string> lines;
-  vtkLogger::AddCallback(
-    "capture",
-    [](void* out, const vtkLogger::Message& message)
-    { static_cast<std::vector<std::string>*>(out)->emplace_back(message.message); },
-    &lines, vtkLogger::VERBOSITY_INFO);
+  LogCapture log;
+  const std::vector<std::string>& lines = log.Lines;
   auto sphere = MakeSphere();
   vtkNew<vtkPolyDataNormals> normals;
   auto cached = Wrap(normals, sphere);
@@ -605,7 +601,7 @@ TEST(TrackedCacheFilter, EachExecutionIsLogged)
   cached->Update();
   sphere->Modified();
   cached->Update();
-  vtkLogger::RemoveCallback("capture");
+  log.Stop();
   std::vector<std::string> own;
   for (const auto& line : lines)
   {

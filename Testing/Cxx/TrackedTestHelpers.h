@@ -6,6 +6,7 @@
 #include "vtkCallbackCommand.h"
 #include "vtkCommand.h"
 #include "vtkGenericDataArray.h"
+#include "vtkLogger.h"
 #include "vtkObjectFactory.h"
 #include "vtkSOADataArrayTemplate.h"
 #include "vtkSmartPointer.h"
@@ -123,6 +124,28 @@ private:
   vtkObject* Subject;
   vtkNew<vtkCallbackCommand> Command;
   unsigned long Tag = 0;
+};
+
+// Collects the messages vtkLogger sends at INFO or more important, until Stop() or the end.
+class LogCapture
+{
+public:
+  LogCapture()
+  {
+    vtkLogger::AddCallback(
+      Name,
+      [](void* lines, const vtkLogger::Message& message)
+      { static_cast<std::vector<std::string>*>(lines)->emplace_back(message.message); },
+      &this->Lines, vtkLogger::VERBOSITY_INFO);
+  }
+  ~LogCapture() { this->Stop(); }
+  LogCapture(const LogCapture&) = delete;
+  LogCapture& operator=(const LogCapture&) = delete;
+  void Stop() { vtkLogger::RemoveCallback(Name); }
+  std::vector<std::string> Lines;
+
+private:
+  static constexpr const char* Name = "tracked-test-capture";
 };
 
 // Expects `object`'s printout to contain each of `fields` ("Name: value" fragments).
