@@ -9,6 +9,7 @@
 #include "vtkInformationDoubleKey.h"
 #include "vtkInformationIntegerKey.h"
 #include "vtkInformationIntegerVectorKey.h"
+#include "vtkInformationKeyLookup.h"
 #include "vtkInformationVector.h"
 #include "vtkLogger.h"
 #include "vtkMultiProcessController.h"
@@ -143,6 +144,17 @@ std::string RequestText(vtkInformationVector* outputs)
   return text.str();
 }
 
+// Whether the composite pipeline is about to run the filter for one block of a composite
+// input: it marks the outputs with its (protected) key SUPPRESS_RESET_PI only while it asks
+// for a block's data object, which it does before every block's execution.
+bool CreatingBlockOutput(vtkInformationVector* outputs)
+{
+  static vtkInformationKey* const blockMarker =
+    vtkInformationKeyLookup::Find("SUPPRESS_RESET_PI", "vtkCompositeDataPipeline");
+  vtkInformation* output = outputs->GetInformationObject(0);
+  return blockMarker && output && output->Has(blockMarker);
+}
+
 vtkDataObject* OutputData(vtkInformationVector* outputs, int port)
 {
   return outputs->GetInformationObject(port)->Get(vtkDataObject::DATA_OBJECT());
@@ -205,6 +217,7 @@ public:
   vtkSmartPointer<vtkTrackedDiskCache> DiskCache;
   vtkSmartPointer<vtkMultiProcessController> Controller =
     vtkMultiProcessController::GetGlobalController();
+  bool PerBlock = false; // the pipeline runs the filter once per block of a composite input
   std::string ParameterKey;
   bool TrustPrintedState = false;
   int LogVerbosity = vtkLogger::VERBOSITY_TRACE;
@@ -540,10 +553,18 @@ public:
     return found;
   }
 
+  // Whether executions make collective calls: with several processes, unless the
+  // pipeline runs the filter block by block (processes may hold different numbers of
+  // blocks, so calls per block would pair up wrong, or wait forever).
+  bool Communicates() const
+  {
+    return this->Controller && this->Controller->GetNumberOfProcesses() > 1 && !this->PerBlock;
+  }
+
   // Whether `yes` holds on every process of the controller (true alone).
   bool EveryProcess(bool yes)
   {
-    if (!this->Controller || this->Controller->GetNumberOfProcesses() < 2)
+    if (!this->Communicates())
     {
       return yes;
     }
@@ -553,13 +574,14 @@ public:
     return all == 1;
   }
 
-  // Adds this execution's statistics of every process to the totals (a collective call).
+  // Adds this execution's statistics of every process to the totals (a collective call
+  // when the filter communicates).
   void ReduceStatistics()
   {
     double mine[4] = { static_cast<double>(this->Hits), static_cast<double>(this->Misses),
       this->ComputeSeconds, this->SecondsSaved };
     double all[4] = { mine[0], mine[1], mine[2], mine[3] };
-    if (this->Controller && this->Controller->GetNumberOfProcesses() > 1)
+    if (this->Communicates())
     {
       this->Controller->AllReduce(mine, all, 4, vtkCommunicator::SUM_OP);
     }
@@ -949,6 +971,10 @@ vtkTypeBool vtkTrackedCacheFilter::ProcessRequest(
   {
     return this->RequestData(request, inputs, outputs);
   }
+  if (request->Has(vtkDemandDrivenPipeline::REQUEST_DATA_OBJECT()))
+  {
+    this->Internals->PerBlock = CreatingBlockOutput(outputs);
+  }
   if (vtkAlgorithm* algorithm = this->Internals->Algorithm)
   {
     // The algorithm answers with the filter's information: the filter then creates,
@@ -1040,8 +1066,9 @@ int vtkTrackedCacheFilter::RequestData(
   {
     vtkWarningMacro("Computing without caching: " << undigested << ".");
   }
-  // From here on every process takes part in the same collective calls, whatever happens:
-  // the decision, and the statistics once the execution is over.
+  // From here on every process takes part in the same collective calls, whatever happens
+  // (unless the filter runs block by block: see Communicates()): the decision, and the
+  // statistics once the execution is over.
   struct ReduceStatisticsAtEnd
   {
     vtkInternals& Internals;
@@ -1115,6 +1142,7 @@ void vtkTrackedCacheFilter::PrintSelf(ostream& os, vtkIndent indent)
   os << indent << "Cache: " << internals.Cache.GetPointer() << "\n";
   os << indent << "DiskCache: " << internals.DiskCache.GetPointer() << "\n";
   os << indent << "Controller: " << internals.Controller.GetPointer() << "\n";
+  os << indent << "PerBlock: " << (internals.PerBlock ? "yes" : "no") << "\n";
   os << indent << "ParameterKey: " << internals.ParameterKey << "\n";
   os << indent << "TrustPrintedState: " << (internals.TrustPrintedState ? "On" : "Off") << "\n";
   if (internals.Algorithm)

@@ -222,7 +222,9 @@ public:
    * collectively: it serves stored outputs only when every process has them, and
    * otherwise every process runs the algorithm, so that an algorithm that communicates
    * runs on all of them together. Every process must then execute the filter for the same
-   * updates, as for any parallel VTK filter.
+   * updates, as for any parallel VTK filter. When the pipeline runs the filter once per
+   * block of a composite input, processes may hold different numbers of blocks: there
+   * each process decides alone, and its "on all processes" statistics are its own.
    */
   void SetController(vtkMultiProcessController* controller);
   vtkMultiProcessController* GetController();

@@ -637,9 +637,9 @@ TEST(TrackedCacheFilter, StatisticsCountTimeSpentAndSaved)
   EXPECT_EQ(cached->GetComputeSeconds(), 0.0);
 
   ExpectPrintsEvery(cached,
-    { "Algorithm: vtkContourFilter", "Cache:", "ParameterKey:", "TrustPrintedState: Off",
-      "ParameterDigest: xxh3-128:", "LogVerbosity:", "NumberOfHits: 0", "NumberOfMisses: 0",
-      "ComputeSeconds:", "SecondsSaved:", "LastResult: hit",
+    { "Algorithm: vtkContourFilter", "Cache:", "DiskCache:", "Controller:", "PerBlock: no",
+      "ParameterKey:", "TrustPrintedState: Off", "ParameterDigest: xxh3-128:", "LogVerbosity:",
+      "NumberOfHits: 0", "NumberOfMisses: 0", "ComputeSeconds:", "SecondsSaved:", "LastResult: hit",
       "LastReason:", "LastExecutionSeconds:" });
 }
 

@@ -5,14 +5,19 @@
 //   1. first update: both ranks miss;
 //   2. both inputs re-executed with the same content: both hit;
 //   3. rank 0's input changes, rank 1's does not: both compute;
-//   4. statistics summed over the ranks.
+//   4. statistics summed over the ranks;
+//   5. a composite input with a different number of blocks on each rank, run block by
+//      block: each rank decides alone (collective calls per block would pair up wrong);
+//   6. a plain input again: collective again.
 #include "vtkTrackedCacheFilter.h"
 
+#include "vtkElevationFilter.h"
 #include "vtkFieldData.h"
 #include "vtkIdTypeArray.h"
 #include "vtkInformation.h"
 #include "vtkInformationVector.h"
 #include "vtkMPIController.h"
+#include "vtkMultiBlockDataSet.h"
 #include "vtkNew.h"
 #include "vtkObjectFactory.h"
 #include "vtkPolyData.h"
@@ -117,6 +122,40 @@ int main(int argc, char* argv[])
 
   Expect(cached->GetNumberOfHitsOnAllProcesses() == 2, rank, "two hits in all (one per rank)");
   Expect(cached->GetNumberOfMissesOnAllProcesses() == 4, rank, "four misses in all");
+
+  // Rank 0 holds three blocks, rank 1 one: the pipeline runs the filter three times on
+  // rank 0 and once on rank 1.
+  vtkNew<vtkMultiBlockDataSet> blocks;
+  for (int block = 0; block < (rank == 0 ? 3 : 1); ++block)
+  {
+    vtkNew<vtkSphereSource> piece;
+    piece->SetCenter(block, 0, 0);
+    piece->Update();
+    blocks->SetBlock(block, piece->GetOutput());
+  }
+  vtkNew<vtkElevationFilter> elevation;
+  vtkNew<vtkTrackedCacheFilter> perBlock;
+  perBlock->SetAlgorithm(elevation);
+  perBlock->SetInputDataObject(blocks);
+  perBlock->Update();
+  const vtkTypeInt64 blockCount = rank == 0 ? 3 : 1;
+  Expect(perBlock->GetNumberOfMisses() == blockCount, rank, "each block computed once");
+  blocks->Modified();
+  perBlock->Update();
+  Expect(perBlock->GetNumberOfHits() == blockCount, rank, "each block served from the cache");
+  Expect(perBlock->GetNumberOfHitsOnAllProcesses() == perBlock->GetNumberOfHits(), rank,
+    "block by block, the statistics stay those of the process");
+  auto* output = vtkMultiBlockDataSet::SafeDownCast(perBlock->GetOutputDataObject(0));
+  Expect(output && output->GetNumberOfBlocks() == blocks->GetNumberOfBlocks(), rank,
+    "a composite output with every block");
+
+  // A plain input again: the filter decides collectively and reduces its statistics.
+  vtkNew<vtkSphereSource> whole;
+  whole->SetRadius(2.0); // unlike every block
+  perBlock->SetInputConnection(whole->GetOutputPort());
+  perBlock->Update();
+  Expect(perBlock->GetNumberOfMissesOnAllProcesses() == 4 + 2, rank,
+    "statistics summed again once the input is no longer composite");
 
   int all = 0;
   controller->AllReduce(&failures, &all, 1, vtkCommunicator::SUM_OP);
