@@ -21,7 +21,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <fstream>
 #include <mutex>
 #include <random>
 #include <sstream>
@@ -147,8 +146,20 @@ struct DirectoryEntry
 {
   std::string Path;
   std::int64_t Size = 0;
-  std::int64_t AccessTime = 0; // the file's modification time: set at every hit
+  std::int64_t AccessNanoseconds = 0; // the file's modification time: set at every hit
 };
+
+// Creates a new private file with a unique name in `directory`, and gives its path. It
+// never opens a file or follows a link that is already there.
+int CreateTemporary(const std::string& directory, const char* suffix, int access, std::string& path)
+{
+  static std::atomic<unsigned> serial{ 0 };
+  std::ostringstream name;
+  name << directory << "/" << TemporaryPrefix << ::getpid() << "-" << ++serial << "-" << std::hex
+       << std::random_device()() << suffix;
+  path = name.str();
+  return ::open(path.c_str(), access | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
+}
 
 // Reads and checks the header of an open entry file.
 vtkTrackedDiskHeader::Status ReadHeader(int fd, const std::string& secret,
@@ -210,15 +221,12 @@ bool LoadSecret(const std::string& directory, std::string& secret, std::string& 
     {
       byte = static_cast<char>(random());
     }
-    std::ostringstream temporary;
-    temporary << directory << "/" << TemporaryPrefix << "secret-" << ::getpid() << "-" << std::hex
-              << random();
-    FileDescriptor file(
-      ::open(temporary.str().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR));
+    std::string temporary;
+    FileDescriptor file(CreateTemporary(directory, "-secret", O_WRONLY, temporary));
     const bool written = file.Get() >= 0 &&
       ::write(file.Get(), fresh.data(), SecretBytes) == static_cast<ssize_t>(SecretBytes);
-    const bool linked = written && ::link(temporary.str().c_str(), path.c_str()) == 0;
-    ::unlink(temporary.str().c_str());
+    const bool linked = written && ::link(temporary.c_str(), path.c_str()) == 0;
+    ::unlink(temporary.c_str());
     if (linked)
     {
       secret = fresh;
@@ -380,16 +388,18 @@ public:
         continue; // gone meanwhile, or not a plain file: never followed
       }
       entry.Size = status.st_size;
-      entry.AccessTime = status.st_mtime;
+      entry.AccessNanoseconds =
+        std::int64_t(status.st_mtim.tv_sec) * 1000000000 + status.st_mtim.tv_nsec;
       found.push_back(entry);
     }
     ::closedir(listing);
     return found;
   }
 
-  // Evicts least recently accessed entries until the directory fits `maximum` (0: no
-  // limit). Returns how many were removed.
-  vtkTypeInt64 EnforceSize(const std::string& directory, vtkTypeInt64 maximum)
+  // Evicts least recently accessed entries, never `kept`, until the directory fits
+  // `maximum` (0: no limit). Returns how many were removed.
+  vtkTypeInt64 EnforceSize(
+    const std::string& directory, vtkTypeInt64 maximum, const std::string& kept = std::string())
   {
     if (maximum <= 0)
     {
@@ -402,13 +412,18 @@ public:
       total += entry.Size;
     }
     std::sort(entries.begin(), entries.end(),
-      [](const DirectoryEntry& a, const DirectoryEntry& b) { return a.AccessTime < b.AccessTime; });
+      [](const DirectoryEntry& a, const DirectoryEntry& b)
+      { return a.AccessNanoseconds < b.AccessNanoseconds; });
     vtkTypeInt64 removed = 0;
     for (const auto& entry : entries)
     {
       if (total <= maximum)
       {
         break;
+      }
+      if (entry.Path == kept)
+      {
+        continue;
       }
       if (::unlink(entry.Path.c_str()) == 0)
       {
@@ -732,16 +747,12 @@ bool vtkTrackedDiskCache::Store(
 
   // A unique temporary file in the directory, renamed over the entry once complete. The
   // payload is written first, then its chunk checksums, then the header at the start.
-  static std::atomic<unsigned> serial{ 0 };
-  std::ostringstream temporaryName;
-  temporaryName << directory << "/" << TemporaryPrefix << ::getpid() << "-" << ++serial << "-"
-                << std::hex << std::random_device()() << EntrySuffix << ".part";
-  const std::string temporary = temporaryName.str();
+  std::string temporary;
   std::string failure;
   bool tooLarge = false;
   {
-    FileDescriptor file(
-      ::open(temporary.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR));
+    const std::string suffix = std::string(EntrySuffix) + ".part";
+    FileDescriptor file(CreateTemporary(directory, suffix.c_str(), O_RDWR, temporary));
     std::vector<vtkTrackedDigest> checksums;
     if (file.Get() < 0)
     {
@@ -806,7 +817,7 @@ bool vtkTrackedDiskCache::Store(
     ::unlink(other.c_str());
   }
   internals.Count(&vtkInternals::Counts::Writes);
-  internals.EnforceSize(directory, maximum);
+  internals.EnforceSize(directory, maximum, target);
   return true;
 }
 
@@ -909,7 +920,7 @@ bool vtkTrackedDiskCache::Load(
     values.clear();
     return false;
   }
-  ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0); // the last-access record
+  ::futimens(fd, nullptr); // the last-access record
   computeSeconds = header.ComputeSeconds;
   internals.Count(&vtkInternals::Counts::Hits);
   return true;
@@ -988,14 +999,20 @@ vtkTypeInt64 vtkTrackedDiskCache::Prune()
     {
       continue;
     }
+    // The file opened, not the one listed: a writer may have renamed another over it.
+    struct stat opened;
     vtkTrackedDiskHeader header;
     std::size_t headerBytes = 0;
     std::string error;
+    if (::fstat(file.Get(), &opened) != 0)
+    {
+      continue;
+    }
     const auto status = ReadHeader(file.Get(), secret, header, headerBytes, error);
     const bool damaged = status == vtkTrackedDiskHeader::Status::Corrupt ||
       status == vtkTrackedDiskHeader::Status::NotOurs ||
       (status == vtkTrackedDiskHeader::Status::Ok &&
-        static_cast<std::uint64_t>(entry.Size) != header.FileBytes(headerBytes));
+        static_cast<std::uint64_t>(opened.st_size) != header.FileBytes(headerBytes));
     const bool expired = status == vtkTrackedDiskHeader::Status::Ok && expireDays > 0 &&
       static_cast<double>(Now() - header.Created) > expireDays * 86400.0;
     if (damaged || expired)
@@ -1007,7 +1024,7 @@ vtkTypeInt64 vtkTrackedDiskCache::Prune()
   }
   for (const auto& temporary : internals.Scan(directory, TemporaryPrefix, ""))
   {
-    if (Now() - temporary.AccessTime > AbandonedTemporarySeconds)
+    if (Now() - temporary.AccessNanoseconds / 1000000000 > AbandonedTemporarySeconds)
     {
       ::unlink(temporary.Path.c_str());
     }
@@ -1115,19 +1132,16 @@ void vtkTrackedDiskCache::WriteStatistics()
     directory = internals.CheckedDirectory;
   }
   // This object's totals in a file of its own, replaced atomically: no lock is shared.
+  std::ostringstream text;
+  text << "hits " << counts.Hits << "\nmisses " << counts.Misses << "\nwrites " << counts.Writes
+       << "\nevictions " << counts.Evictions << "\ncorrupt " << counts.Corrupt << "\n";
+  const std::string bytes = text.str();
+  std::string temporary;
+  FileDescriptor file(CreateTemporary(directory, "-statistics", O_WRONLY, temporary));
   const std::string path = directory + "/" + internals.StatisticsName;
-  const std::string temporary = directory + "/" + TemporaryPrefix + internals.StatisticsName;
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << "hits " << counts.Hits << "\nmisses " << counts.Misses << "\nwrites " << counts.Writes
-        << "\nevictions " << counts.Evictions << "\ncorrupt " << counts.Corrupt << "\n";
-    if (!out)
-    {
-      ::unlink(temporary.c_str());
-      return;
-    }
-  }
-  if (::rename(temporary.c_str(), path.c_str()) != 0)
+  if (file.Get() < 0 ||
+    ::write(file.Get(), bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size()) ||
+    ::rename(temporary.c_str(), path.c_str()) != 0)
   {
     ::unlink(temporary.c_str());
   }

@@ -13,7 +13,9 @@
  * Payloads are VTK's own XML formats with appended raw binary data (vtkPolyData,
  * vtkUnstructuredGrid, vtkImageData, vtkRectilinearGrid, vtkStructuredGrid, vtkTable,
  * composite trees of them: vtkMultiBlockDataSet, vtkPartitionedDataSet(Collection) with
- * block names and assemblies; any vtkAbstractArray), compressed by VTK's zlib, LZ4 or LZMA
+ * block names and assemblies; any data or string array but char and (unsigned) long
+ * arrays, which VTK's XML formats give back as another type, and are refused with an
+ * error rather than stored changed), compressed by VTK's zlib, LZ4 or LZMA
  * compressor or not at all, behind a header: magic, format version, VTK version, key,
  * key digest, payload size and XXH3-128 checksum, creation time, and the seconds the
  * value took to compute. Nothing is pickled; reading an entry runs no code, and parses
@@ -25,9 +27,10 @@
  *   processes may read and write one directory at once, with no lock: the last complete
  *   write of a key wins.
  * - A hit sets the entry file's modification time: the last-access record, kept by the
- *   file system for every process. MaximumSize is enforced after every write, least
- *   recently accessed first; ExpireAfterDays makes entries older than that (since they
- *   were written) misses, removed when found.
+ *   file system for every process (at its resolution, nanoseconds on common Linux file
+ *   systems). MaximumSize is enforced after every write, least recently accessed first,
+ *   never evicting the entry just written; ExpireAfterDays makes entries older than
+ *   that (since they were written) misses, removed when found.
  * - A truncated, damaged or foreign file under an entry's name is a miss; it is removed
  *   and counted (GetNumberOfCorruptEntries()). A file of a newer format version is a miss
  *   left in place (a newer program may share the directory).

@@ -17,6 +17,7 @@
 #include "vtkPoints.h"
 #include "vtkPolyData.h"
 #include "vtkRectilinearGrid.h"
+#include "vtkStringArray.h"
 #include "vtkStructuredGrid.h"
 #include "vtkTable.h"
 #include "vtkTrackedDataObjectArrays.h"
@@ -541,9 +542,21 @@ struct LeafFixUps
   std::vector<std::uint32_t> Unnamed; // indices in vtkTrackedVisitOwnArrays() order
 };
 
+// Whether VTK's XML formats give `array` back with its own data type. They write char as
+// Int8 and long as Int64 (read back as signed char and long long), and skip other arrays
+// than data and string arrays, so such arrays would come back as something else.
+bool KeepsItsType(vtkAbstractArray* array)
+{
+  const int type = array->GetDataType();
+  return (vtkDataArray::SafeDownCast(array) || vtkStringArray::SafeDownCast(array)) &&
+    type != VTK_CHAR && type != VTK_LONG && type != VTK_UNSIGNED_LONG;
+}
+
 // What is written for `object`: itself, or a shallow copy that VTK's XML reader can read
-// back; and the fix-ups that make what is read back the same.
-vtkSmartPointer<vtkDataObject> PrepareLeaf(vtkDataObject* object, LeafFixUps& fixUps)
+// back; and the fix-ups that make what is read back the same. Null, with `error` set, when
+// what is read back could not be the same.
+vtkSmartPointer<vtkDataObject> PrepareLeaf(
+  vtkDataObject* object, LeafFixUps& fixUps, std::string& error)
 {
   vtkSmartPointer<vtkDataObject> written = object;
   auto* pointSet = vtkPointSet::SafeDownCast(object);
@@ -563,10 +576,51 @@ vtkSmartPointer<vtkDataObject> PrepareLeaf(vtkDataObject* object, LeafFixUps& fi
       {
         fixUps.Unnamed.push_back(index);
       }
+      if (error.empty() && !KeepsItsType(array))
+      {
+        error = std::string("a ") + array->GetClassName() + " ('" +
+          (array->GetName() ? array->GetName() : "") +
+          "') cannot be stored on disk: VTK's XML format would not give it back as itself";
+      }
       ++index;
     });
-  return written;
+  return error.empty() ? written : nullptr;
 }
+
+// Notes the errors (and warnings, if asked) `object` reports while it lives.
+class ComplaintWatch
+{
+public:
+  ComplaintWatch(vtkObject* object, bool warningsToo)
+    : Object(object)
+  {
+    this->Command->SetClientData(&this->Complained);
+    this->Command->SetCallback(
+      [](vtkObject*, unsigned long, void* flag, void*) { *static_cast<bool*>(flag) = true; });
+    this->Tags.push_back(object->AddObserver(vtkCommand::ErrorEvent, this->Command));
+    if (warningsToo)
+    {
+      this->Tags.push_back(object->AddObserver(vtkCommand::WarningEvent, this->Command));
+    }
+  }
+  ~ComplaintWatch()
+  {
+    for (unsigned long tag : this->Tags)
+    {
+      this->Object->RemoveObserver(tag);
+    }
+  }
+  ComplaintWatch(const ComplaintWatch&) = delete;
+  ComplaintWatch& operator=(const ComplaintWatch&) = delete;
+
+  bool Heard() const { return this->Complained; }
+
+private:
+  vtkObject* Object;
+  vtkNew<vtkCallbackCommand> Command;
+  std::vector<unsigned long> Tags;
+  bool Complained = false;
+};
 
 // Writes the XML of `object` into `fd` from `offset` on, giving its size.
 bool WriteXML(vtkDataObject* object, int compression, int level, int fd, std::uint64_t offset,
@@ -590,7 +644,12 @@ bool WriteXML(vtkDataObject* object, int compression, int level, int fd, std::ui
     writer->SetCompressionLevel(level);
   }
   WriterStream::Of(writer.get()) = &stream;
-  const bool wrote = writer->Write() != 0;
+  // The writer reports success after skipping what it cannot write; any complaint fails.
+  bool wrote = false;
+  {
+    ComplaintWatch watch(writer.get(), /*warningsToo=*/true);
+    wrote = writer->Write() != 0 && !watch.Heard();
+  }
   WriterStream::Of(writer.get()) = nullptr;
   if (!buffer.Flush() || !wrote)
   {
@@ -616,13 +675,11 @@ vtkSmartPointer<vtkDataObject> ReadLeaf(VerifiedPayload& payload, std::uint64_t 
     return nullptr;
   }
   bool failed = false;
-  vtkNew<vtkCallbackCommand> onError;
-  onError->SetClientData(&failed);
-  onError->SetCallback(
-    [](vtkObject*, unsigned long, void* flag, void*) { *static_cast<bool*>(flag) = true; });
-  const unsigned long tag = reader->AddObserver(vtkCommand::ErrorEvent, onError);
-  reader->Update();
-  reader->RemoveObserver(tag);
+  {
+    ComplaintWatch watch(reader, /*warningsToo=*/false);
+    reader->Update();
+    failed = watch.Heard();
+  }
   vtkSmartPointer<vtkDataObject> output = reader->GetOutputDataObject(0);
   if (payload.Failed())
   {
@@ -792,7 +849,11 @@ private:
   bool LeafBytes(vtkDataObject* data, std::string& error)
   {
     LeafFixUps fixUps;
-    vtkSmartPointer<vtkDataObject> written = PrepareLeaf(data, fixUps);
+    vtkSmartPointer<vtkDataObject> written = PrepareLeaf(data, fixUps, error);
+    if (!written)
+    {
+      return false;
+    }
     this->Framing.Value<std::uint8_t>(fixUps.NoPoints ? 1 : 0);
     this->Framing.Value<std::uint32_t>(static_cast<std::uint32_t>(fixUps.Unnamed.size()));
     for (std::uint32_t index : fixUps.Unnamed)

@@ -3,8 +3,10 @@
 //   TrackedDiskCacheWorker write <dir> <key> <resolution> <times>   store, over and over
 //   TrackedDiskCacheWorker read <dir> <key>          print the loaded digest, or "miss"
 //   TrackedDiskCacheWorker mixed <dir> <seed> <ops>  random stores, loads (checked against
-//                                                     what each key must hold), removes,
-//                                                     prunes; exit 1 on a wrong load
+//                                                     the two contents a key may hold, of
+//                                                     different sizes), removes, prunes;
+//                                                     exit 1 on a wrong load or an entry
+//                                                     taken for damaged
 #include "TrackedDiskCacheContent.h"
 
 #include "vtkLogger.h"
@@ -16,6 +18,7 @@
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <vector>
 
 int main(int argc, char* argv[])
 {
@@ -53,16 +56,28 @@ int main(int argc, char* argv[])
   {
     std::mt19937 random(static_cast<unsigned>(std::atoi(argv[3])));
     cache->SetMaximumSize(4 << 20); // small: evictions race with the other processes' reads
+    // Key k holds the content of resolution k or k + 1: rewrites change an entry's size.
+    std::vector<vtkSmartPointer<vtkDataObject>> contents; // key k's at 2k and 2k + 1
+    std::vector<std::string> digests;
+    for (int key = 0; key < 8; ++key)
+    {
+      for (int variant : { 0, 1 })
+      {
+        contents.push_back(TrackedDiskCacheContent(TrackedDiskCacheResolution(key) + variant));
+        digests.push_back(vtkTrackedArrayCache::ComputeDigest(contents.back()));
+      }
+    }
     for (int op = 0; op < std::atoi(argv[4]); ++op)
     {
       const int key = static_cast<int>(random() % 8);
       const std::string name = "key " + std::to_string(key);
+      const int first = 2 * key;
       switch (random() % 8)
       {
         case 0:
         case 1:
         case 2:
-          if (!cache->Set(name, TrackedDiskCacheContent(TrackedDiskCacheResolution(key))))
+          if (!cache->Set(name, contents[first + random() % 2]))
           {
             return 1;
           }
@@ -82,11 +97,8 @@ int main(int argc, char* argv[])
           vtkSmartPointer<vtkObject> loaded;
           loaded.TakeReference(cache->Get(name));
           auto* data = vtkDataObject::SafeDownCast(loaded);
-          if (loaded &&
-            (!data ||
-              vtkTrackedArrayCache::ComputeDigest(data) !=
-                vtkTrackedArrayCache::ComputeDigest(
-                  TrackedDiskCacheContent(TrackedDiskCacheResolution(key)))))
+          const std::string digest = data ? vtkTrackedArrayCache::ComputeDigest(data) : "";
+          if (loaded && digest != digests[first] && digest != digests[first + 1])
           {
             std::printf("wrong content under '%s'\n", name.c_str());
             return 1;
@@ -99,7 +111,7 @@ int main(int argc, char* argv[])
       static_cast<long long>(cache->GetNumberOfMisses()),
       static_cast<long long>(cache->GetNumberOfWrites()),
       static_cast<long long>(cache->GetNumberOfCorruptEntries()));
-    return 0;
+    return cache->GetNumberOfCorruptEntries() == 0 ? 0 : 1;
   }
   std::fprintf(stderr, "bad arguments\n");
   return 2;

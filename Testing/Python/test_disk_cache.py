@@ -118,9 +118,15 @@ def test_the_command_line(tmp_path):
     output = cli("clear", directory=tmp_path)
     assert output.startswith("removed 2 entries")
     assert os.listdir(tmp_path) == [".secret"], "the directory's secret stays"
-    bad = subprocess.run([sys.executable, "-m", "trackedarraycache", "prune", "--max-size", "lots",
-                          "--dir", str(tmp_path)], capture_output=True, text=True)
-    assert bad.returncode == 2 and "not a size" in bad.stderr
+    for option, value, complaint in (("--max-size", "lots", "not a size"),
+                                     ("--max-size", "0", "not a size above 0"),
+                                     ("--max-size", "99999999T", "below 8 EiB"),
+                                     ("--max-age-days", "0", "not a number of days above 0"),
+                                     ("--max-age-days", "-1", "not a number of days above 0"),
+                                     ("--max-age-days", "nan", "not a number of days above 0")):
+        bad = subprocess.run([sys.executable, "-m", "trackedarraycache", "prune", option, value,
+                              "--dir", str(tmp_path)], capture_output=True, text=True)
+        assert bad.returncode == 2 and complaint in bad.stderr, (option, value, bad.stderr)
     os.chmod(tmp_path, 0o777)
     refused = subprocess.run([sys.executable, "-m", "trackedarraycache", "stats", "--dir", str(tmp_path)],
                              capture_output=True, text=True)

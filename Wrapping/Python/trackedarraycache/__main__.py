@@ -21,11 +21,26 @@ _UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 
 
 def parse_size(text):
-    """'10G', '500M', '1.5T', '123' (bytes) -> bytes."""
+    """'10G', '500M', '1.5T', '123' (bytes) -> bytes, at least 1 and at most 2**63 - 1."""
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*", text, re.IGNORECASE)
     if not match:
         raise argparse.ArgumentTypeError(f"not a size: {text!r} (say 10G, 500M or bytes)")
-    return int(float(match.group(1)) * _UNITS[match.group(2).upper()])
+    size = int(float(match.group(1)) * _UNITS[match.group(2).upper()])
+    if not 1 <= size < 2**63:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a size above 0 bytes and below 8 EiB (to remove every entry: clear)")
+    return size
+
+
+def parse_days(text):
+    """A positive number of days."""
+    try:
+        days = float(text)
+    except ValueError:
+        days = float("nan")
+    if not days > 0 or days == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days above 0")
+    return days
 
 
 def human_size(size):
@@ -93,10 +108,10 @@ def stats(arguments):
 
 def prune(arguments):
     cache = open_cache(arguments)
-    if arguments.max_age_days is not None:
-        cache.SetExpireAfterDays(arguments.max_age_days)
-    if arguments.max_size is not None:
-        cache.SetMaximumSize(arguments.max_size)
+    # Only the limits given apply: the cache's default size would shrink a cache that the
+    # programs using it keep larger.
+    cache.SetExpireAfterDays(arguments.max_age_days or 0)
+    cache.SetMaximumSize(arguments.max_size or 0)
     before = cache.GetSizeInBytes()
     removed = cache.Prune()
     after = cache.GetSizeInBytes()
@@ -116,15 +131,17 @@ def main(argv=None):
     commands = parser.add_subparsers(dest="command", required=True)
     for name, function, help_text in (
         ("stats", stats, "entries, size, hit rate, oldest entry"),
-        ("prune", prune, "remove expired, damaged and least recently used entries"),
+        ("prune", prune, "remove damaged entries, and those beyond the limits given"),
         ("clear", clear, "remove every entry"),
     ):
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--dir", help="the cache directory")
         command.set_defaults(function=function)
         if name == "prune":
-            command.add_argument("--max-age-days", type=float, help="remove entries older than this")
-            command.add_argument("--max-size", type=parse_size, help="shrink to this size (10G, 500M, bytes)")
+            command.add_argument("--max-age-days", type=parse_days, help="remove entries older than this")
+            command.add_argument(
+                "--max-size", type=parse_size,
+                help="shrink to this size (10G, 500M, bytes) by removing least recently used entries")
     arguments = parser.parse_args(argv)
     arguments.function(arguments)
     return 0
