@@ -97,10 +97,17 @@ for target in FuzzDiskEntry FuzzArrayDigest; do
   corpus=build/fuzz/corpus-$target
   mkdir -p "$corpus"
   seeds=Testing/Fuzz/corpus/$([ "$target" = FuzzDiskEntry ] && echo disk || echo digest)
+  log=build/fuzz/$target.log
+  status=0
   build/fuzz/bin/$target -max_total_time=60 -print_final_stats=1 -artifact_prefix=build/fuzz/ \
-    "$corpus" "$seeds" 2>&1 | grep -E '^(stat::number_of_executed_units|#[0-9]+ +DONE)|ERROR|SUMMARY' || true
-  if ls build/fuzz/crash-* build/fuzz/leak-* build/fuzz/oom-* build/fuzz/timeout-* 2>/dev/null; then
-    echo "$target found a failing input (above)"; exit 1
+    "$corpus" "$seeds" >"$log" 2>&1 || status=$?
+  grep -E '^(stat::number_of_executed_units|#[0-9]+ +DONE)' "$log" || true
+  artifacts=$(find build/fuzz -maxdepth 1 \( -name 'crash-*' -o -name 'leak-*' -o -name 'oom-*' \
+    -o -name 'timeout-*' \))
+  if [ "$status" -ne 0 ] || [ -n "$artifacts" ]; then
+    tail -n 60 "$log"
+    echo "$target failed (exit status $status; failing inputs: ${artifacts:-none})"
+    exit 1
   fi
 done
 unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS

@@ -89,6 +89,7 @@ int main(int argc, char* argv[])
   cached->TrustPrintedStateOn(); // the same parameters on every rank, stable across runs
   cached->SetInputConnection(sphere->GetOutputPort());
   Expect(cached->GetController() == controller.GetPointer(), rank, "the global controller");
+  Expect(controller->GetNumberOfProcesses() == 2, rank, "run on 2 processes");
 
   cached->Update();
   Expect(cached->GetLastResult() == "miss", rank, "first update misses");
