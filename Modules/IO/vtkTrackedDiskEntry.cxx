@@ -542,14 +542,43 @@ struct LeafFixUps
   std::vector<std::uint32_t> Unnamed; // indices in vtkTrackedVisitOwnArrays() order
 };
 
-// Whether VTK's XML formats give `array` back with its own data type. They write char as
-// Int8 and long as Int64 (read back as signed char and long long), and skip other arrays
-// than data and string arrays, so such arrays would come back as something else.
-bool KeepsItsType(vtkAbstractArray* array)
+// Text VTK's XML writer puts in an attribute unescaped: '<', '&' and '"' break the XML,
+// and the parser turns control characters into spaces.
+bool SafeInAttribute(const char* text)
+{
+  for (; text && *text; ++text)
+  {
+    if (*text == '<' || *text == '&' || *text == '"' || static_cast<unsigned char>(*text) < 0x20)
+    {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Why VTK's XML formats would not give `array` back as itself, or "". They write char as
+// Int8 and long as Int64 (read back as signed char and long long), skip other arrays than
+// data and string arrays, and write names unescaped.
+std::string WhyNotKept(vtkAbstractArray* array)
 {
   const int type = array->GetDataType();
-  return (vtkDataArray::SafeDownCast(array) || vtkStringArray::SafeDownCast(array)) &&
-    type != VTK_CHAR && type != VTK_LONG && type != VTK_UNSIGNED_LONG;
+  if (!vtkDataArray::SafeDownCast(array) && !vtkStringArray::SafeDownCast(array))
+  {
+    return "VTK's XML format has no place for it";
+  }
+  if (type == VTK_CHAR || type == VTK_LONG || type == VTK_UNSIGNED_LONG)
+  {
+    return "VTK's XML format would give it back as another type";
+  }
+  bool safeNames = SafeInAttribute(array->GetName());
+  for (int component = 0; component < array->GetNumberOfComponents(); ++component)
+  {
+    safeNames = safeNames &&
+      (!array->HasAComponentName() || SafeInAttribute(array->GetComponentName(component)));
+  }
+  return safeNames
+    ? std::string()
+    : "VTK's XML writer does not escape '<', '&', '\"' or control characters in names";
 }
 
 // What is written for `object`: itself, or a shallow copy that VTK's XML reader can read
@@ -576,11 +605,11 @@ vtkSmartPointer<vtkDataObject> PrepareLeaf(
       {
         fixUps.Unnamed.push_back(index);
       }
-      if (error.empty() && !KeepsItsType(array))
+      const std::string why = error.empty() ? WhyNotKept(array) : std::string();
+      if (!why.empty())
       {
         error = std::string("a ") + array->GetClassName() + " ('" +
-          (array->GetName() ? array->GetName() : "") +
-          "') cannot be stored on disk: VTK's XML format would not give it back as itself";
+          (array->GetName() ? array->GetName() : "") + "') cannot be stored on disk: " + why;
       }
       ++index;
     });

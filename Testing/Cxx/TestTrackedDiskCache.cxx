@@ -260,8 +260,9 @@ TEST_F(TrackedDiskCacheTest, EveryStoredTypeComesBackIdentical)
   EXPECT_EQ(this->Cache->GetNumberOfHits(), 4 * static_cast<vtkTypeInt64>(values.size()));
 }
 
-// VTK's XML formats give char and long arrays back as signed char and long long, and skip
-// variant arrays while reporting success: such values are refused, never stored changed.
+// VTK's XML formats give char and long arrays back as signed char and long long, skip
+// variant arrays while reporting success, and break on some names: such values are
+// refused, never stored changed.
 TEST_F(TrackedDiskCacheTest, ArraysTheFormatWouldChangeAreRefused)
 {
   std::vector<vtkSmartPointer<vtkAbstractArray>> arrays = { vtkSmartPointer<vtkCharArray>::New(),
@@ -283,8 +284,25 @@ TEST_F(TrackedDiskCacheTest, ArraysTheFormatWouldChangeAreRefused)
       EXPECT_EQ(this->Load(this->Cache, "k"), nullptr);
     }
   }
+  // VTK's XML writer puts names in attributes unescaped.
+  for (const char* name : { "T<P", "T&P", "say \"T\"", "two\nlines" })
+  {
+    SCOPED_TRACE(name);
+    auto named = MakeFilled<vtkDoubleArray>(3, 2, [](vtkIdType i) { return i; });
+    named->SetName(name);
+    ErrorCatcher errors(this->Cache);
+    EXPECT_FALSE(this->Cache->Set("k", named));
+    EXPECT_TRUE(errors.Caught("does not escape"));
+    named->SetName("plain");
+    named->SetComponentName(1, name);
+    EXPECT_FALSE(this->Cache->Set("k", named));
+    named->SetComponentName(1, "y, in metres (> 0)");
+    EXPECT_TRUE(this->Cache->Set("k", named)) << "other characters are fine";
+    EXPECT_EQ(Digest(this->Load(this->Cache, "k")), Digest(named));
+    this->Cache->Remove("k");
+  }
   EXPECT_TRUE(this->Files().empty()) << "nothing left behind";
-  EXPECT_EQ(this->Cache->GetNumberOfWrites(), 0);
+  EXPECT_EQ(this->Cache->GetNumberOfWrites(), 4);
   EXPECT_EQ(this->Cache->GetNumberOfCorruptEntries(), 0);
 }
 

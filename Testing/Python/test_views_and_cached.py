@@ -1,5 +1,6 @@
 """Views, numpy_view and the cached decorator from Python: DESIGN.md scenarios 11 and 12."""
 
+import functools
 import gc
 import importlib
 import sys
@@ -118,6 +119,39 @@ def test_numpy_view_hands_out_no_alias_of_vtk_memory():
     array.SetNumberOfTuples(10**6)  # frees the old buffer: the copies stay valid
     np.testing.assert_array_equal(piece, [1.0, 2.0])
     np.testing.assert_array_equal(whole, [0.0, 1.0, 2.0, 3.0])
+
+
+def test_numpy_view_results_of_numpy_functions_never_alias_and_writes_modify():
+    a = numpy_to_vtk(np.arange(12.0).reshape(6, 2), deep=1)
+    b = numpy_to_vtk(np.zeros((6, 2)), deep=1)
+    va, vb = numpy_view(a), numpy_view(b)
+    parts = np.split(va, 2)  # a list of results
+    pairs = np.broadcast_arrays(va, vb)
+    for result in parts + pairs:
+        assert not np.may_share_memory(result, vtk_to_numpy(a))
+        assert not np.may_share_memory(result, vtk_to_numpy(b))
+    before = b.GetMTime()
+    assert np.add(va, 1, out=vb) is vb, "a view passed as out= comes back as itself"
+    assert b.GetMTime() > before and b.GetTuple2(5) == (11.0, 12.0)
+    assert np.sum(va, axis=1, out=np.empty(6))[0] == 1.0  # a plain output array
+    for write in (
+        lambda: np.copyto(va, 5.0),
+        lambda: np.copyto(dst=va, src=6.0),
+        lambda: np.put(va, [0], [7.0]),
+        lambda: np.putmask(va, np.asarray(va) > 6.5, 0.0),
+        lambda: np.add.at(va, [1], 1.0),
+        lambda: np.place(va, np.asarray(va) == 6.0, [2.0]),
+    ):
+        before = a.GetMTime()
+        write()
+        assert a.GetMTime() > before, "a write through numpy calls Modified()"
+    assert a.GetTuple2(0) == (0.0, 2.0) and a.GetTuple2(1) == (7.0, 7.0)
+    with pytest.raises(ValueError, match="read-only"):
+        np.cumsum(vb, 0, None, va)  # an output passed by position: refused, not unseen
+    a.Initialize()
+    np.testing.assert_array_equal(parts[1], np.arange(6.0, 12.0).reshape(3, 2))
+    with pytest.raises(RuntimeError, match="numpy_view"):
+        np.split(va, 2)
 
 
 @pytest.mark.parametrize(
@@ -273,6 +307,54 @@ def test_cached_refuses_arguments_it_cannot_key():
     with pytest.raises(TypeError, match="dtype object"):
         f(np.array([object()]))
     assert f(1, options={"a": (1, 2.5, "x", None)}) == 1
+
+
+def test_cached_keys_defaults_closures_and_every_dtype_exactly():
+    shared = vtkTrackedArrayCache()
+
+    def scaled_by(factor, offset=np.zeros(2)):
+        def scale(x, shift=offset):
+            return x * factor + shift
+
+        return cached(scale, memory=shared)
+
+    ones = np.ones(2)
+    np.testing.assert_array_equal(scaled_by(2)(ones), [2.0, 2.0])
+    np.testing.assert_array_equal(scaled_by(3)(ones), [3.0, 3.0]), "a closure variable is keyed"
+    np.testing.assert_array_equal(scaled_by(3, np.ones(2))(ones), [4.0, 4.0]), "a default is keyed"
+    assert shared.GetNumberOfEntries() == 3
+
+    @cached
+    def total(values):
+        return values.sum()
+
+    assert total(np.array([1 + 1j, 2 + 2j])) == 3 + 3j
+    assert total(np.array([1 + 1j, 9 + 9j])) == 10 + 10j, "complex values are hashed whole"
+    assert total(np.float64(2.5)) == 2.5 and total(np.int64(2)) == 2, "numpy scalars are keyed"
+
+    samples = [
+        np.arange(3.0).astype(">f8"),
+        np.zeros((0, 3)),
+        np.array([True, False]),
+        np.array([[1 + 2j], [3 - 4j]], dtype=np.complex64),
+        np.array(3.5),
+        np.arange(-3, 3, dtype=np.int8),
+        np.array(["a", "bc"]),
+    ]
+
+    @cached
+    def sample(index):
+        return samples[index].copy()
+
+    for index, values in enumerate(samples):
+        miss, hit = sample(index), sample(index)
+        assert hit.dtype == values.dtype and hit.shape == values.shape, values.dtype
+        np.testing.assert_array_equal(hit, values)
+        assert not hit.flags.writeable, "stored results are handed out read-only"
+        assert miss.flags.writeable, "a miss returns the function's own result"
+    assert sample.cache_info().hits == 7
+    with pytest.raises(TypeError, match="needs a Python function, not partial"):
+        cached(functools.partial(sample, 1))
 
 
 def test_a_function_whose_source_changed_misses(tmp_path, monkeypatch):

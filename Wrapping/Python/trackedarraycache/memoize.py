@@ -2,25 +2,37 @@
 and plain values, keyed by content digests.
 
 The key of a call is the digest of: the function's qualified name and source text (so
-editing the function misses), then each argument, positional and keyword, as
+editing the function misses), the current values of its default arguments and of the
+variables it closes over (see below), then each argument, positional and keyword, as
 
 - a VTK array or data object: its content digest from the cache's ``GetDigest()``
   (kept with the object's stamp: an object passed again unchanged is not hashed again);
   in Content validation mode, hashed afresh every call;
-- a numpy array: dtype, shape and the XXH3 content digest of its bytes, hashed in place
-  through the same C++ digest (non-contiguous arrays are made contiguous first);
+- a numpy array or scalar: dtype, shape and the XXH3 content digest of its bytes, hashed
+  in place through the same C++ digest (non-contiguous arrays are made contiguous first);
 - None, bool, int, float, complex, str, bytes: type and ``repr``; tuples, lists and dicts
   (with plain keys) of those, recursively.
 
 Any other argument type raises ``TypeError`` naming the argument. ``f(a)`` and
 ``f(x=a)`` are different calls, as for ``functools.lru_cache``.
 
+Defaults and closure variables are keyed like arguments where they can be, and a function
+among them by its name and source; others are keyed by their type only. For closure
+variables that includes lists and dicts, which closures mostly use to collect state
+(``calls.append(...)``): a result that depends on one is not told apart by it. Global
+variables the function reads are not in the key either (as with ``joblib.Memory``): pass
+what the result depends on as arguments.
+
 Results that are VTK objects are stored in a ``vtkTrackedArrayCache`` as they are (the
 same object is returned on a hit; the cache's tamper check drops it if a caller modified
-it); numpy results are stored as VTK arrays and returned read-only; other results are
-kept in a per-function dictionary of at most ``maxsize`` entries. With a disk level, VTK
-and numpy results are also written there (VTK's XML formats) and found by later
-processes; other results stay in memory. Nothing is pickled.
+it and called ``Modified()``); numpy results of numeric, bool and complex dtypes are
+stored as VTK arrays (dtype and shape recorded) and returned read-only with the same
+dtype and shape; other results, numpy arrays of other dtypes as read-only copies, are
+kept in a per-function dictionary of at most ``maxsize`` entries. Plain results are
+returned as they are: a caller that changes a returned list or dict changes what later
+hits return, as with ``functools.lru_cache``. With a disk level, VTK and numpy results
+are also written there (VTK's XML formats) and found by later processes; other results
+stay in memory. Nothing is pickled.
 """
 
 import functools
@@ -34,15 +46,26 @@ from vtkmodules.util.numpy_support import (
     numpy_to_vtk,
     vtk_to_numpy,
 )
-from vtkmodules.vtkCommonCore import vtkAbstractArray, vtkObject
+from vtkmodules.vtkCommonCore import VTK_SIGNED_CHAR, vtkAbstractArray, vtkObject
 from vtkmodules.vtkCommonDataModel import vtkDataObject
 
 from .vtkTrackedArrayCache import vtkTrackedArrayCache, vtkTrackedDiskCache
 
+def _function_identity(function):
+    """A function's qualified name and source text (its compiled code without a source)."""
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):  # no source file (a REPL)
+        code = function.__code__
+        source = repr((code.co_code, code.co_consts, code.co_names))
+    return f"{function.__module__}.{function.__qualname__}\n{source}"
+
+
 CacheInfo = namedtuple("CacheInfo", ["hits", "misses", "maxsize", "currsize"])
 
 _ENTRY_KEY = "trackedarraycache.cached"
-_SHAPE_PREFIX = "trackedarraycache numpy shape "
+_NUMPY_PREFIX = "trackedarraycache numpy "  # then the dtype, its byte order and the shape
+_BYTE_ORDERS = {"<": "little", ">": "big", "|": "any"}  # words: XML names cannot hold < >
 _COMPRESSIONS = {None: 0, "none": 0, "zlib": 1, "lz4": 2, "lzma": 3}  # vtkTrackedDiskCache
 _PLAIN = (type(None), bool, int, float, complex, str, bytes)
 
@@ -52,18 +75,53 @@ def numpy_digest(values):
     of a VTK array of the same type holding them (one tuple per row, the other axes as
     components)."""
     contiguous = np.ascontiguousarray(values)
-    if contiguous.dtype == np.bool_:
-        contiguous = contiguous.view(np.uint8)
+    rows = contiguous.shape[0] if contiguous.ndim else 1
+    flat = _as_vtk_values(contiguous.reshape(-1))
     try:
-        vtk_type = get_vtk_array_type(contiguous.dtype)
+        vtk_type = get_vtk_array_type(flat.dtype)
     except (KeyError, TypeError):
         raise TypeError(f"numpy arrays of dtype {values.dtype} cannot be digested") from None
     array = create_vtk_array(vtk_type)
-    rows = contiguous.shape[0] if contiguous.ndim else 1
-    array.SetNumberOfComponents(max(1, contiguous.size // rows) if rows else 1)
-    flat = contiguous.reshape(-1)
+    array.SetNumberOfComponents(max(1, flat.size // rows) if rows else 1)
     array.SetVoidArray(flat, flat.size, 1)  # borrows the memory: flat outlives the call
     return vtkTrackedArrayCache.ComputeDigest(array)
+
+
+def _as_vtk_values(flat):
+    """A 1-D array's values as a type VTK arrays hold: bools as bytes, complex numbers as
+    (real, imaginary) pairs (a view, no copy)."""
+    if flat.dtype.kind == "b":
+        return flat.view(np.uint8)
+    if flat.dtype.kind == "c":
+        return flat.view(flat.real.dtype)
+    return flat
+
+
+def _vtk_from_numpy(values):
+    """A VTK array holding a numpy array's values, its dtype and shape recorded in its name;
+    None for dtypes VTK arrays cannot hold."""
+    if values.dtype.kind not in "biufc":
+        return None
+    native = values.dtype.newbyteorder("=")
+    flat = _as_vtk_values(np.ascontiguousarray(values, dtype=native).reshape(-1))
+    # numpy_to_vtk makes int8 a vtkCharArray, which VTK's XML formats give back signed.
+    array = numpy_to_vtk(flat, deep=1, array_type=VTK_SIGNED_CHAR if flat.dtype == np.int8 else None)
+    words = [values.dtype.name, _BYTE_ORDERS[values.dtype.str[0]]] + [str(n) for n in values.shape]
+    array.SetName(_NUMPY_PREFIX + " ".join(words))
+    return array
+
+
+def _numpy_from_vtk(array):
+    """The read-only numpy array a VTK array made by _vtk_from_numpy holds."""
+    words = array.GetName()[len(_NUMPY_PREFIX):].split()
+    order = {word: mark for mark, word in _BYTE_ORDERS.items()}[words[1]]
+    dtype, shape = np.dtype(words[0]).newbyteorder(order), tuple(int(n) for n in words[2:])
+    values = vtk_to_numpy(array)
+    if dtype.kind in "bc":
+        values = values.view(dtype.newbyteorder("="))
+    values = values.astype(dtype, copy=False).reshape(shape)
+    values.flags.writeable = False  # a caller's write would change the stored result
+    return values
 
 
 def _disk_level(disk, compress, readable_names):
@@ -84,17 +142,6 @@ def _disk_level(disk, compress, readable_names):
     return level
 
 
-def _numpy_from_vtk(array):
-    """A read-only numpy array from a stored VTK array, shaped as its name records."""
-    values = vtk_to_numpy(array)
-    name = array.GetName() or ""
-    if name.startswith(_SHAPE_PREFIX):
-        shape = tuple(int(n) for n in name[len(_SHAPE_PREFIX):].split())
-        values = values.reshape(shape)
-    values.flags.writeable = False  # a caller's write would change the stored result
-    return values
-
-
 class _Memo:
     def __init__(self, function, memory, maxsize, enable, write, force_update, disk):
         self.function = function
@@ -111,12 +158,12 @@ class _Memo:
         self.plain = OrderedDict()  # key digest -> plain result, least recent first
         self.stored = set()  # key digests this function stored in the cache
         self.hits = self.misses = 0
-        try:
-            source = inspect.getsource(function)
-        except (OSError, TypeError):  # no source file (a REPL): the compiled code instead
-            code = function.__code__
-            source = repr((code.co_code, code.co_consts, code.co_names))
-        self.identity = f"cached/1\n{function.__module__}.{function.__qualname__}\n{source}\n"
+        if not inspect.isfunction(function):
+            raise TypeError(
+                f"cached() needs a Python function, not {type(function).__name__} "
+                "(wrap it in a def)"
+            )
+        self.identity = f"cached/2\n{_function_identity(function)}\n"
         try:  # names for error messages only; keys use positions
             self.positional = [
                 p.name
@@ -136,6 +183,8 @@ class _Memo:
             if not digest:
                 raise TypeError(f"argument '{name}': a {value.GetClassName()} cannot be digested")
             return f"vtk {digest}"
+        if isinstance(value, np.generic):  # a numpy scalar: as a 0-d array
+            value = np.asarray(value)
         if isinstance(value, np.ndarray):
             try:
                 return f"numpy {value.dtype.str} {value.shape} {numpy_digest(value)}"
@@ -159,8 +208,31 @@ class _Memo:
             "and plain values can)"
         )
 
+    def describe_if_keyable(self, name, value, closure=False):
+        """The key text of a default or closure value (see the module's text)."""
+        if inspect.isfunction(value):
+            return f"function {_function_identity(value)}"
+        if not (closure and isinstance(value, (list, dict))):
+            try:
+                return self.describe(name, value)
+            except TypeError:
+                pass
+        return f"unkeyed {type(value).__name__}"
+
     def key(self, args, kwargs):
+        function = self.function
         parts = [self.identity]
+        # Read at every call: a default can be mutated, a closure variable rebound.
+        for index, value in enumerate(function.__defaults__ or ()):
+            parts.append(f"default {index}={self.describe_if_keyable(index, value)}")
+        for name, value in sorted((function.__kwdefaults__ or {}).items()):
+            parts.append(f"default {name}={self.describe_if_keyable(name, value)}")
+        for name, cell in zip(function.__code__.co_freevars, function.__closure__ or ()):
+            try:
+                value = cell.cell_contents
+            except ValueError:  # not bound yet
+                value = None
+            parts.append(f"closure {name}={self.describe_if_keyable(name, value, closure=True)}")
         for index, value in enumerate(args):
             name = self.positional[index] if index < len(self.positional) else f"#{index}"
             parts.append(f"{index}={self.describe(name, value)}")
@@ -180,19 +252,20 @@ class _Memo:
                 return False, None
             if self.cache.Set(key, _ENTRY_KEY, stored):  # found on disk: kept in memory
                 self.stored.add(key)
-        name = stored.GetName() if hasattr(stored, "GetName") else None
-        if name and name.startswith(_SHAPE_PREFIX):
+        name = stored.GetName() if isinstance(stored, vtkAbstractArray) else None
+        if name and name.startswith(_NUMPY_PREFIX):
             return True, _numpy_from_vtk(stored)
         return True, stored
 
     def store(self, key, result):
-        if isinstance(result, np.ndarray) and result.dtype != object:
-            rows = result.shape[0] if result.ndim else 1
-            value = numpy_to_vtk(np.ascontiguousarray(result).reshape(rows, -1), deep=1)
-            value.SetName(_SHAPE_PREFIX + " ".join(str(n) for n in result.shape))
-        elif isinstance(result, vtkObject):
-            value = result
+        if isinstance(result, np.ndarray):
+            value = _vtk_from_numpy(result)
+            if value is None:  # a dtype VTK arrays cannot hold: a read-only copy in memory
+                result = np.array(result)
+                result.flags.writeable = False
         else:
+            value = result if isinstance(result, vtkObject) else None
+        if value is None:
             self.plain[key] = result
             self.plain.move_to_end(key)
             while self.maxsize is not None and len(self.plain) > self.maxsize:

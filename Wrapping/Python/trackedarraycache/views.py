@@ -114,7 +114,61 @@ def view(array, begin, end, components=None):
 
 
 def _aliases(result, memory):
-    return isinstance(result, np.ndarray) and np.shares_memory(result, memory)
+    return isinstance(result, np.ndarray) and np.may_share_memory(result, memory)
+
+
+# numpy functions that write into an argument: its position and name.
+_WRITING_FUNCTIONS = {
+    np.copyto: (0, "dst"),
+    np.put: (0, "a"),
+    np.putmask: (0, "a"),
+    np.place: (0, "arr"),
+    np.fill_diagonal: (0, "a"),
+    np.put_along_axis: (0, "arr"),
+}
+
+
+class _Call:
+    """One numpy call on guarded views. Their buffers go in read-only, except where the
+    call writes (out=, ufunc.at, the functions above), whose arrays get Modified()
+    afterwards; so numpy either calls Modified() or raises. Nothing that may alias any of
+    the buffers comes out: a view passed as out= comes back as itself, others as copies."""
+
+    def __init__(self):
+        self.passed = []  # (view, ndarray, written)
+
+    def unwrap(self, value, written=False):
+        if isinstance(value, GuardedNumpyView):
+            values = value._ndarray()
+            values.flags.writeable = written
+            self.passed.append((value, values, written))
+            return values
+        if isinstance(value, (list, tuple)):
+            return type(value)(self.unwrap(item, written) for item in value)
+        if isinstance(value, dict):
+            return {name: self.unwrap(item, written) for name, item in value.items()}
+        return value
+
+    def finish(self, result):
+        for view, _, written in self.passed:
+            if written:
+                view._modified()
+        return self.detach(result)
+
+    def detach(self, result):
+        if isinstance(result, np.ndarray):
+            for view, values, written in self.passed:
+                if written and result is values:
+                    return view
+            if any(_aliases(result, values) for _, values, _ in self.passed):
+                return result.copy()
+            return result
+        if isinstance(result, (list, tuple)):
+            items = [self.detach(item) for item in result]
+            return type(result)(*items) if hasattr(result, "_fields") else type(result)(items)
+        if isinstance(result, dict):
+            return {name: self.detach(item) for name, item in result.items()}
+        return result
 
 
 class GuardedNumpyView:
@@ -124,10 +178,14 @@ class GuardedNumpyView:
 
     Guarantee: no access through this object reads or writes freed memory. Reads and
     writes go to the array's memory without copying (indexing, assignment, ufuncs and
-    numpy functions such as ``np.sum(v)``); writes call the array's Modified(). Nothing
-    that aliases the array's memory is handed out: slices, ``np.asarray(v)`` and numpy
-    results that would share memory with the array come back as copies, so they stay
-    valid whatever happens to the array.
+    numpy functions such as ``np.sum(v)``). Writes call the array's Modified(): numpy
+    may write only where a call says it writes (``out=``, ``ufunc.at``, ``np.copyto``,
+    ``np.put``, ``np.putmask``, ``np.place``, ``np.fill_diagonal``,
+    ``np.put_along_axis``); anywhere else the buffer is read-only and numpy raises.
+    Nothing that may alias the array's memory is handed out: slices, ``np.asarray(v)``
+    and numpy results that may share memory with any view of a call (in lists, tuples
+    and dicts too) come back as copies, so they stay valid whatever happens to the
+    array; a view passed as ``out=`` comes back as itself.
 
     Cost: each access compares the array's storage with the view's (a microsecond) and
     wraps the current buffer in a fresh ndarray (a few microseconds), on top of the
@@ -194,34 +252,19 @@ class GuardedNumpyView:
     def __array__(self, dtype=None, copy=None):
         return np.array(self._ndarray(), dtype=dtype, copy=True)
 
-    def _unwrap(self, value):
-        if isinstance(value, GuardedNumpyView):
-            return value._ndarray()
-        if isinstance(value, (list, tuple)):
-            return type(value)(self._unwrap(v) for v in value)
-        return value
-
-    def _finish(self, result, outputs):
-        for output in outputs:
-            if isinstance(output, GuardedNumpyView):
-                output._modified()
-        values = self._ndarray()
-        if isinstance(result, tuple):
-            return tuple(r.copy() if _aliases(r, values) else r for r in result)
-        return result.copy() if _aliases(result, values) else result
-
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        outputs = kwargs.get("out", ())
-        arguments = self._unwrap(list(inputs))
-        if outputs:
-            kwargs["out"] = self._unwrap(tuple(outputs))
-        result = getattr(ufunc, method)(*arguments, **kwargs)
-        return self._finish(result, outputs)
+        call = _Call()
+        # ufunc.at writes into its first input; every ufunc method into out=.
+        arguments = [call.unwrap(value, method == "at" and i == 0) for i, value in enumerate(inputs)]
+        kwargs = {name: call.unwrap(value, name == "out") for name, value in kwargs.items()}
+        return call.finish(getattr(ufunc, method)(*arguments, **kwargs))
 
     def __array_function__(self, func, types, args, kwargs):
-        outputs = kwargs.get("out", None)
-        result = func(*self._unwrap(list(args)), **self._unwrap(dict(kwargs)))
-        return self._finish(result, (outputs,) if outputs is not None else ())
+        call = _Call()
+        position, keyword = _WRITING_FUNCTIONS.get(func, (None, "out"))
+        arguments = [call.unwrap(value, i == position) for i, value in enumerate(args)]
+        kwargs = {name: call.unwrap(value, name in ("out", keyword)) for name, value in kwargs.items()}
+        return call.finish(func(*arguments, **kwargs))
 
     def __repr__(self):
         if not self._guard.IsValid():
