@@ -1,5 +1,6 @@
 #include "vtkTrackedCacheFilter.h"
 
+#include "vtkAlgorithmOutput.h"
 #include "vtkCallbackCommand.h"
 #include "vtkCommand.h"
 #include "vtkCommunicator.h"
@@ -284,6 +285,29 @@ public:
         "instance " + this->InstanceName + " at " + std::to_string(mtime) + "\n" + this->Printout;
     }
     this->ParametersDigest = vtkTrackedDigest::OfText(text).ToString();
+  }
+
+  // The first input port of the algorithm that something else than the filter was
+  // connected to since SetAlgorithm(), or -1.
+  int DirectlyConnectedPort() const
+  {
+    for (int port = 0; port < this->Algorithm->GetNumberOfInputPorts(); ++port)
+    {
+      const auto& producers = this->Producers[port];
+      for (int connection = 0; connection < this->Algorithm->GetNumberOfInputConnections(port);
+           ++connection)
+      {
+        vtkAlgorithm* producer =
+          this->Algorithm->GetInputConnection(port, connection)->GetProducer();
+        if (std::none_of(producers.begin(), producers.end(),
+              [producer](const vtkSmartPointer<vtkTrackedInputProducer>& ours)
+              { return ours.GetPointer() == producer; }))
+        {
+          return port;
+        }
+      }
+    }
+    return -1;
   }
 
   // Connects the algorithm's inputs to one producer per input connection of the filter.
@@ -967,6 +991,20 @@ int vtkTrackedCacheFilter::FillOutputPortInformation(int port, vtkInformation* i
 vtkTypeBool vtkTrackedCacheFilter::ProcessRequest(
   vtkInformation* request, vtkInformationVector** inputs, vtkInformationVector* outputs)
 {
+  vtkAlgorithm* wrapped = this->Internals->Algorithm;
+  if (wrapped &&
+    (wrapped->GetNumberOfInputPorts() != this->GetNumberOfInputPorts() ||
+      wrapped->GetNumberOfOutputPorts() != this->GetNumberOfOutputPorts()))
+  {
+    // The filter's ports were made for the algorithm as it was when set.
+    vtkErrorMacro("The wrapped " << wrapped->GetClassName() << " now has "
+                                 << wrapped->GetNumberOfInputPorts() << " input and "
+                                 << wrapped->GetNumberOfOutputPorts()
+                                 << " output ports, not the ones it had when set: call "
+                                    "SetAlgorithm() again.");
+    InitializeOutputs(outputs);
+    return 0;
+  }
   if (request->Has(vtkDemandDrivenPipeline::REQUEST_DATA()))
   {
     return this->RequestData(request, inputs, outputs);
@@ -975,11 +1013,11 @@ vtkTypeBool vtkTrackedCacheFilter::ProcessRequest(
   {
     this->Internals->PerBlock = CreatingBlockOutput(outputs);
   }
-  if (vtkAlgorithm* algorithm = this->Internals->Algorithm)
+  if (wrapped)
   {
     // The algorithm answers with the filter's information: the filter then creates,
     // advertises and requests what the algorithm would in its place.
-    return algorithm->ProcessRequest(request, inputs, outputs);
+    return wrapped->ProcessRequest(request, inputs, outputs);
   }
   return this->Superclass::ProcessRequest(request, inputs, outputs);
 }
@@ -995,6 +1033,20 @@ int vtkTrackedCacheFilter::RequestData(
     vtkErrorMacro("No algorithm to run: call SetAlgorithm() first.");
     InitializeOutputs(outputs);
     internals.Record(this, "failed", "no algorithm", start);
+    return 0;
+  }
+  const int direct = internals.DirectlyConnectedPort();
+  if (direct >= 0)
+  {
+    // Feeding it the filter's inputs instead would serve what the user did not ask for.
+    vtkErrorMacro("Input port " << direct << " of the wrapped "
+                                << internals.Algorithm->GetClassName()
+                                << " was connected directly: connect the filter's input port "
+                                << direct << " instead (the direct connection is removed).");
+    internals.DisconnectProducers();
+    internals.Producers.resize(this->GetNumberOfInputPorts());
+    InitializeOutputs(outputs);
+    internals.Record(this, "failed", "algorithm connected directly", start);
     return 0;
   }
   this->UpdateProgress(0.0);

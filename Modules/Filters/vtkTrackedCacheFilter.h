@@ -46,9 +46,10 @@
  * wrapping equally configured algorithms of a described class share results.
  *
  * Served outputs share arrays, points and cells with the stored ones. A consumer that
- * modifies an output in place is detected if it calls Modified() on what it changed (the
- * stored entry's MTime covers every shared array), or if it resized or replaced a shared
- * array (each hit compares the stored outputs' stamps): the cache drops the entry instead
+ * modifies an output in place is detected if it calls Modified() on what it changed, or
+ * if it resized or replaced a shared array: each hit compares the stored outputs' stamps
+ * (every array's MTime and storage, cell arrays and cell types included; an output's own
+ * GetMTime() leaves some of them out), and the cache drops the entry instead
  * of serving it again (reason "tampered"). A raw write with no Modified() into an
  * unchanged buffer is caught only when the cache validates by content
  * (vtkTrackedArrayCache::SetValidationModeToContent()): then each hit re-hashes the stored

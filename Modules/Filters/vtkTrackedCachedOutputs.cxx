@@ -49,8 +49,8 @@ bool vtkTrackedCachedOutputs::IsIntact()
   }
   for (std::size_t port = 0; port < this->Outputs.size(); ++port)
   {
-    if (this->Stamps[port].Compare(vtkTrackedSource(this->Outputs[port])) ==
-      vtkTrackedStamp::Change::BufferChanged)
+    if (this->Stamps[port].Compare(vtkTrackedSource(this->Outputs[port])) !=
+      vtkTrackedStamp::Change::None)
     {
       return false;
     }

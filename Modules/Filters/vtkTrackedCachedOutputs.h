@@ -4,10 +4,10 @@
  *
  * The wrapped algorithm's outputs (one per output port, owned by nobody else), the
  * seconds it took to compute them, their stamps, and in Content validation mode their
- * digests. Its MTime is the newest of its own and of everything in its outputs, so the
- * cache's tamper check sees a consumer that modified a shared array of a served copy
- * and said so; IsIntact() also sees one that resized or replaced a shared array, points
- * or cells without calling Modified() on them.
+ * digests. Its MTime is the newest of its own and of its outputs', which the cache's
+ * tamper check compares; IsIntact() compares the stamps of every array in the outputs
+ * (cell connectivity and cell types included, which some outputs' GetMTime() leaves
+ * out): any array modified, resized or replaced since the outputs were stored.
  */
 
 #ifndef vtkTrackedCachedOutputs_h
@@ -42,7 +42,8 @@ public:
   void CaptureStamps();
 
   /**
-   * Whether every output still has the storage (arrays, buffers, sizes) it was stored with.
+   * Whether every array of every output still has the MTime and storage (buffers, sizes)
+   * it was stored with.
    */
   bool IsIntact();
 

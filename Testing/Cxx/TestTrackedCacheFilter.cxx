@@ -26,8 +26,10 @@
 #include "vtkRTAnalyticSource.h"
 #include "vtkSphereSource.h"
 #include "vtkStreamingDemandDrivenPipeline.h"
+#include "vtkThreshold.h"
 #include "vtkTrackedArrayCache.h"
 #include "vtkTrivialProducer.h"
+#include "vtkUnstructuredGrid.h"
 
 #include <gtest/gtest.h>
 
@@ -119,6 +121,7 @@ public:
   };
   int Executions = 0;
   Failure Fails = None;
+  void GrowInputPorts() { this->SetNumberOfInputPorts(2); } // as some Python algorithms do
 
 protected:
   CountingFilter() = default;
@@ -415,6 +418,46 @@ TEST(TrackedCacheFilter, OutputModifiedByAConsumerIsNotServedAgain)
   EXPECT_EQ(cached->GetLastResult(), "miss");
   EXPECT_EQ(cached->GetLastReason(), "stored result gone (tampered)");
   EXPECT_EQ(OutputDataSet(cached)->GetPointData()->GetNormals()->GetComponent(0, 0), original);
+}
+
+// The same for the arrays an output's GetMTime() leaves out: cell connectivity and types.
+TEST(TrackedCacheFilter, EditedCellsOfAServedOutputAreNotServedAgain)
+{
+  auto sphere = MakeSphere();
+  vtkNew<vtkPolyDataNormals> normals;
+  vtkNew<vtkRTAnalyticSource> wavelet;
+  vtkNew<vtkThreshold> threshold;
+  threshold->SetLowerThreshold(100);
+  threshold->SetUpperThreshold(200);
+  threshold->SetInputArrayToProcess(0, 0, 0, vtkDataObject::FIELD_ASSOCIATION_POINTS, "RTData");
+  using CellsOf = vtkDataArray* (*)(vtkDataSet*);
+  const std::vector<std::pair<vtkAlgorithm*, CellsOf>> cases = {
+    { normals,
+      [](vtkDataSet* output)
+      { return vtkPolyData::SafeDownCast(output)->GetPolys()->GetConnectivityArray(); } },
+    { threshold,
+      [](vtkDataSet* output) -> vtkDataArray*
+      { return vtkUnstructuredGrid::SafeDownCast(output)->GetCellTypesArray(); } },
+  };
+  for (const auto& edit : cases)
+  {
+    SCOPED_TRACE(edit.first->GetClassName());
+    vtkAlgorithm* upstream = edit.first == normals.GetPointer()
+      ? static_cast<vtkAlgorithm*>(sphere)
+      : static_cast<vtkAlgorithm*>(wavelet);
+    auto cached = Wrap(edit.first, upstream);
+    cached->Update();
+    vtkDataArray* cells = edit.second(OutputDataSet(cached));
+    const double original = cells->GetComponent(0, 0);
+    cells->SetComponent(0, 0, original == 1 ? 2 : 1);
+    cells->Modified();
+
+    upstream->Modified();
+    cached->Update();
+    EXPECT_EQ(cached->GetLastResult(), "miss");
+    EXPECT_EQ(cached->GetLastReason(), "stored result gone (tampered)");
+    EXPECT_EQ(edit.second(OutputDataSet(cached))->GetComponent(0, 0), original);
+  }
 }
 
 // Content validation also catches a raw write that called no Modified().
@@ -716,6 +759,41 @@ TEST(TrackedCacheFilter, SettingAnAlgorithmSetsThePorts)
   cached->SetInputConnection(1, sphere->GetOutputPort());
   cached->Update();
   EXPECT_EQ(probe->GetNumberOfInputConnections(0), 1) << "fed by the filter";
+
+  // Connecting the algorithm itself instead of the filter is an error, not ignored.
+  vtkNew<vtkSphereSource> other;
+  other->SetRadius(3);
+  probe->SetInputConnection(1, other->GetOutputPort());
+  {
+    ErrorCatcher errors(cached);
+    cached->Update();
+    EXPECT_TRUE(errors.Caught("Input port 1 of the wrapped vtkProbeFilter was connected "
+                              "directly: connect the filter's input port 1 instead"));
+    EXPECT_EQ(cached->GetLastResult(), "failed");
+    EXPECT_EQ(OutputDataSet(cached)->GetNumberOfPoints(), 0) << "the output is empty";
+  }
+  cached->SetInputConnection(1, other->GetOutputPort()); // as the message says
+  cached->Update();
+  EXPECT_EQ(cached->GetLastResult(), "miss");
+  vtkNew<vtkProbeFilter> plain;
+  plain->SetInputConnection(0, sphere->GetOutputPort());
+  plain->SetInputConnection(1, other->GetOutputPort());
+  plain->Update();
+  ExpectSameDataSet(OutputDataSet(cached), plain->GetOutput());
+
+  // An algorithm whose ports change after it was set: an error, never a port out of range.
+  vtkNew<CountingFilter> growing;
+  cached->SetAlgorithm(growing);
+  cached->SetInputConnection(sphere->GetOutputPort());
+  growing->GrowInputPorts();
+  {
+    ErrorCatcher errors(cached);
+    cached->Update();
+    EXPECT_TRUE(errors.Caught("now has 2 input and 1 output ports"));
+  }
+  cached->SetAlgorithm(nullptr);
+  cached->SetAlgorithm(growing); // set again: the filter takes its ports
+  EXPECT_EQ(cached->GetNumberOfInputPorts(), 2);
 
   vtkNew<vtkSphereSource> source;
   cached->SetAlgorithm(source);

@@ -257,32 +257,41 @@ NOT_PARAMETERS = {
 }
 
 
-def distinct_values(value):
-    """Two different values of the type of `value`, as a setter takes them."""
+def distinct_pairs(value):
+    """Pairs of different values of the type of `value`, as a setter takes them: above the
+    current value and below it (a setter may clamp either way)."""
     if isinstance(value, bool) or isinstance(value, int):
-        return (0, 1) if value in (0, 1) else (value, value + 1)
+        near = [(0, 1)] if value in (0, 1) else [(value, value + 1), (value - 1, value)]
+        return near + [(vtk.VTK_FLOAT, vtk.VTK_DOUBLE)]  # settings that take a data type
     if isinstance(value, float):
-        first = (value if np.isfinite(value) else 0.0) + 0.37
-        return first, first * (1 + 1e-9) + 1e-12  # differs in the 9th digit only
+        base = value if np.isfinite(value) else 0.0
+        pairs = []
+        for first in (base + 0.37, base - 0.37, base * 0.5, base + 1e-3, base - 1e-3):
+            pairs.append((first, first * (1 + 1e-9) + 1e-12))  # differs in the 9th digit only
+            pairs.append((first, first * (1 - 1e-9) - 1e-12))
+        return pairs
     if isinstance(value, tuple) and value and all(isinstance(v, (int, float)) for v in value):
-        first = tuple(distinct_values(v)[0] if isinstance(v, float) else v for v in value)
-        second = (first[0] + (1e-9 if isinstance(first[0], float) else 1),) + first[1:]
-        return first, second
+        pairs = []
+        for first_items in zip(*(distinct_pairs(v)[0] if isinstance(v, float) else (v, v) for v in value)):
+            first = tuple(first_items)
+            delta = 1e-9 if isinstance(first[0], float) else 1
+            pairs += [(first, (first[0] + delta,) + first[1:]), (first, (first[0] - delta,) + first[1:])]
+        return pairs
     return None
 
 
 def parameters(algorithm):
-    """(name, two distinct values the setter accepts) of each scalar or vector setter."""
+    """(name, pairs of distinct values to try) of each scalar or vector setter."""
     for name in sorted(dir(algorithm)):
         prop = name[3:]
         if not name.startswith("Set") or prop in NOT_PARAMETERS or not hasattr(algorithm, "Get" + prop):
             continue
         try:
-            values = distinct_values(getattr(algorithm, "Get" + prop)())
+            pairs = distinct_pairs(getattr(algorithm, "Get" + prop)())
         except TypeError:
             continue
-        if values is not None:
-            yield prop, values
+        if pairs is not None:
+            yield prop, pairs
 
 
 def set_value(algorithm, prop, value):
@@ -301,17 +310,21 @@ def test_every_parameter_of_a_described_class_reaches_the_digest(class_name):
     f = vtkTrackedCacheFilter()
     f.SetAlgorithm(algorithm)
     assert f.GetParameterDigestSource() == "described"
-    checked, unseen = [], []
-    for prop, (first, second) in parameters(algorithm):
-        if not set_value(algorithm, prop, first):
-            continue  # out of the setter's range
-        digest = f.GetParameterDigest()
-        if not set_value(algorithm, prop, second):
-            continue
-        checked.append(prop)
-        if f.GetParameterDigest() == digest:
-            unseen.append(prop)
+    checked, unseen, untried = [], [], []
+    for prop, pairs in parameters(algorithm):
+        for first, second in pairs:
+            if not set_value(algorithm, prop, first):
+                continue  # out of the setter's range
+            digest = f.GetParameterDigest()
+            if set_value(algorithm, prop, second):
+                checked.append(prop)
+                if f.GetParameterDigest() == digest:
+                    unseen.append(prop)
+                break
+        else:
+            untried.append(prop)
     assert checked, "no parameter was tried"
+    assert not untried, f"{class_name}: no two values of {untried} were accepted by their setters"
     assert not unseen, f"{class_name}: changing {unseen} leaves the parameter digest unchanged"
 
 
