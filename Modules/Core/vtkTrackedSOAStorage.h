@@ -31,11 +31,6 @@ struct vtkTrackedSOAStorage : public vtkSOADataArrayTemplate<T>
   };
 
   /**
-   * The one buffer holding all values (tuple-major) if the array is in AOS mode (it
-   * may be null for an empty array), else null with `single` false: then the values
-   * are in GetComponentArrayPointer(c) for each component.
-   */
-  /**
    * The vtkBuffer object of component `c` (or of the single buffer, in AOS mode).
    */
   static const vtkObject* Holder(vtkSOADataArrayTemplate<T>* array, int c)
@@ -51,6 +46,11 @@ struct vtkTrackedSOAStorage : public vtkSOADataArrayTemplate<T>
     return c < static_cast<int>(components.size()) ? components[c] : nullptr;
   }
 
+  /**
+   * The one buffer holding all values (tuple-major) if the array is in AOS mode (it
+   * may be null for an empty array), else null with `single` false: then the values
+   * are in GetComponentArrayPointer(c) for each component.
+   */
   static T* SingleBuffer(vtkSOADataArrayTemplate<T>* array, bool& single)
   {
     single = false;
