@@ -39,7 +39,10 @@
  * parameter change and back, nor by another filter. SetParameterKey() exists for those
  * algorithms: a key that names their parameters exactly restores full reuse. Set
  * TrustPrintedState to use the printout alone for a class you have checked, or register a
- * description (RegisterParameterDescription(), C++).
+ * description (RegisterParameterDescription(), C++). Nothing here reads what an algorithm
+ * reads besides its inputs: a wrapped reader keyed by a parameter key or a trusted
+ * printout keeps being served from the cache after its file changed on disk (include the
+ * file's time or digest in the key).
  *
  * The cache is the filter's own by default; SetCache() shares one among filters, and one
  * memory budget with it. Entries are content-keyed, so filters sharing a cache and
