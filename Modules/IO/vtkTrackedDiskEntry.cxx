@@ -5,6 +5,7 @@
 #include "vtkCommand.h"
 #include "vtkCompositeDataSet.h"
 #include "vtkDataAssembly.h"
+#include "vtkDataSet.h"
 #include "vtkFieldData.h"
 #include "vtkImageData.h"
 #include "vtkInformation.h"
@@ -542,15 +543,53 @@ struct LeafFixUps
   std::vector<std::uint32_t> Unnamed; // indices in vtkTrackedVisitOwnArrays() order
 };
 
-// Text VTK's XML writer puts in an attribute unescaped: '<', '&' and '"' break the XML,
-// and the parser turns control characters into spaces.
+// Whether `text` is UTF-8 that XML takes as it is: VTK's XML writer puts names in
+// attributes unescaped, and the parser fails on '<', '&', '"' and on invalid UTF-8, and
+// turns control characters into spaces.
 bool SafeInAttribute(const char* text)
 {
-  for (; text && *text; ++text)
+  const auto* byte = reinterpret_cast<const unsigned char*>(text ? text : "");
+  while (*byte)
   {
-    if (*text == '<' || *text == '&' || *text == '"' || static_cast<unsigned char>(*text) < 0x20)
+    const unsigned char lead = *byte++;
+    if (lead == '<' || lead == '&' || lead == '"' || lead < 0x20)
     {
       return false;
+    }
+    if (lead < 0x80)
+    {
+      continue;
+    }
+    // The first continuation byte's range excludes overlong forms, surrogates and code
+    // points beyond U+10FFFF.
+    int more = 0;
+    unsigned char low = 0x80, high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF)
+    {
+      more = 1;
+    }
+    else if (lead >= 0xE0 && lead <= 0xEF)
+    {
+      more = 2;
+      low = lead == 0xE0 ? 0xA0 : 0x80;
+      high = lead == 0xED ? 0x9F : 0xBF;
+    }
+    else if (lead >= 0xF0 && lead <= 0xF4)
+    {
+      more = 3;
+      low = lead == 0xF0 ? 0x90 : 0x80;
+      high = lead == 0xF4 ? 0x8F : 0xBF;
+    }
+    else
+    {
+      return false;
+    }
+    for (int i = 0; i < more; ++i, ++byte)
+    {
+      if (*byte < (i == 0 ? low : 0x80) || *byte > (i == 0 ? high : 0xBF))
+      {
+        return false;
+      }
     }
   }
   return true;
@@ -558,8 +597,9 @@ bool SafeInAttribute(const char* text)
 
 // Why VTK's XML formats would not give `array` back as itself, or "". They write char as
 // Int8 and long as Int64 (read back as signed char and long long), skip other arrays than
-// data and string arrays, and write names unescaped.
-std::string WhyNotKept(vtkAbstractArray* array)
+// data and string arrays, write names unescaped, and keep one tuple per point, cell or row
+// of point, cell and row data (`expectedTuples`, -1 for other arrays).
+std::string WhyNotKept(vtkAbstractArray* array, vtkIdType expectedTuples)
 {
   const int type = array->GetDataType();
   if (!vtkDataArray::SafeDownCast(array) && !vtkStringArray::SafeDownCast(array))
@@ -576,9 +616,19 @@ std::string WhyNotKept(vtkAbstractArray* array)
     safeNames = safeNames &&
       (!array->HasAComponentName() || SafeInAttribute(array->GetComponentName(component)));
   }
-  return safeNames
-    ? std::string()
-    : "VTK's XML writer does not escape '<', '&', '\"' or control characters in names";
+  if (!safeNames)
+  {
+    return "VTK's XML writer does not escape '<', '&', '\"', control characters or invalid "
+           "UTF-8 in names";
+  }
+  if (expectedTuples >= 0 && array->GetNumberOfTuples() != expectedTuples)
+  {
+    return "it has " + std::to_string(array->GetNumberOfTuples()) +
+      " tuples where VTK's XML "
+      "format keeps " +
+      std::to_string(expectedTuples);
+  }
+  return std::string();
 }
 
 // What is written for `object`: itself, or a shallow copy that VTK's XML reader can read
@@ -597,15 +647,24 @@ vtkSmartPointer<vtkDataObject> PrepareLeaf(
     vtkNew<vtkPoints> none;
     vtkPointSet::SafeDownCast(written)->SetPoints(none);
   }
+  auto* dataSet = vtkDataSet::SafeDownCast(written);
+  auto* table = vtkTable::SafeDownCast(written);
+  const vtkIdType points = dataSet ? dataSet->GetNumberOfPoints() : -1;
+  const vtkIdType cells = dataSet ? dataSet->GetNumberOfCells() : -1;
+  const vtkIdType rows = table ? table->GetNumberOfRows() : -1;
   std::uint32_t index = 0;
   vtkTrackedVisitOwnArrays(written,
-    [&](const char*, int, vtkAbstractArray* array)
+    [&](const char* role, int, vtkAbstractArray* array)
     {
       if (!array->GetName())
       {
         fixUps.Unnamed.push_back(index);
       }
-      const std::string why = error.empty() ? WhyNotKept(array) : std::string();
+      const vtkIdType expected = std::strcmp(role, "point") == 0 ? points
+        : std::strcmp(role, "cell") == 0                         ? cells
+        : std::strcmp(role, "row") == 0                          ? rows
+                                                                 : -1;
+      const std::string why = error.empty() ? WhyNotKept(array, expected) : std::string();
       if (!why.empty())
       {
         error = std::string("a ") + array->GetClassName() + " ('" +

@@ -8,6 +8,7 @@
 #include "TrackedTestHelpers.h"
 
 #include "vtkBitArray.h"
+#include "vtkCellData.h"
 #include "vtkCharArray.h"
 #include "vtkCompositeDataSet.h"
 #include "vtkContourFilter.h"
@@ -285,7 +286,10 @@ TEST_F(TrackedDiskCacheTest, ArraysTheFormatWouldChangeAreRefused)
     }
   }
   // VTK's XML writer puts names in attributes unescaped.
-  for (const char* name : { "T<P", "T&P", "say \"T\"", "two\nlines" })
+  for (const char* name : { "T<P", "T&P", "say \"T\"", "two\nlines",
+         "Latin-1 \xb0"
+         "C",
+         "\xed\xa0\x80" })
   {
     SCOPED_TRACE(name);
     auto named = MakeFilled<vtkDoubleArray>(3, 2, [](vtkIdType i) { return i; });
@@ -296,13 +300,31 @@ TEST_F(TrackedDiskCacheTest, ArraysTheFormatWouldChangeAreRefused)
     named->SetName("plain");
     named->SetComponentName(1, name);
     EXPECT_FALSE(this->Cache->Set("k", named));
-    named->SetComponentName(1, "y, in metres (> 0)");
+    named->SetComponentName(1,
+      "y, in \xc2\xb0"
+      "C (> 0)"); // UTF-8
     EXPECT_TRUE(this->Cache->Set("k", named)) << "other characters are fine";
     EXPECT_EQ(Digest(this->Load(this->Cache, "k")), Digest(named));
     this->Cache->Remove("k");
   }
+  // Point, cell and row data keep one tuple per point, cell and row.
+  auto sphere = vtkSmartPointer<vtkPolyData>::New();
+  sphere->DeepCopy(TrackedDiskCacheContent(8));
+  auto extra =
+    MakeFilled<vtkDoubleArray>(sphere->GetNumberOfCells() + 3, 1, [](vtkIdType i) { return i; });
+  extra->SetName("RegionId");
+  sphere->GetCellData()->AddArray(extra);
+  {
+    ErrorCatcher errors(this->Cache);
+    EXPECT_FALSE(this->Cache->Set("k", sphere));
+    EXPECT_TRUE(errors.Caught("tuples where VTK's XML format keeps"));
+  }
+  extra->SetNumberOfTuples(sphere->GetNumberOfCells());
+  EXPECT_TRUE(this->Cache->Set("k", sphere));
+  EXPECT_EQ(Digest(this->Load(this->Cache, "k")), Digest(sphere));
+  this->Cache->Remove("k");
   EXPECT_TRUE(this->Files().empty()) << "nothing left behind";
-  EXPECT_EQ(this->Cache->GetNumberOfWrites(), 4);
+  EXPECT_EQ(this->Cache->GetNumberOfWrites(), 7);
   EXPECT_EQ(this->Cache->GetNumberOfCorruptEntries(), 0);
 }
 

@@ -332,6 +332,31 @@ def test_cached_keys_defaults_closures_and_every_dtype_exactly():
     assert total(np.array([1 + 1j, 9 + 9j])) == 10 + 10j, "complex values are hashed whole"
     assert total(np.float64(2.5)) == 2.5 and total(np.int64(2)) == 2, "numpy scalars are keyed"
 
+    @cached
+    def shout(word):
+        return word.upper()
+
+    assert [shout(w) for w in np.array(["ab", "cd"])] == ["AB", "CD"], "numpy strings are plain"
+
+    def factory(factor):
+        def scale(x):
+            return x * factor
+
+        def apply(x):
+            return scale(x)
+
+        return cached(apply, memory=shared)
+
+    np.testing.assert_array_equal(factory(2)(ones), [2.0, 2.0])
+    np.testing.assert_array_equal(factory(5)(ones), [5.0, 5.0]), "a closure's closure is keyed"
+
+    @cached
+    def logged(x, log=[]):  # noqa: B006 (state, on purpose)
+        log.append(x)
+        return x + 1
+
+    assert logged(1) == 2 and logged(1) == 2 and logged.cache_info().hits == 1, "state is not keyed"
+
     samples = [
         np.arange(3.0).astype(">f8"),
         np.zeros((0, 3)),
@@ -340,6 +365,7 @@ def test_cached_keys_defaults_closures_and_every_dtype_exactly():
         np.array(3.5),
         np.arange(-3, 3, dtype=np.int8),
         np.array(["a", "bc"]),
+        np.array([1.5, 2.5], dtype=np.float16),  # no VTK type: kept in memory
     ]
 
     @cached
@@ -352,7 +378,7 @@ def test_cached_keys_defaults_closures_and_every_dtype_exactly():
         np.testing.assert_array_equal(hit, values)
         assert not hit.flags.writeable, "stored results are handed out read-only"
         assert miss.flags.writeable, "a miss returns the function's own result"
-    assert sample.cache_info().hits == 7
+    assert sample.cache_info().hits == 8
     with pytest.raises(TypeError, match="needs a Python function, not partial"):
         cached(functools.partial(sample, 1))
 

@@ -16,18 +16,20 @@ variables it closes over (see below), then each argument, positional and keyword
 Any other argument type raises ``TypeError`` naming the argument. ``f(a)`` and
 ``f(x=a)`` are different calls, as for ``functools.lru_cache``.
 
-Defaults and closure variables are keyed like arguments where they can be, and a function
-among them by its name and source; others are keyed by their type only. For closure
-variables that includes lists and dicts, which closures mostly use to collect state
-(``calls.append(...)``): a result that depends on one is not told apart by it. Global
-variables the function reads are not in the key either (as with ``joblib.Memory``): pass
-what the result depends on as arguments.
+Defaults and closure variables are keyed like arguments where they can be, a function
+among them like the function itself (name, source, defaults, closure); others are keyed
+by their type only. That includes lists and dicts, which defaults and closures mostly use
+to collect state (``calls.append(...)``): a result that depends on one is not told apart
+by it. Global variables the function reads are not in the key either (as with
+``joblib.Memory``): pass what the result depends on as arguments. A large numpy array
+among them is hashed at every call, as an argument is.
 
 Results that are VTK objects are stored in a ``vtkTrackedArrayCache`` as they are (the
 same object is returned on a hit; the cache's tamper check drops it if a caller modified
 it and called ``Modified()``); numpy results of numeric, bool and complex dtypes are
 stored as VTK arrays (dtype and shape recorded) and returned read-only with the same
-dtype and shape; other results, numpy arrays of other dtypes as read-only copies, are
+dtype and shape; other results, numpy arrays of other dtypes (strings, float16, long
+double...) as read-only copies, are
 kept in a per-function dictionary of at most ``maxsize`` entries. Plain results are
 returned as they are: a caller that changes a returned list or dict changes what later
 hits return, as with ``functools.lru_cache``. With a disk level, VTK and numpy results
@@ -51,14 +53,14 @@ from vtkmodules.vtkCommonDataModel import vtkDataObject
 
 from .vtkTrackedArrayCache import vtkTrackedArrayCache, vtkTrackedDiskCache
 
-def _function_identity(function):
-    """A function's qualified name and source text (its compiled code without a source)."""
+@functools.lru_cache(maxsize=1024)
+def _source_of(code):
+    """The source text of compiled code (the code itself without a source file, as in a
+    REPL), read once per code object: a reloaded module makes new ones."""
     try:
-        source = inspect.getsource(function)
-    except (OSError, TypeError):  # no source file (a REPL)
-        code = function.__code__
-        source = repr((code.co_code, code.co_consts, code.co_names))
-    return f"{function.__module__}.{function.__qualname__}\n{source}"
+        return inspect.getsource(code)
+    except (OSError, TypeError):
+        return repr((code.co_code, code.co_consts, code.co_names))
 
 
 CacheInfo = namedtuple("CacheInfo", ["hits", "misses", "maxsize", "currsize"])
@@ -104,6 +106,10 @@ def _vtk_from_numpy(values):
         return None
     native = values.dtype.newbyteorder("=")
     flat = _as_vtk_values(np.ascontiguousarray(values, dtype=native).reshape(-1))
+    try:
+        get_vtk_array_type(flat.dtype)
+    except (KeyError, TypeError):  # float16, long double: no VTK array holds them
+        return None
     # numpy_to_vtk makes int8 a vtkCharArray, which VTK's XML formats give back signed.
     array = numpy_to_vtk(flat, deep=1, array_type=VTK_SIGNED_CHAR if flat.dtype == np.int8 else None)
     words = [values.dtype.name, _BYTE_ORDERS[values.dtype.str[0]]] + [str(n) for n in values.shape]
@@ -163,7 +169,6 @@ class _Memo:
                 f"cached() needs a Python function, not {type(function).__name__} "
                 "(wrap it in a def)"
             )
-        self.identity = f"cached/2\n{_function_identity(function)}\n"
         try:  # names for error messages only; keys use positions
             self.positional = [
                 p.name
@@ -183,7 +188,7 @@ class _Memo:
             if not digest:
                 raise TypeError(f"argument '{name}': a {value.GetClassName()} cannot be digested")
             return f"vtk {digest}"
-        if isinstance(value, np.generic):  # a numpy scalar: as a 0-d array
+        if isinstance(value, np.generic) and not isinstance(value, _PLAIN):  # as a 0-d array
             value = np.asarray(value)
         if isinstance(value, np.ndarray):
             try:
@@ -208,11 +213,31 @@ class _Memo:
             "and plain values can)"
         )
 
-    def describe_if_keyable(self, name, value, closure=False):
+    def describe_function(self, function, seen=()):
+        """The key text of a function: its qualified name and source, and the values of its
+        defaults and closure variables now (a default can be mutated, a closure variable
+        rebound), functions among them likewise."""
+        if function in seen:  # a recursive closure
+            return f"function {function.__qualname__} again"
+        seen += (function,)
+        parts = [f"function {function.__module__}.{function.__qualname__}", _source_of(function.__code__)]
+        defaults = list(enumerate(function.__defaults__ or ()))
+        defaults += sorted((function.__kwdefaults__ or {}).items())
+        for name, value in defaults:
+            parts.append(f"default {name}={self.describe_loosely(f'default {name}', value, seen)}")
+        for name, cell in zip(function.__code__.co_freevars, function.__closure__ or ()):
+            try:
+                value = cell.cell_contents
+            except ValueError:  # not bound yet
+                value = None
+            parts.append(f"closure {name}={self.describe_loosely(name, value, seen)}")
+        return "\n".join(parts)
+
+    def describe_loosely(self, name, value, seen):
         """The key text of a default or closure value (see the module's text)."""
         if inspect.isfunction(value):
-            return f"function {_function_identity(value)}"
-        if not (closure and isinstance(value, (list, dict))):
+            return self.describe_function(value, seen)
+        if not isinstance(value, (list, dict)):
             try:
                 return self.describe(name, value)
             except TypeError:
@@ -220,19 +245,7 @@ class _Memo:
         return f"unkeyed {type(value).__name__}"
 
     def key(self, args, kwargs):
-        function = self.function
-        parts = [self.identity]
-        # Read at every call: a default can be mutated, a closure variable rebound.
-        for index, value in enumerate(function.__defaults__ or ()):
-            parts.append(f"default {index}={self.describe_if_keyable(index, value)}")
-        for name, value in sorted((function.__kwdefaults__ or {}).items()):
-            parts.append(f"default {name}={self.describe_if_keyable(name, value)}")
-        for name, cell in zip(function.__code__.co_freevars, function.__closure__ or ()):
-            try:
-                value = cell.cell_contents
-            except ValueError:  # not bound yet
-                value = None
-            parts.append(f"closure {name}={self.describe_if_keyable(name, value, closure=True)}")
+        parts = ["cached/2", self.describe_function(self.function)]
         for index, value in enumerate(args):
             name = self.positional[index] if index < len(self.positional) else f"#{index}"
             parts.append(f"{index}={self.describe(name, value)}")
