@@ -13,11 +13,9 @@
  * Payloads are VTK's own XML formats with appended raw binary data (vtkPolyData,
  * vtkUnstructuredGrid, vtkImageData, vtkRectilinearGrid, vtkStructuredGrid, vtkTable,
  * composite trees of them: vtkMultiBlockDataSet, vtkPartitionedDataSet(Collection) with
- * block names and assemblies; any data or string array but char and (unsigned) long
- * arrays, which VTK's XML formats give back as another type, and are refused with an
- * error rather than stored changed), compressed by VTK's zlib, LZ4 or LZMA
- * compressor or not at all, behind a header: magic, format version, VTK version, key,
- * key digest, payload size and XXH3-128 checksum, creation time, and the seconds the
+ * block names and assemblies; any data or string array), compressed by VTK's zlib, LZ4
+ * or LZMA compressor or not at all, behind a header: magic, format version, VTK version,
+ * key, key digest, payload size and XXH3-128 checksum, creation time, and the seconds the
  * value took to compute. Nothing is pickled; reading an entry runs no code, and parses
  * only bytes whose checksum matched (the header is parsed with every length checked).
  *
@@ -31,6 +29,11 @@
  *   systems). MaximumSize is enforced after every write, least recently accessed first,
  *   never evicting the entry just written; ExpireAfterDays makes entries older than
  *   that (since they were written) misses, removed when found.
+ * - What VTK's XML formats would not give back as it was is refused with an error, never
+ *   stored changed: char and (unsigned) long arrays (read back as another type), other
+ *   arrays than data and string arrays, names with '<', '&', '"', control characters or
+ *   invalid UTF-8 (written unescaped), and point, cell or row data with another number of
+ *   tuples than points, cells or rows (truncated).
  * - A truncated, damaged or foreign file under an entry's name is a miss; it is removed
  *   and counted (GetNumberOfCorruptEntries()). A file of a newer format version is a miss
  *   left in place (a newer program may share the directory).

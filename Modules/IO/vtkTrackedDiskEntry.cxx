@@ -624,9 +624,7 @@ std::string WhyNotKept(vtkAbstractArray* array, vtkIdType expectedTuples)
   if (expectedTuples >= 0 && array->GetNumberOfTuples() != expectedTuples)
   {
     return "it has " + std::to_string(array->GetNumberOfTuples()) +
-      " tuples where VTK's XML "
-      "format keeps " +
-      std::to_string(expectedTuples);
+      " tuples where VTK's XML format keeps " + std::to_string(expectedTuples);
   }
   return std::string();
 }

@@ -28,9 +28,9 @@ Results that are VTK objects are stored in a ``vtkTrackedArrayCache`` as they ar
 same object is returned on a hit; the cache's tamper check drops it if a caller modified
 it and called ``Modified()``); numpy results of numeric, bool and complex dtypes are
 stored as VTK arrays (dtype and shape recorded) and returned read-only with the same
-dtype and shape; other results, numpy arrays of other dtypes (strings, float16, long
-double...) as read-only copies, are
-kept in a per-function dictionary of at most ``maxsize`` entries. Plain results are
+dtype and shape; other results (numpy arrays of other dtypes, such as strings, float16
+or long double, as read-only copies) are kept in a per-function dictionary of at most
+``maxsize`` entries. Plain results are
 returned as they are: a caller that changes a returned list or dict changes what later
 hits return, as with ``functools.lru_cache``. With a disk level, VTK and numpy results
 are also written there (VTK's XML formats) and found by later processes; other results
@@ -53,6 +53,7 @@ from vtkmodules.vtkCommonDataModel import vtkDataObject
 
 from .vtkTrackedArrayCache import vtkTrackedArrayCache, vtkTrackedDiskCache
 
+
 @functools.lru_cache(maxsize=1024)
 def _source_of(code):
     """The source text of compiled code (the code itself without a source file, as in a
@@ -68,6 +69,7 @@ CacheInfo = namedtuple("CacheInfo", ["hits", "misses", "maxsize", "currsize"])
 _ENTRY_KEY = "trackedarraycache.cached"
 _NUMPY_PREFIX = "trackedarraycache numpy "  # then the dtype, its byte order and the shape
 _BYTE_ORDERS = {"<": "little", ">": "big", "|": "any"}  # words: XML names cannot hold < >
+_BYTE_ORDER_MARKS = {word: mark for mark, word in _BYTE_ORDERS.items()}
 _COMPRESSIONS = {None: 0, "none": 0, "zlib": 1, "lz4": 2, "lzma": 3}  # vtkTrackedDiskCache
 _PLAIN = (type(None), bool, int, float, complex, str, bytes)
 
@@ -120,8 +122,8 @@ def _vtk_from_numpy(values):
 def _numpy_from_vtk(array):
     """The read-only numpy array a VTK array made by _vtk_from_numpy holds."""
     words = array.GetName()[len(_NUMPY_PREFIX):].split()
-    order = {word: mark for mark, word in _BYTE_ORDERS.items()}[words[1]]
-    dtype, shape = np.dtype(words[0]).newbyteorder(order), tuple(int(n) for n in words[2:])
+    dtype = np.dtype(words[0]).newbyteorder(_BYTE_ORDER_MARKS[words[1]])
+    shape = tuple(int(n) for n in words[2:])
     values = vtk_to_numpy(array)
     if dtype.kind in "bc":
         values = values.view(dtype.newbyteorder("="))
