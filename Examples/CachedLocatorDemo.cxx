@@ -151,8 +151,9 @@ int main(int argc, char* argv[])
   // Grow the buffer (VTK reallocates and copies) and shrink back: same values, new
   // memory, and in VTK 9.1 no Modified() and no event.
   const vtkMTimeType mtimeBefore = coordinates->GetMTime();
-  coordinates->Resize(2 * count);
+  coordinates->SetNumberOfTuples(2 * count);
   coordinates->SetNumberOfTuples(count);
+  coordinates->Squeeze();
   const bool mtimeUnchanged = coordinates->GetMTime() == mtimeBefore;
   Lookup(cache, coordinates, factory, "5. after a reallocation, no Modified()", buildMs);
   Lookup(cache, coordinates, factory, "6. lookup again", buildMs);

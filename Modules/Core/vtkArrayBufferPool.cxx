@@ -4,10 +4,13 @@
 #include "vtkDataArray.h"
 #include "vtkObjectFactory.h"
 #include "vtkSmartPointer.h"
+#include "vtkTrackedImplicitArrays.h"
 #include "vtkTrackedSOAStorage.h"
+#include "vtkTrackedVTKVersion.h"
 #include "vtkVariant.h"
 #include "vtkVariantCast.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -97,14 +100,34 @@ void TransferSOA(
   }
 }
 
-// Any other numeric layout, through vtkVariant: exact for 64-bit integers, unlike the
-// double-valued tuple API.
+// Any other numeric layout, a tuple at a time through the double-valued tuple API, exact
+// for every type but 64-bit integers; those go through vtkVariant, a value at a time.
 template <typename T>
 void TransferGeneric(
   vtkDataArray* array, vtkIdType begin, vtkIdType tuples, T* packed, bool toPacked)
 {
-  const vtkIdType first = begin * array->GetNumberOfComponents();
-  const vtkIdType count = tuples * array->GetNumberOfComponents();
+  const int components = array->GetNumberOfComponents();
+  if (sizeof(T) < sizeof(double) || std::is_floating_point<T>::value)
+  {
+    std::vector<double> tuple(components);
+    for (vtkIdType t = 0; t < tuples; ++t)
+    {
+      T* values = packed + t * components;
+      if (toPacked)
+      {
+        array->GetTuple(begin + t, tuple.data());
+        std::copy(tuple.begin(), tuple.end(), values);
+      }
+      else
+      {
+        std::copy(values, values + components, tuple.begin());
+        array->SetTuple(begin + t, tuple.data());
+      }
+    }
+    return;
+  }
+  const vtkIdType first = begin * components;
+  const vtkIdType count = tuples * components;
   for (vtkIdType i = 0; i < count; ++i)
   {
     if (toPacked)
@@ -164,6 +187,14 @@ void Transfer(vtkDataArray* array, vtkIdType begin, vtkIdType end, void* packed,
     const std::size_t bytes =
       static_cast<std::size_t>(array->GetDataTypeSize()) * tuples * array->GetNumberOfComponents();
     std::memcpy(toPacked ? packed : first, toPacked ? first : packed, bytes);
+    return;
+  }
+  // Implicit arrays are only read: Unpack() refuses them.
+  if (toPacked &&
+    vtkTrackedImplicitArrays::Read(array, begin, tuples, packed,
+      [](vtkDataArray* part, vtkIdType partBegin, vtkIdType partTuples, void* partPacked)
+      { Transfer(part, partBegin, partBegin + partTuples, partPacked, /*toPacked=*/true); }))
+  {
     return;
   }
   switch (array->GetDataType())
@@ -378,7 +409,7 @@ bool vtkArrayBufferPool::CheckTransfer(
     return false;
   }
   const vtkIdType values = (tupleEnd - tupleBegin) * array->GetNumberOfComponents();
-  if (buffer->GetArrayType() != vtkAbstractArray::AoSDataArrayTemplate ||
+  if (buffer->GetArrayType() != vtkTrackedVTK::AOSArrayType ||
     buffer->GetDataType() != packedType || buffer->GetNumberOfValues() < values)
   {
     vtkErrorMacro("The buffer must be a contiguous "
@@ -409,6 +440,13 @@ bool vtkArrayBufferPool::Unpack(
 {
   if (!this->CheckTransfer(array, tupleBegin, tupleEnd, buffer))
   {
+    return false;
+  }
+  if (vtkTrackedVTK::IsImplicit(array))
+  {
+    vtkErrorMacro("Cannot unpack into a " << array->GetClassName()
+                                          << ": an implicit array computes its values and "
+                                             "ignores writes.");
     return false;
   }
   const auto start = std::chrono::steady_clock::now();

@@ -7,6 +7,7 @@
 #include "vtkLogger.h"
 #include "vtkNew.h"
 #include "vtkObjectFactory.h"
+#include "vtkTrackedDataObjectArrays.h"
 #include "vtkTrackedDigest.h"
 #include "vtkTrackedStamp.h"
 #include "vtkVersionMacros.h"
@@ -36,6 +37,7 @@ enum class MissReason
   BufferChanged,
   Evicted,
   ContentChanged,
+  BufferShared, // the source's storage gained or lost another owner since it was stamped
   Tampered,
   Replaced // a drop cause only: Set() superseded the entry
 };
@@ -54,6 +56,8 @@ const char* ReasonText(MissReason reason)
       return "evicted";
     case MissReason::ContentChanged:
       return "content-changed";
+    case MissReason::BufferShared:
+      return "buffer-shared";
     case MissReason::Tampered:
       return "tampered";
     case MissReason::None:
@@ -127,7 +131,10 @@ public:
     vtkSmartPointer<vtkObject> Value;
     vtkMTimeType ValueMTime = 0;
     vtkTypeInt64 Bytes = 0;
-    vtkTrackedDigest Content; // Content mode: the source's digest when stored
+    // The source's digest when stored: in Content mode, and in Stamp mode for a source whose
+    // storage was shared (vtkTrackedStamp), which only content can validate.
+    vtkTrackedDigest Content;
+    bool HasContent = false;
     std::list<Entry*>::iterator Recency;
   };
 
@@ -175,7 +182,8 @@ public:
   {
     Hit,
     Miss,
-    UntrackedSource // no record: the caller checks the source's type outside the lock
+    UntrackedSource, // no record: the caller checks the source's type outside the lock
+    NeedsContent     // the entry validates by content: call again with the fresh digest
   };
 
   using ComputingKey = std::pair<const vtkObject*, std::string>;
@@ -209,9 +217,11 @@ public:
     auto* self = static_cast<vtkInternals*>(clientData);
     Garbage garbage;
     std::lock_guard<std::mutex> lock(self->Mutex);
-    // An event says the content may have changed even where the stamp cannot tell (a
-    // buffer-changed event fired by code that rewrote the buffer in place).
-    self->ForgetDigest(caller);
+    const bool bufferEvent =
+      eventId != vtkCommand::ModifiedEvent && eventId != vtkCommand::DeleteEvent;
+    // A buffer-changed event counts only if the storage did change: VTK also fires it when
+    // a buffer is set to itself.
+    self->ForgetDigest(caller, /*onlyIfChanged=*/bufferEvent);
     auto found = self->Records.find(caller);
     if (found == self->Records.end())
     {
@@ -223,11 +233,17 @@ public:
       self->DropEntries(record, MissReason::Absent, garbage);
       self->RemoveRecord(record);
     }
-    else if (!self->ContentMode()) // in Content mode the digest decides, not events
+    else if (self->ContentMode())
     {
-      self->DropEntries(record,
-        eventId == vtkCommand::ModifiedEvent ? MissReason::Modified : MissReason::BufferChanged,
-        garbage);
+      return; // the digest decides, not events
+    }
+    else if (bufferEvent)
+    {
+      self->Refresh(record, garbage);
+    }
+    else
+    {
+      self->DropEntries(record, MissReason::Modified, garbage);
     }
   }
 
@@ -269,9 +285,16 @@ public:
     return found == this->DigestRecords.end() ? nullptr : found->second.get();
   }
 
-  // Looks `key` up in `record` (null: nothing stored); drops what it finds stale. In
-  // Content mode `content` is the source's fresh digest. Call only from a call naming
-  // the record's source or digest: it may release the record.
+  // Whether the entries of `record` are validated by the source's content.
+  bool ValidatesByContent(const Record& record) const
+  {
+    return record.Address && (this->ContentMode() || record.Stamp.IsShared());
+  }
+
+  // Looks `key` up in `record` (null: nothing stored); drops what it finds stale.
+  // `content` is the source's fresh digest, or null if not computed: a lookup that needs it
+  // returns NeedsContent. Call only from a call naming the record's source or digest: it
+  // may release the record.
   LookupStatus Lookup(Record* record, const std::string& key, const vtkTrackedDigest* content,
     vtkSmartPointer<vtkObject>& value, MissReason& reason, Garbage& garbage)
   {
@@ -280,7 +303,7 @@ public:
       reason = MissReason::Absent;
       return LookupStatus::UntrackedSource;
     }
-    if (record->Address && !content)
+    if (record->Address && !this->ContentMode())
     {
       this->Refresh(*record, garbage);
     }
@@ -292,8 +315,14 @@ public:
       return LookupStatus::Miss;
     }
     Entry& hit = entry->second;
+    const bool byContent = this->ValidatesByContent(*record);
+    if (byContent && hit.HasContent && !content && hit.Value->GetMTime() == hit.ValueMTime)
+    {
+      return LookupStatus::NeedsContent;
+    }
     reason = hit.Value->GetMTime() != hit.ValueMTime ? MissReason::Tampered
-      : content && *content != hit.Content           ? MissReason::ContentChanged
+      : byContent && !hit.HasContent                 ? MissReason::BufferShared
+      : byContent && *content != hit.Content         ? MissReason::ContentChanged
                                                      : MissReason::None;
     if (reason != MissReason::None)
     {
@@ -307,14 +336,18 @@ public:
     return LookupStatus::Hit;
   }
 
-  // Drops the record's entries if its source changed since they were stored, and
-  // stamps the source anew.
+  // Drops the record's entries if its source changed since they were stored, or its
+  // storage became shared or stopped being so (its entries were validated the other way),
+  // and stamps the source anew.
   void Refresh(Record& record, Garbage& garbage)
   {
-    const auto change = record.Stamp.Compare(record.Typed);
-    if (change != vtkTrackedStamp::Change::None)
+    bool shared = false;
+    const auto change = record.Stamp.Compare(record.Typed, shared);
+    if (change != vtkTrackedStamp::Change::None || shared != record.Stamp.IsShared())
     {
-      this->DropEntries(record, ReasonOf(change), garbage);
+      this->DropEntries(record,
+        change == vtkTrackedStamp::Change::None ? MissReason::BufferShared : ReasonOf(change),
+        garbage);
       record.Stamp.Capture(record.Typed);
     }
   }
@@ -368,10 +401,11 @@ public:
     return *record;
   }
 
-  // Stores `value` under `key` in `record`, replacing what was there; false (the record
-  // released if idle) when the value is larger than the whole budget.
+  // Stores `value` under `key` in `record`, replacing what was there, with the source's
+  // digest `content` if validated by content (else null); false (the record released if
+  // idle) when the value is larger than the whole budget.
   bool Store(Record& record, const std::string& key, vtkObject* value, vtkTypeInt64 bytes,
-    const vtkTrackedDigest& content, Garbage& garbage)
+    const vtkTrackedDigest* content, Garbage& garbage)
   {
     // The previous value under this key is superseded whether or not the new one fits.
     auto previous = record.Entries.find(key);
@@ -404,7 +438,8 @@ public:
     entry.Value = value;
     entry.ValueMTime = value->GetMTime();
     entry.Bytes = bytes;
-    entry.Content = content;
+    entry.HasContent = content != nullptr;
+    entry.Content = content ? *content : vtkTrackedDigest();
     this->Recency.front() = &entry;
     entry.Recency = this->Recency.begin();
     this->MemoryUsage += bytes;
@@ -514,10 +549,14 @@ public:
     this->RemoveAll(this->DigestRecords, garbage);
   }
 
-  void ForgetDigest(const vtkObject* object)
+  // Forgets the memoized digest of `object`; with `onlyIfChanged`, only if its storage or
+  // MTime changed since.
+  void ForgetDigest(vtkObject* object, bool onlyIfChanged)
   {
     auto found = this->Memos.find(object);
-    if (found != this->Memos.end())
+    if (found != this->Memos.end() &&
+      (!onlyIfChanged ||
+        found->second.Stamp.Compare(vtkTrackedSource(object)) != vtkTrackedStamp::Change::None))
     {
       this->MemoRecency.erase(found->second.Recency);
       this->Memos.erase(found);
@@ -530,8 +569,9 @@ public:
   {
     std::lock_guard<std::mutex> lock(this->Mutex);
     auto found = this->Memos.find(object);
+    bool shared = false;
     if (found == this->Memos.end() ||
-      found->second.Stamp.Compare(typed) != vtkTrackedStamp::Change::None)
+      found->second.Stamp.Compare(typed, shared) != vtkTrackedStamp::Change::None || shared)
     {
       return false;
     }
@@ -540,10 +580,15 @@ public:
     return true;
   }
 
-  // Memoizes `digest` under the stamp `object` had before it was hashed (locks).
+  // Memoizes `digest` under the stamp `object` had before it was hashed (locks), unless its
+  // storage was shared: then it may change unseen, and is hashed at every call.
   void RememberDigest(
     const vtkObject* object, vtkTrackedStamp&& stamp, const vtkTrackedDigest& digest)
   {
+    if (stamp.IsShared())
+    {
+      return;
+    }
     std::lock_guard<std::mutex> lock(this->Mutex);
     auto inserted = this->Memos.emplace(object, Memo{});
     Memo& memo = inserted.first->second;
@@ -638,7 +683,7 @@ public:
   // only built when that line is logged.
   template <typename FindRecord, typename DescribeTarget>
   bool StoreValue(FindRecord&& findRecord, const std::string& key, vtkObject* value,
-    vtkTypeInt64 bytes, const vtkTrackedDigest& content, int mode, DescribeTarget&& describe)
+    vtkTypeInt64 bytes, const vtkTrackedDigest* content, int mode, DescribeTarget&& describe)
   {
     Garbage garbage;
     std::unique_lock<std::mutex> lock(this->Mutex);
@@ -721,14 +766,21 @@ bool CheckDigestAndKey(
 
 bool CheckSourceType(vtkTrackedArrayCache* self, vtkObject* source)
 {
-  if (vtkTrackedSource(source).IsSupported())
+  const vtkTrackedSource typed(source);
+  if (!typed.IsSupported())
   {
-    return true;
+    vtkErrorWithObjectMacro(self,
+      "The source is a " << source->GetClassName()
+                         << ", neither a vtkAbstractArray nor a vtkDataObject.");
+    return false;
   }
-  vtkErrorWithObjectMacro(self,
-    "The source is a " << source->GetClassName()
-                       << ", neither a vtkAbstractArray nor a vtkDataObject.");
-  return false;
+  std::string why;
+  if (typed.DataObject && !vtkTrackedIsCovered(typed.DataObject, why))
+  {
+    vtkErrorWithObjectMacro(self, "Cannot track the source: " << why << ".");
+    return false;
+  }
+  return true;
 }
 
 bool CheckValue(vtkTrackedArrayCache* self, const std::string& key, vtkObject* value)
@@ -790,16 +842,19 @@ bool vtkTrackedArrayCache::Store(
   }
   auto& internals = *this->Internals;
   const int mode = internals.ValidationMode.load();
+  const vtkTrackedSource typed(source);
+  vtkTrackedStamp stamp;
+  stamp.Capture(typed);
   vtkTrackedDigest content;
-  if (mode == Content && !this->FreshDigest(source, key, content))
+  const bool byContent = mode == Content || stamp.IsShared();
+  if (byContent && !this->FreshDigest(source, key, content))
   {
     return false;
   }
-  const vtkTrackedSource typed(source);
   return internals.StoreValue([&](Garbage& garbage) -> vtkInternals::Record&
     { return internals.FindOrCreateRecord(source, typed, garbage); },
-    key, value, sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value), content, mode,
-    [&] { return Describe(source); });
+    key, value, sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value),
+    byContent ? &content : nullptr, mode, [&] { return Describe(source); });
 }
 
 //------------------------------------------------------------------------------
@@ -813,7 +868,7 @@ bool vtkTrackedArrayCache::Store(
   auto& internals = *this->Internals;
   return internals.StoreValue([&](Garbage&) -> vtkInternals::Record&
     { return internals.FindOrCreateDigestRecord(digest); },
-    key, value, sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value), vtkTrackedDigest(),
+    key, value, sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value), nullptr,
     internals.ValidationMode.load(), [&] { return digest; });
 }
 
@@ -842,25 +897,37 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::Get(vtkObject* source, const st
     return nullptr;
   }
   auto& internals = *this->Internals;
-  // Content mode re-hashes the source before looking anything up.
+  // Content mode re-hashes the source before looking anything up; in Stamp mode only an
+  // entry on shared storage asks for it.
   vtkTrackedDigest content;
-  const bool contentMode = internals.ContentMode();
-  if (contentMode && !this->FreshDigest(source, key, content))
+  bool hashed = internals.ContentMode();
+  if (hashed && !this->FreshDigest(source, key, content))
   {
     return nullptr;
   }
   vtkSmartPointer<vtkObject> value;
   MissReason reason = MissReason::None;
   vtkInternals::LookupStatus status;
+  for (;;)
   {
     Garbage garbage;
-    std::lock_guard<std::mutex> lock(internals.Mutex);
+    std::unique_lock<std::mutex> lock(internals.Mutex);
     status = internals.Lookup(
-      internals.Find(source), key, contentMode ? &content : nullptr, value, reason, garbage);
-    if (status != vtkInternals::LookupStatus::UntrackedSource)
+      internals.Find(source), key, hashed ? &content : nullptr, value, reason, garbage);
+    if (status != vtkInternals::LookupStatus::NeedsContent)
     {
-      internals.CountLookup(status == vtkInternals::LookupStatus::Hit, reason);
+      if (status != vtkInternals::LookupStatus::UntrackedSource)
+      {
+        internals.CountLookup(status == vtkInternals::LookupStatus::Hit, reason);
+      }
+      break;
     }
+    lock.unlock();
+    if (!this->FreshDigest(source, key, content))
+    {
+      return nullptr;
+    }
+    hashed = true;
   }
   if (status == vtkInternals::LookupStatus::UntrackedSource)
   {
@@ -916,7 +983,8 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
   auto& internals = *this->Internals;
   const bool contentMode = internals.ContentMode();
   vtkTrackedDigest content;
-  if (contentMode && !this->FreshDigest(source, key, content))
+  bool hashed = contentMode; // `content` holds the source's digest
+  if (hashed && !this->FreshDigest(source, key, content))
   {
     return nullptr;
   }
@@ -954,7 +1022,18 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
     {
       vtkSmartPointer<vtkObject> value;
       const auto status = internals.Lookup(
-        internals.Find(source), key, contentMode ? &content : nullptr, value, missReason, garbage);
+        internals.Find(source), key, hashed ? &content : nullptr, value, missReason, garbage);
+      if (status == vtkInternals::LookupStatus::NeedsContent)
+      {
+        lock.unlock();
+        if (!this->FreshDigest(source, key, content))
+        {
+          return nullptr;
+        }
+        hashed = true;
+        lock.lock();
+        continue;
+      }
       if (status == vtkInternals::LookupStatus::Hit)
       {
         internals.CountLookup(true, missReason);
@@ -1002,6 +1081,11 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
   const vtkTrackedSource typed(source);
   vtkTrackedStamp stampBefore;
   stampBefore.Capture(typed);
+  if (!hashed && stampBefore.IsShared() && !this->FreshDigest(source, key, content))
+  {
+    return nullptr;
+  }
+  hashed = hashed || stampBefore.IsShared();
   vtkSmartPointer<vtkObject> value = compute();
   if (!value)
   {
@@ -1018,7 +1102,7 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
   }
   internals.StoreValue([&](Garbage& garbage) -> vtkInternals::Record&
     { return internals.FindOrCreateRecord(source, typed, garbage); },
-    key, value, sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value), content,
+    key, value, sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value), hashed ? &content : nullptr,
     contentMode ? Content : Stamp, [&] { return Describe(source); });
   return value;
 }

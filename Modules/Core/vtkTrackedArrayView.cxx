@@ -12,6 +12,7 @@
 #include "vtkSmartPointer.h"
 #include "vtkTrackedArrayCache.h"
 #include "vtkTrackedStamp.h"
+#include "vtkTrackedVTKVersion.h"
 #include "vtkVariant.h"
 #include "vtkVariantCast.h"
 #include "vtkWeakPointer.h"
@@ -45,7 +46,7 @@ void CopyTuples(vtkDataArray* array, vtkIdType first, vtkIdType tuples,
     }
     return;
   }
-  if (array->GetArrayType() == vtkAbstractArray::SoADataArrayTemplate)
+  if (array->GetArrayType() == vtkTrackedVTK::SOAArrayType)
   {
     auto* soa = static_cast<vtkSOADataArrayTemplate<T>*>(array);
     for (vtkIdType t = 0; t < tuples; ++t)
@@ -89,7 +90,7 @@ public:
   vtkWeakPointer<vtkDataArray> Array;
   bool HasArray = false; // SetView() succeeded and Release() was not called since
   bool Deleted = false;
-  bool BufferChanged = false; // the buffer-changed event came
+  bool BufferChanged = false; // a buffer-changed event came with the storage changed
   bool Stale = false;
   vtkTrackedStamp Stamp; // the storage the view was made on
   vtkIdType Begin = 0;
@@ -111,8 +112,12 @@ public:
     {
       internals->Stale = true;
     }
-    else
+    else if (internals->Array &&
+      internals->Stamp.Compare(vtkTrackedSource(internals->Array)) ==
+        vtkTrackedStamp::Change::BufferChanged)
     {
+      // Only a real change counts: VTK 9.7 also fires the event when a buffer is set to
+      // itself. A change that is undone later still invalidates the view.
       internals->BufferChanged = true;
     }
   }
@@ -301,6 +306,13 @@ bool vtkTrackedArrayView::Transfer(
   if (!reason.empty())
   {
     vtkErrorMacro("Cannot " << operation << " the view: " << reason << ".");
+    return false;
+  }
+  if (!toView && vtkTrackedVTK::IsImplicit(internals.Array))
+  {
+    vtkErrorMacro("Cannot " << operation << " the view: its array, a "
+                            << internals.Array->GetClassName()
+                            << ", is implicit: it computes its values and ignores writes.");
     return false;
   }
   const vtkIdType tuples = internals.End - internals.Begin;

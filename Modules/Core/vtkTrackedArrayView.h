@@ -78,8 +78,8 @@ public:
   ///@{
   /**
    * Writes the view's values back into the array (all, or view tuples
-   * [subBegin, subEnd)) and calls Modified() on it. Errors as for Refresh() (nothing
-   * written).
+   * [subBegin, subEnd)) and calls Modified() on it. Errors as for Refresh(), and an
+   * implicit array (VTK >= 9.7), which would ignore the writes (nothing written).
    */
   bool Update();
   bool Update(vtkIdType subBegin, vtkIdType subEnd);

@@ -12,17 +12,23 @@
 #include "vtkImageData.h"
 #include "vtkInformation.h"
 #include "vtkMatrix3x3.h"
+#include "vtkMultiBlockDataSet.h"
+#include "vtkPartitionedDataSet.h"
+#include "vtkPartitionedDataSetCollection.h"
 #include "vtkPointData.h"
 #include "vtkPointSet.h"
 #include "vtkPoints.h"
 #include "vtkPolyData.h"
 #include "vtkRectilinearGrid.h"
 #include "vtkSmartPointer.h"
+#include "vtkStructuredGrid.h"
 #include "vtkTable.h"
 #include "vtkUnsignedCharArray.h"
 #include "vtkUnstructuredGrid.h"
+#include "vtkVersionMacros.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace
 {
@@ -72,6 +78,23 @@ void VisitCells(
   }
 }
 
+// Cell types and polyhedron faces. VTK 9.6 keeps cell types in any kind of array (SetCells(type,
+// cells) makes a vtkConstantArray, which GetCellTypesArray() does not return) and polyhedron
+// faces and face locations in cell arrays.
+void VisitUnstructuredCellTypesAndFaces(vtkUnstructuredGrid* grid, const Visitor& visit)
+{
+#if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 6, 0)
+  VisitIfPresent("cell-types", grid->GetCellTypes(), visit);
+  VisitCells("faces.offsets", "faces.connectivity", grid->GetPolyhedronFaces(), visit);
+  VisitCells("face-locations.offsets", "face-locations.connectivity",
+    grid->GetPolyhedronFaceLocations(), visit);
+#else
+  VisitIfPresent("cell-types", grid->GetCellTypesArray(), visit);
+  VisitIfPresent("faces", grid->GetFaces(), visit);
+  VisitIfPresent("face-locations", grid->GetFaceLocations(), visit);
+#endif
+}
+
 void VisitDataSetStructure(vtkDataSet* dataSet, const Visitor& visit)
 {
   if (auto* pointSet = vtkPointSet::SafeDownCast(dataSet))
@@ -97,9 +120,7 @@ void VisitDataSetStructure(vtkDataSet* dataSet, const Visitor& visit)
   if (auto* grid = vtkUnstructuredGrid::SafeDownCast(dataSet))
   {
     VisitCells("cells.offsets", "cells.connectivity", grid->GetCells(), visit);
-    VisitIfPresent("cell-types", grid->GetCellTypesArray(), visit);
-    VisitIfPresent("faces", grid->GetFaces(), visit);
-    VisitIfPresent("face-locations", grid->GetFaceLocations(), visit);
+    VisitUnstructuredCellTypesAndFaces(grid, visit);
   }
 }
 }
@@ -135,6 +156,53 @@ void vtkTrackedVisitArrays(vtkDataObject* object, const Visitor& visit)
       vtkTrackedVisitArrays(leaves->GetCurrentDataObject(), visit);
     }
   }
+}
+
+namespace
+{
+bool IsCoveredLeaf(vtkDataObject* object)
+{
+  return vtkImageData::SafeDownCast(object) || vtkRectilinearGrid::SafeDownCast(object) ||
+    vtkStructuredGrid::SafeDownCast(object) || vtkPolyData::SafeDownCast(object) ||
+    vtkUnstructuredGrid::SafeDownCast(object) || vtkTable::SafeDownCast(object) ||
+    std::strcmp(object->GetClassName(), "vtkDataObject") == 0;
+}
+
+bool IsCoveredTree(vtkCompositeDataSet* composite)
+{
+  // A vtkOverlappingAMR is a vtkPartitionedDataSetCollection from VTK 9.6 on: tested by name,
+  // since its class does not exist before.
+  return (vtkMultiBlockDataSet::SafeDownCast(composite) ||
+           vtkPartitionedDataSet::SafeDownCast(composite) ||
+           vtkPartitionedDataSetCollection::SafeDownCast(composite)) &&
+    !composite->IsA("vtkAMRDataObject");
+}
+}
+
+bool vtkTrackedIsCovered(vtkDataObject* object, std::string& why)
+{
+  auto* composite = vtkCompositeDataSet::SafeDownCast(object);
+  if (!composite ? !IsCoveredLeaf(object) : !IsCoveredTree(composite))
+  {
+    why = std::string("a ") + object->GetClassName() +
+      (composite ? " is not a multiblock or partitioned composite data set"
+                 : " holds structure that stamps and digests do not cover");
+    return false;
+  }
+  if (!composite)
+  {
+    return true;
+  }
+  vtkSmartPointer<vtkCompositeDataIterator> leaves;
+  leaves.TakeReference(composite->NewIterator());
+  for (leaves->InitTraversal(); !leaves->IsDoneWithTraversal(); leaves->GoToNextItem())
+  {
+    if (!vtkTrackedIsCovered(leaves->GetCurrentDataObject(), why))
+    {
+      return false;
+    }
+  }
+  return true;
 }
 
 namespace

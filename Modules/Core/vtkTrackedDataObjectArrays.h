@@ -13,6 +13,7 @@
 #include "vtkType.h" // for vtkMTimeType
 
 #include <functional> // for std::function
+#include <string>     // for why a data object is not covered
 
 class vtkAbstractArray;
 class vtkDataObject;
@@ -20,7 +21,9 @@ class vtkDataObject;
 /**
  * Receives each array with where it sits: a role ("field", "point", "cell", "row",
  * "points", "x", "y", "z", "verts.offsets", "verts.connectivity", ..., "cells.offsets",
- * "cells.connectivity", "cell-types", "faces", "face-locations") and, for point, cell
+ * "cells.connectivity", "cell-types", and the polyhedron faces: "faces" and "face-locations"
+ * before VTK 9.6, "faces.offsets", "faces.connectivity", "face-locations.offsets" and
+ * "face-locations.connectivity" since) and, for point, cell
  * and row data, the bit mask of the vtkDataSetAttributes roles it holds (bit t set when
  * it is the attribute of type t: scalars, vectors, normals, ...).
  */
@@ -41,6 +44,17 @@ void vtkTrackedVisitOwnArrays(vtkDataObject* object, const vtkTrackedArrayVisito
  * first.
  */
 void vtkTrackedVisitArrays(vtkDataObject* object, const vtkTrackedArrayVisitor& visit);
+
+/**
+ * Whether the arrays vtkTrackedVisitArrays() visits, with the structure digests record
+ * (extents, origin, spacing, direction, the composite tree), are all that `object` holds:
+ * vtkImageData, vtkRectilinearGrid, vtkStructuredGrid, vtkPolyData, vtkUnstructuredGrid,
+ * vtkTable, plain vtkDataObject, and vtkMultiBlockDataSet, vtkPartitionedDataSet and
+ * vtkPartitionedDataSetCollection of those. Not AMR data (its levels, boxes and refinement
+ * ratios live in metadata; since VTK 9.6 it is a partitioned collection), vtkCellGrid,
+ * graphs, hyper tree grids and the rest. If not, `why` says which part is not.
+ */
+bool vtkTrackedIsCovered(vtkDataObject* object, std::string& why);
 
 /**
  * The latest MTime anywhere in `object`: its own; for composite data that of every node

@@ -10,14 +10,11 @@
 #include "vtkMultiBlockDataSet.h"
 #include "vtkPartitionedDataSet.h"
 #include "vtkPartitionedDataSetCollection.h"
-#include "vtkPolyData.h"
 #include "vtkRectilinearGrid.h"
 #include "vtkSMPTools.h"
 #include "vtkStringArray.h"
 #include "vtkStructuredGrid.h"
-#include "vtkTable.h"
 #include "vtkTrackedDataObjectArrays.h"
-#include "vtkUnstructuredGrid.h"
 #include "vtkVariant.h"
 
 // Runtime dispatch (xxHash >= 0.8): the *_dispatch entry points pick SSE2, AVX2 or
@@ -321,7 +318,8 @@ public:
     {
       return this->WriteTree(composite, error);
     }
-    return this->WriteStructure(object, error);
+    this->WriteStructure(object);
+    return true;
   }
 
 private:
@@ -373,13 +371,12 @@ private:
         { return partitions->HasMetaData(i) ? partitions->GetMetaData(i) : nullptr; },
         error);
     }
-    error = std::string("no digest for a ") + composite->GetClassName() +
-      ": only multiblock and partitioned composite data are covered";
+    error = std::string("no digest for a ") + composite->GetClassName(); // not covered
     return false;
   }
 
-  // What a leaf holds outside its arrays.
-  bool WriteStructure(vtkDataObject* object, std::string& error)
+  // What a leaf of a covered type (vtkTrackedIsCovered) holds outside its arrays.
+  void WriteStructure(vtkDataObject* object)
   {
     if (auto* image = vtkImageData::SafeDownCast(object))
     {
@@ -387,26 +384,16 @@ private:
       this->Output.AddValues(image->GetOrigin(), 3);
       this->Output.AddValues(image->GetSpacing(), 3);
       this->Output.AddValues(image->GetDirectionMatrix()->GetData(), 9);
-      return true;
     }
-    if (auto* rectilinear = vtkRectilinearGrid::SafeDownCast(object))
+    else if (auto* rectilinear = vtkRectilinearGrid::SafeDownCast(object))
     {
       this->Output.AddValues(rectilinear->GetExtent(), 6);
-      return true;
     }
-    if (auto* structured = vtkStructuredGrid::SafeDownCast(object))
+    else if (auto* structured = vtkStructuredGrid::SafeDownCast(object))
     {
       this->Output.AddValues(structured->GetExtent(), 6);
-      return true;
     }
-    if (vtkPolyData::SafeDownCast(object) || vtkUnstructuredGrid::SafeDownCast(object) ||
-      vtkTable::SafeDownCast(object) || std::strcmp(object->GetClassName(), "vtkDataObject") == 0)
-    {
-      return true; // all of it is in the arrays
-    }
-    error =
-      std::string("no digest for a ") + object->GetClassName() + ": its structure is not covered";
-    return false;
+    // All else of the covered types is in their arrays.
   }
 
   Stream& Output;
@@ -478,6 +465,11 @@ vtkTrackedDigest vtkTrackedDigest::OfText(const std::string& text)
 bool vtkTrackedDigest::OfDataObject(vtkDataObject* object, const ArrayDigestFunction& arrayDigest,
   vtkTrackedDigest& digest, std::string& error)
 {
+  if (!vtkTrackedIsCovered(object, error))
+  {
+    error = "no digest: " + error;
+    return false;
+  }
   Stream stream;
   stream.AddText("vtkTrackedDataObject/1");
   if (!DataObjectWriter(stream, arrayDigest).Write(object, error))

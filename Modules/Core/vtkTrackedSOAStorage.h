@@ -15,6 +15,7 @@
 
 #include "vtkAOSDataArrayTemplate.h"
 #include "vtkSOADataArrayTemplate.h"
+#include "vtkTrackedVTKVersion.h"
 
 #include <type_traits> // for the detection of StorageType
 
@@ -33,7 +34,7 @@ struct vtkTrackedSOAStorage : public vtkSOADataArrayTemplate<T>
   /**
    * The vtkBuffer object of component `c` (or of the single buffer, in AOS mode).
    */
-  static const vtkObject* Holder(vtkSOADataArrayTemplate<T>* array, int c)
+  static vtkBuffer<T>* Holder(vtkSOADataArrayTemplate<T>* array, int c)
   {
     if constexpr (HasStorageType<vtkTrackedSOAStorage>::value)
     {
@@ -102,7 +103,7 @@ struct vtkTrackedObjectTime : public vtkObject
 template <typename Use>
 bool vtkTrackedWithSOAArray(vtkAbstractArray* array, Use&& use)
 {
-  if (array->GetArrayType() != vtkAbstractArray::SoADataArrayTemplate)
+  if (array->GetArrayType() != vtkTrackedVTK::SOAArrayType)
   {
     return false;
   }

@@ -1,32 +1,88 @@
 #include "vtkTrackedStamp.h"
 
 #include "vtkAbstractArray.h"
+#include "vtkDataArray.h"
 #include "vtkDataObject.h"
 #include "vtkTrackedDataObjectArrays.h"
+#include "vtkTrackedImplicitArrays.h"
 #include "vtkTrackedSOAStorage.h"
+#include "vtkTrackedVTKVersion.h"
+
+#if VTK_TRACKED_HAS_CAPACITY
+#include "vtkBitArray.h"
+#include "vtkStringArray.h"
+#include "vtkVariantArray.h"
+#endif
 
 namespace
 {
+// Implicit arrays reading implicit arrays: deeper than this, an array counts as opaque.
+constexpr int MaximumReadDepth = 16;
+
+// What identifies a buffer: its address, and its vtkBuffer object (null if unknown) with that
+// object's MTime (unique to it: a new vtkBuffer gets a new one) and size, never dereferenced
+// once recorded; and whether the object has other owners than the array.
+vtkTrackedStamp::BufferState StateOf(const void* pointer, vtkObject* holder, vtkIdType size)
+{
+  vtkTrackedStamp::BufferState state;
+  state.Pointer = pointer;
+  state.Holder = holder;
+  state.HolderTime = holder ? vtkTrackedObjectTime::Of(holder) : vtkMTimeType(0);
+  state.HolderSize = size;
+  state.Shared = holder && holder->GetReferenceCount() > 1;
+  return state;
+}
+
+template <typename T>
+vtkTrackedStamp::BufferState StateOf(vtkBuffer<T>* holder)
+{
+  return holder ? StateOf(holder->GetBuffer(), holder, holder->GetSize())
+                : StateOf(nullptr, nullptr, 0);
+}
+
 template <typename T, typename Use>
 void ForEachSOABuffer(vtkSOADataArrayTemplate<T>* array, Use&& use)
 {
   bool single = false;
-  const T* buffer = vtkTrackedSOAStorage<T>::SingleBuffer(array, single);
-  if (single)
+  vtkTrackedSOAStorage<T>::SingleBuffer(array, single);
+  const int buffers = single ? 1 : array->GetNumberOfComponents();
+  for (int c = 0; c < buffers; ++c)
   {
-    use(static_cast<const void*>(buffer), vtkTrackedSOAStorage<T>::Holder(array, 0));
-    return;
-  }
-  for (int c = 0; c < array->GetNumberOfComponents(); ++c)
-  {
-    use(static_cast<const void*>(array->GetComponentArrayPointer(c)),
-      vtkTrackedSOAStorage<T>::Holder(array, c));
+    use(StateOf(vtkTrackedSOAStorage<T>::Holder(array, c)));
   }
 }
 
-// Calls `use(pointer, holder)` for each buffer of `array` whose address identifies its
-// storage, with the vtkBuffer object holding it (null if unknown). SOA arrays are asked per
-// component: their GetVoidPointer() would build an AOS copy.
+// The vtkBuffer of a bit, string or variant array (VTK >= 9.7 keeps them in one, which
+// ShallowCopy shares); null for other arrays and before 9.7.
+template <typename Use>
+bool ForEachNonNumericBuffer(vtkAbstractArray* array, Use&& use)
+{
+#if VTK_TRACKED_HAS_CAPACITY
+  if (auto* bits = vtkBitArray::SafeDownCast(array))
+  {
+    use(StateOf(bits->GetBuffer()));
+    return true;
+  }
+  if (auto* strings = vtkStringArray::SafeDownCast(array))
+  {
+    use(StateOf(strings->GetBuffer()));
+    return true;
+  }
+  if (auto* variants = vtkVariantArray::SafeDownCast(array))
+  {
+    use(StateOf(variants->GetBuffer()));
+    return true;
+  }
+#else
+  (void)array;
+  (void)use;
+#endif
+  return false;
+}
+
+// Calls `use(state)` for each buffer of `array` whose address identifies its storage. SOA
+// arrays are asked per component: their GetVoidPointer() would build an AOS copy. Implicit
+// and other generic arrays have none.
 template <typename Use>
 void ForEachBuffer(vtkAbstractArray* array, Use&& use)
 {
@@ -34,118 +90,192 @@ void ForEachBuffer(vtkAbstractArray* array, Use&& use)
   {
     return;
   }
-  if (!array->HasStandardMemoryLayout())
-  {
-    return;
-  }
-  if (array->GetArrayType() == vtkAbstractArray::AoSDataArrayTemplate)
+  if (array->GetArrayType() == vtkTrackedVTK::AOSArrayType)
   {
     switch (array->GetDataType())
     {
-      vtkTemplateMacro({
-        vtkBuffer<VTK_TT>* holder = vtkTrackedAOSStorage<VTK_TT>::Holder(
-          static_cast<vtkAOSDataArrayTemplate<VTK_TT>*>(array));
-        use(static_cast<const void*>(holder->GetBuffer()), holder);
-        return;
-      });
+      vtkTemplateMacro(use(StateOf(vtkTrackedAOSStorage<VTK_TT>::Holder(
+        static_cast<vtkAOSDataArrayTemplate<VTK_TT>*>(array))));
+                       return;);
     }
   }
-  use(static_cast<const void*>(array->GetVoidPointer(0)), nullptr);
-}
-
-// What identifies a buffer: its address, and its vtkBuffer object with that object's MTime
-// (unique to it: a new vtkBuffer gets a new one), never dereferenced once recorded.
-vtkTrackedStamp::BufferState StateOf(const void* pointer, const vtkObject* holder)
-{
-  return { pointer, holder, holder ? vtkTrackedObjectTime::Of(holder) : vtkMTimeType(0) };
+  if (ForEachNonNumericBuffer(array, use) || !array->HasStandardMemoryLayout() ||
+    vtkTrackedVTK::IsImplicit(array))
+  {
+    return;
+  }
+  use(StateOf(array->GetVoidPointer(0), nullptr, 0));
 }
 }
 
-void vtkTrackedStamp::ArrayState::Capture(vtkAbstractArray* array)
+//------------------------------------------------------------------------------
+void vtkTrackedStamp::ArrayState::Capture(vtkAbstractArray* array, int depth)
 {
   this->Array = array;
   this->MTime = array->GetMTime();
   this->DataType = array->GetDataType();
   this->NumberOfComponents = array->GetNumberOfComponents();
   this->NumberOfTuples = array->GetNumberOfTuples();
-  this->Size = array->GetSize();
+  this->Capacity = vtkTrackedVTK::Capacity(array);
   this->Buffers.clear();
-  ForEachBuffer(array,
-    [this](const void* buffer, const vtkObject* holder)
-    { this->Buffers.push_back(StateOf(buffer, holder)); });
+  this->Reads.clear();
+  ForEachBuffer(array, [this](const BufferState& state) { this->Buffers.push_back(state); });
+  vtkTrackedImplicitArrays::Dependencies dependencies;
+  this->Opaque = vtkTrackedImplicitArrays::Describe(array, dependencies) &&
+    (!dependencies.Known || depth >= MaximumReadDepth);
+  this->Parameters = std::move(dependencies.Parameters);
+  for (vtkDataArray* read : dependencies.Reads)
+  {
+    this->Reads.emplace_back();
+    this->Reads.back().Capture(read, depth + 1);
+  }
 }
 
-bool vtkTrackedStamp::ArrayState::SameStorage(vtkAbstractArray* array) const
+//------------------------------------------------------------------------------
+bool vtkTrackedStamp::ArrayState::SameShape(vtkAbstractArray* array) const
 {
-  if (this->Array != array || this->DataType != array->GetDataType() ||
-    this->NumberOfComponents != array->GetNumberOfComponents() ||
-    this->NumberOfTuples != array->GetNumberOfTuples() || this->Size != array->GetSize())
-  {
-    return false;
-  }
+  return this->Array == array && this->DataType == array->GetDataType() &&
+    this->NumberOfComponents == array->GetNumberOfComponents() &&
+    this->NumberOfTuples == array->GetNumberOfTuples() &&
+    this->Capacity == vtkTrackedVTK::Capacity(array);
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedStamp::ArrayState::SameBuffers(vtkAbstractArray* array, bool& shared) const
+{
   std::size_t index = 0;
   bool same = true;
   ForEachBuffer(array,
-    [&](const void* buffer, const vtkObject* holder)
+    [&](const BufferState& state)
     {
-      same =
-        same && index < this->Buffers.size() && this->Buffers[index] == StateOf(buffer, holder);
+      same = same && index < this->Buffers.size() && this->Buffers[index].SameStorage(state);
+      shared = shared || state.Shared;
       ++index;
     });
+  shared = shared || this->Opaque;
   return same && index == this->Buffers.size();
 }
 
+//------------------------------------------------------------------------------
+vtkTrackedStamp::Change vtkTrackedStamp::ArrayState::CompareReads(
+  vtkAbstractArray* array, bool& shared, int depth) const
+{
+  vtkTrackedImplicitArrays::Dependencies dependencies;
+  vtkTrackedImplicitArrays::Describe(array, dependencies);
+  if (dependencies.Parameters != this->Parameters ||
+    dependencies.Reads.size() != this->Reads.size())
+  {
+    return Change::BufferChanged;
+  }
+  Change change = Change::None;
+  for (std::size_t i = 0; i < this->Reads.size() && change != Change::BufferChanged; ++i)
+  {
+    const Change read = this->Reads[i].Compare(dependencies.Reads[i], shared, depth + 1);
+    change = read == Change::None ? change : read;
+  }
+  return change;
+}
+
+//------------------------------------------------------------------------------
+vtkTrackedStamp::Change vtkTrackedStamp::ArrayState::Compare(
+  vtkAbstractArray* array, bool& shared, int depth) const
+{
+  if (!this->SameShape(array) || !this->SameBuffers(array, shared))
+  {
+    return Change::BufferChanged;
+  }
+  const Change reads = this->Parameters.empty() && this->Reads.empty()
+    ? Change::None
+    : this->CompareReads(array, shared, depth);
+  if (reads == Change::BufferChanged)
+  {
+    return reads;
+  }
+  return array->GetMTime() == this->MTime ? reads : Change::Modified;
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedStamp::ArrayState::IsShared() const
+{
+  if (this->Opaque)
+  {
+    return true;
+  }
+  for (const auto& buffer : this->Buffers)
+  {
+    if (buffer.Shared)
+    {
+      return true;
+    }
+  }
+  for (const auto& read : this->Reads)
+  {
+    if (read.IsShared())
+    {
+      return true;
+    }
+  }
+  return false;
+}
+
+//------------------------------------------------------------------------------
 vtkTrackedSource::vtkTrackedSource(vtkObject* source)
   : Array(vtkAbstractArray::SafeDownCast(source))
   , DataObject(this->Array ? nullptr : vtkDataObject::SafeDownCast(source))
 {
 }
 
+//------------------------------------------------------------------------------
 void vtkTrackedStamp::Capture(const vtkTrackedSource& source)
 {
   this->Arrays.clear();
+  this->Shared = false;
+  auto capture = [this](vtkAbstractArray* array)
+  {
+    this->Arrays.emplace_back();
+    this->Arrays.back().Capture(array, 0);
+    this->Shared = this->Shared || this->Arrays.back().IsShared();
+  };
   if (source.Array)
   {
     this->DataObjectMTime = 0;
-    this->Arrays.emplace_back();
-    this->Arrays.back().Capture(source.Array);
+    capture(source.Array);
     return;
   }
   this->DataObjectMTime = vtkTrackedLatestMTime(source.DataObject);
-  vtkTrackedVisitArrays(source.DataObject,
-    [this](const char*, int, vtkAbstractArray* array)
-    {
-      this->Arrays.emplace_back();
-      this->Arrays.back().Capture(array);
-    });
+  vtkTrackedVisitArrays(
+    source.DataObject, [&](const char*, int, vtkAbstractArray* array) { capture(array); });
 }
 
+//------------------------------------------------------------------------------
 vtkTrackedStamp::Change vtkTrackedStamp::Compare(const vtkTrackedSource& source) const
 {
+  bool shared = false;
+  return this->Compare(source, shared);
+}
+
+//------------------------------------------------------------------------------
+vtkTrackedStamp::Change vtkTrackedStamp::Compare(const vtkTrackedSource& source, bool& shared) const
+{
+  shared = false;
   if (source.Array)
   {
-    if (this->Arrays.size() != 1 || !this->Arrays[0].SameStorage(source.Array))
-    {
-      return Change::BufferChanged;
-    }
-    return source.Array->GetMTime() == this->Arrays[0].MTime ? Change::None : Change::Modified;
+    return this->Arrays.size() == 1 ? this->Arrays[0].Compare(source.Array, shared, 0)
+                                    : Change::BufferChanged;
   }
   // Array MTimes are compared one by one: not every data object folds all of its
   // arrays' MTimes into its own.
   std::size_t index = 0;
-  bool sameStorage = true;
-  bool sameMTimes = vtkTrackedLatestMTime(source.DataObject) == this->DataObjectMTime;
+  Change change = vtkTrackedLatestMTime(source.DataObject) == this->DataObjectMTime
+    ? Change::None
+    : Change::Modified;
   vtkTrackedVisitArrays(source.DataObject,
     [&](const char*, int, vtkAbstractArray* array)
     {
-      sameStorage =
-        sameStorage && index < this->Arrays.size() && this->Arrays[index].SameStorage(array);
-      sameMTimes = sameMTimes && sameStorage && this->Arrays[index].MTime == array->GetMTime();
+      const Change own = index < this->Arrays.size() ? this->Arrays[index].Compare(array, shared, 0)
+                                                     : Change::BufferChanged;
+      change = change == Change::BufferChanged || own == Change::None ? change : own;
       ++index;
     });
-  if (!sameStorage || index != this->Arrays.size())
-  {
-    return Change::BufferChanged;
-  }
-  return sameMTimes ? Change::None : Change::Modified;
+  return index == this->Arrays.size() ? change : Change::BufferChanged;
 }

@@ -4,22 +4,31 @@
  *
  * A stamp records, for each array of its source (the array itself, or every array a
  * data object owns, see vtkTrackedVisitArrays): the array's address, MTime, data type,
- * number of components, tuples and allocated values, and its buffer pointers (one for
- * arrays with the standard AOS layout, one per component for SOA arrays, none for
- * implicit or mapped arrays, whose storage has no pointer to compare), each with the
- * vtkBuffer object holding it and that object's MTime: a buffer swapped in by ShallowCopy
- * or SetArray comes in a vtkBuffer of its own, told apart even when the allocator placed
- * it where the old one was. For a data
- * object it also records the latest MTime in its tree (vtkTrackedLatestMTime()), so a
- * change to a block, a block name or an image's direction is seen too.
+ * number of components, tuples and allocated values, and its buffers (one for arrays with
+ * the standard AOS layout, one per component for SOA arrays; on VTK >= 9.7 also the
+ * vtkBuffer of bit, string and variant arrays), each with the vtkBuffer object holding it,
+ * that object's MTime and size: a buffer swapped in by ShallowCopy or SetArray comes in a
+ * vtkBuffer of its own, told apart even when the allocator placed it where the old one was,
+ * and a buffer reallocated in place changes size. An implicit array (VTK >= 9.7) has no
+ * buffer: its stamp records its backend's parameters and, recursively, the stamps of the
+ * arrays it reads (see vtkTrackedImplicitArrays). For a data object the stamp also records
+ * the latest MTime in its tree (vtkTrackedLatestMTime()), so a change to a block, a block
+ * name or an image's direction is seen too.
  *
  * Compare() tells how the live source differs from the stamp without allocating:
  * O(1) for an AOS array, O(components) for SOA, O(arrays) for a data object. It sees
- * a reallocation, SetArray/SetVoidArray, ShallowCopy or Resize even when no Modified()
+ * a reallocation, SetArray/SetVoidArray, ShallowCopy or a resize even when no Modified()
  * and no event came, because each of those changes a pointer, a size or a vtkBuffer
  * object. It cannot see raw writes into an unchanged buffer, nor a buffer reallocated
  * within the same vtkBuffer object away and back to the same address and size: those need
  * content digests (the oracle test counts both).
+ *
+ * It also tells whether the source's values can change without the source knowing:
+ * *shared* storage. That is a vtkBuffer with another owner than its array (another array
+ * after ShallowCopy, which may write into it and call Modified() on itself only; VTK 9.7's
+ * numpy interface, which holds the buffer and writes into it without Modified()), or an
+ * implicit array whose backend reads what the stamp cannot see (std::function and user
+ * backends, strided arrays over another's buffer). Callers validate such sources by content.
  */
 
 #ifndef vtkTrackedStamp_h
@@ -27,7 +36,8 @@
 
 #include "vtkType.h"
 
-#include <vector> // for the per-array records
+#include <cstdint> // for the implicit backends' parameters
+#include <vector>  // for the per-array records
 
 class vtkAbstractArray;
 class vtkDataObject;
@@ -52,22 +62,25 @@ public:
   enum class Change
   {
     None,
-    Modified,     // an MTime moved, the storage is the same
+    Modified,     // an MTime moved (of an array, the data object, or an array read), same storage
     BufferChanged // a buffer pointer, a size, the type or the array set changed
   };
 
   /**
-   * A buffer as recorded: its address, its vtkBuffer object and that object's MTime.
+   * A buffer as recorded: its address, its vtkBuffer object with that object's MTime and
+   * size, and whether the object had other owners.
    */
   struct BufferState
   {
     const void* Pointer = nullptr;
     const void* Holder = nullptr; // identity only, never dereferenced
     vtkMTimeType HolderTime = 0;
-    bool operator==(const BufferState& other) const
+    vtkIdType HolderSize = 0;
+    bool Shared = false;
+    bool SameStorage(const BufferState& other) const
     {
       return this->Pointer == other.Pointer && this->Holder == other.Holder &&
-        this->HolderTime == other.HolderTime;
+        this->HolderTime == other.HolderTime && this->HolderSize == other.HolderSize;
     }
   };
 
@@ -76,10 +89,19 @@ public:
    */
   void Capture(const vtkTrackedSource& source);
 
+  ///@{
   /**
-   * How the live source differs from the recorded state.
+   * How the live source differs from the recorded state; `shared` tells whether its storage
+   * is shared now (see the class description).
    */
   Change Compare(const vtkTrackedSource& source) const;
+  Change Compare(const vtkTrackedSource& source, bool& shared) const;
+  ///@}
+
+  /**
+   * Whether the storage was shared when captured.
+   */
+  bool IsShared() const { return this->Shared; }
 
 private:
   struct ArrayState
@@ -89,15 +111,26 @@ private:
     int DataType = 0;
     int NumberOfComponents = 0;
     vtkIdType NumberOfTuples = 0;
-    vtkIdType Size = 0;
+    vtkIdType Capacity = 0;
     std::vector<BufferState> Buffers;
+    std::vector<std::uint64_t> Parameters; // an implicit array's backend
+    std::vector<ArrayState> Reads;         // the arrays an implicit array reads
+    bool Opaque = false;                   // an implicit array whose inputs are unseen
 
-    void Capture(vtkAbstractArray* array);
-    bool SameStorage(vtkAbstractArray* array) const;
+    // `depth` bounds the recursion into the arrays implicit arrays read.
+    void Capture(vtkAbstractArray* array, int depth);
+    Change Compare(vtkAbstractArray* array, bool& shared, int depth) const;
+    bool IsShared() const;
+
+  private:
+    bool SameShape(vtkAbstractArray* array) const;
+    bool SameBuffers(vtkAbstractArray* array, bool& shared) const;
+    Change CompareReads(vtkAbstractArray* array, bool& shared, int depth) const;
   };
 
   vtkMTimeType DataObjectMTime = 0;
   std::vector<ArrayState> Arrays;
+  bool Shared = false;
 };
 
 #endif

@@ -30,6 +30,7 @@
 #include "vtkTrackedArrayCache.h"
 #include "vtkTrivialProducer.h"
 #include "vtkUnstructuredGrid.h"
+#include "vtkVersionMacros.h"
 
 #include <gtest/gtest.h>
 
@@ -437,7 +438,14 @@ TEST(TrackedCacheFilter, EditedCellsOfAServedOutputAreNotServedAgain)
       { return vtkPolyData::SafeDownCast(output)->GetPolys()->GetConnectivityArray(); } },
     { threshold,
       [](vtkDataSet* output) -> vtkDataArray*
-      { return vtkUnstructuredGrid::SafeDownCast(output)->GetCellTypesArray(); } },
+      {
+        auto* grid = vtkUnstructuredGrid::SafeDownCast(output);
+#if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 6, 0)
+        return grid->GetCellTypes();
+#else
+        return grid->GetCellTypesArray();
+#endif
+      } },
   };
   for (const auto& edit : cases)
   {

@@ -10,6 +10,7 @@
 #include "vtkObjectFactory.h"
 #include "vtkSOADataArrayTemplate.h"
 #include "vtkSmartPointer.h"
+#include "vtkVersionMacros.h"
 
 #include <gtest/gtest.h>
 
@@ -90,6 +91,26 @@ vtkSmartPointer<ArrayT> MakeFilled(vtkIdType tuples, int components, F&& value)
     array->SetVariantValue(i, vtkVariant(value(i)));
   }
   return array;
+}
+
+/**
+ * Reallocates `array` to room for exactly `tuples` tuples, keeping the values that fit, as
+ * vtkAbstractArray::Resize() did before VTK 9.7 deprecated it: a grown capacity through
+ * ReserveTuples(), a smaller one through SetNumberOfTuples() and Squeeze().
+ */
+inline void ResizeCapacity(vtkAbstractArray* array, vtkIdType tuples)
+{
+#if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 7, 0)
+  if (tuples >= array->GetNumberOfTuples())
+  {
+    array->ReserveTuples(tuples);
+    return;
+  }
+  array->SetNumberOfTuples(tuples);
+  array->Squeeze();
+#else
+  array->Resize(tuples);
+#endif
 }
 
 // Catches the errors an object reports (vtkErrorMacro fires ErrorEvent when observed).
