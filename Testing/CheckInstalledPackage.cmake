@@ -15,6 +15,6 @@ run("${CMAKE_COMMAND}" -S "${DOWNSTREAM_SOURCE}" -B "${WORK_DIR}" -G "${GENERATO
 run("${CMAKE_COMMAND}" --build "${WORK_DIR}")
 run("${WORK_DIR}/downstream")
 if (PYTHON_DESTINATION)
-  run("${CMAKE_COMMAND}" -E env "PYTHONPATH=${PREFIX}/${PYTHON_DESTINATION}"
+  run("${CMAKE_COMMAND}" -E env "PYTHONPATH=${PREFIX}/${PYTHON_DESTINATION}:${VTK_PYTHON_DIR}"
     "${PYTHON}" "${CMAKE_CURRENT_LIST_DIR}/CheckInstalledPython.py" "${PREFIX}")
 endif ()

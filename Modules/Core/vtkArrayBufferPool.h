@@ -27,12 +27,15 @@
 #define vtkArrayBufferPool_h
 
 #include "vtkObject.h"
+#include "vtkTrackedABINamespace.h"     // for VTK_ABI_NAMESPACE_BEGIN
 #include "vtkTrackedArrayCacheModule.h" // for export macro
 
 #include <memory> // for the private implementation
 
+VTK_ABI_NAMESPACE_BEGIN
 class vtkAbstractArray;
 class vtkDataArray;
+VTK_ABI_NAMESPACE_END
 
 class VTKTRACKEDARRAYCACHE_EXPORT vtkArrayBufferPool : public vtkObject
 {

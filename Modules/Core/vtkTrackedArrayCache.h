@@ -61,15 +61,19 @@
 
 #include "vtkObject.h"
 #include "vtkSmartPointer.h"            // for the returned values
+#include "vtkTrackedABINamespace.h"     // for VTK_ABI_NAMESPACE_BEGIN
 #include "vtkTrackedArrayCacheModule.h" // for export macro
 
 #include <functional> // for GetOrCompute
 #include <memory>     // for the private implementation
 #include <string>     // for keys
 
+VTK_ABI_NAMESPACE_BEGIN
 class vtkAbstractArray;
-class vtkArrayBufferPool;
 class vtkDataObject;
+VTK_ABI_NAMESPACE_END
+
+class vtkArrayBufferPool;
 class vtkTrackedDigest;
 
 class VTKTRACKEDARRAYCACHE_EXPORT vtkTrackedArrayCache : public vtkObject

@@ -31,14 +31,18 @@
 #define vtkTrackedArrayView_h
 
 #include "vtkObject.h"
+#include "vtkTrackedABINamespace.h"     // for VTK_ABI_NAMESPACE_BEGIN
 #include "vtkTrackedArrayCacheModule.h" // for export macro
 
 #include <memory> // for the private implementation
 #include <string> // for the reason a view is invalid
 
-class vtkArrayBufferPool;
+VTK_ABI_NAMESPACE_BEGIN
 class vtkDataArray;
 class vtkIdList;
+VTK_ABI_NAMESPACE_END
+
+class vtkArrayBufferPool;
 
 class VTKTRACKEDARRAYCACHE_EXPORT vtkTrackedArrayView : public vtkObject
 {

@@ -10,13 +10,16 @@
 #ifndef vtkTrackedDataObjectArrays_h
 #define vtkTrackedDataObjectArrays_h
 
-#include "vtkType.h" // for vtkMTimeType
+#include "vtkTrackedABINamespace.h" // for VTK_ABI_NAMESPACE_BEGIN
+#include "vtkType.h"                // for vtkMTimeType
 
 #include <functional> // for std::function
 #include <string>     // for why a data object is not covered
 
+VTK_ABI_NAMESPACE_BEGIN
 class vtkAbstractArray;
 class vtkDataObject;
+VTK_ABI_NAMESPACE_END
 
 /**
  * Receives each array with where it sits: a role ("field", "point", "cell", "row",

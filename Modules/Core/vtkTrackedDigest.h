@@ -27,15 +27,19 @@
 #ifndef vtkTrackedDigest_h
 #define vtkTrackedDigest_h
 
+#include "vtkTrackedABINamespace.h" // for VTK_ABI_NAMESPACE_BEGIN
 #include "vtkType.h"
 
 #include <cstdint>    // for the digest words
 #include <functional> // for the array digest callback
 #include <string>     // for the text form
 
+VTK_ABI_NAMESPACE_BEGIN
 class vtkAbstractArray;
-class vtkArrayBufferPool;
 class vtkDataObject;
+VTK_ABI_NAMESPACE_END
+
+class vtkArrayBufferPool;
 
 class vtkTrackedDigest
 {

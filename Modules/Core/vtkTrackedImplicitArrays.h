@@ -19,14 +19,17 @@
 #ifndef vtkTrackedImplicitArrays_h
 #define vtkTrackedImplicitArrays_h
 
+#include "vtkTrackedABINamespace.h" // for VTK_ABI_NAMESPACE_BEGIN
 #include "vtkType.h"
 
 #include <cstdint>    // for the parameter words
 #include <functional> // for the part reader
 #include <vector>     // for the parameters and the arrays read
 
+VTK_ABI_NAMESPACE_BEGIN
 class vtkAbstractArray;
 class vtkDataArray;
+VTK_ABI_NAMESPACE_END
 
 namespace vtkTrackedImplicitArrays
 {

@@ -34,14 +34,17 @@
 #ifndef vtkTrackedStamp_h
 #define vtkTrackedStamp_h
 
+#include "vtkTrackedABINamespace.h" // for VTK_ABI_NAMESPACE_BEGIN
 #include "vtkType.h"
 
 #include <cstdint> // for the implicit backends' parameters
 #include <vector>  // for the per-array records
 
+VTK_ABI_NAMESPACE_BEGIN
 class vtkAbstractArray;
 class vtkDataObject;
 class vtkObject;
+VTK_ABI_NAMESPACE_END
 
 /**
  * A cache source seen as what it is: an array or a data object (never both). Null

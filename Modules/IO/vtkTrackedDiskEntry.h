@@ -40,14 +40,17 @@
 #ifndef vtkTrackedDiskEntry_h
 #define vtkTrackedDiskEntry_h
 
-#include "vtkSmartPointer.h"  // for the objects
-#include "vtkTrackedDigest.h" // for the checksums
+#include "vtkSmartPointer.h"        // for the objects
+#include "vtkTrackedABINamespace.h" // for VTK_ABI_NAMESPACE_BEGIN
+#include "vtkTrackedDigest.h"       // for the checksums
 
 #include <cstdint> // for sizes
 #include <string>  // for texts
 #include <vector>  // for objects and checksums
 
+VTK_ABI_NAMESPACE_BEGIN
 class vtkObject;
+VTK_ABI_NAMESPACE_END
 
 struct vtkTrackedDiskHeader
 {
