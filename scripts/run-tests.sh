@@ -6,11 +6,16 @@
 #      disk cache's kill and multi-process tests at full size; a ThreadSanitizer build running
 #      the concurrency tests, an AddressSanitizer + UBSan build running the C++ suites,
 #      and the libFuzzer targets for 60 s each;
-#   3. ParaView 5.11 stage (its VTK 9.2): switch packages, build the module and the
+#   3. VTK 9.7 stage: extract the VTK 9.7 SDK named by TRACKEDARRAYCACHE_VTK97 (its
+#      tarball, or the install prefix of a VTK 9.7 of your own) into build/sdk, build
+#      everything against it with -Werror=deprecated-declarations, run ctest (GoogleTest
+#      suites, oracle, MPI, install checks, pytest) and the demo. Without a VTK 9.7 the
+#      stage prints one line saying so, and the last line says it did not run;
+#   4. ParaView 5.11 stage (its VTK 9.2): switch packages, build the module and the
 #      plugin, run the GoogleTest suite, the installed-package check and the plugin's
 #      pvbatch tests (serial and 2 MPI processes);
-#   4. switch back to the VTK 9.1 packages (also when a stage fails).
-# Any failure fails the command; no stage is skipped.
+#   5. switch back to the VTK 9.1 packages (also when a stage fails).
+# Any failure fails the command; no stage but the VTK 9.7 one without its SDK is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -112,6 +117,33 @@ for target in FuzzDiskEntry FuzzArrayDigest; do
 done
 unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 
+vtk97_status=""
+vtk97=${TRACKEDARRAYCACHE_VTK97:-}
+if [ -z "$vtk97" ] || [ ! -e "$vtk97" ]; then
+  vtk97_status="NOT RUN: no VTK 9.7 at TRACKEDARRAYCACHE_VTK97='$vtk97' (an SDK tarball or a VTK 9.7 install prefix)"
+  stage "VTK 9.7: $vtk97_status"
+else
+  stage "VTK 9.7: build and test against $vtk97"
+  vtk97_prefix=$vtk97
+  if [ -f "$vtk97" ]; then
+    rm -rf build/sdk
+    mkdir -p build/sdk
+    tar -xJf "$vtk97" -C build/sdk
+    vtk97_prefix=$(echo "$PWD"/build/sdk/vtk-9.7*)
+  fi
+  (
+    # The SDK's libraries carry no RPATH: its Python modules find them through the library
+    # path, set for this stage only (ctest sets it for its own tests too).
+    export LD_LIBRARY_PATH="$vtk97_prefix/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    configure build/vtk97 -DCMAKE_BUILD_TYPE=Release \
+      -DVTK_DIR="$vtk97_prefix/lib/cmake/vtk-9.7" -DCMAKE_CXX_FLAGS=-Werror=deprecated-declarations
+    cmake --build build/vtk97 -j "$jobs"
+    ctest --test-dir build/vtk97 --output-on-failure -j "$jobs"
+    build/vtk97/bin/CachedPipelineDemo 300
+  )
+  vtk97_status="passed"
+fi
+
 stage "ParaView 5.11 (VTK 9.2): build and test"
 trap 'stage "Switching back to the VTK 9.1 packages"; scripts/install-deps.sh vtk' EXIT
 scripts/install-deps.sh paraview
@@ -121,4 +153,8 @@ configure build/paraview -DCMAKE_BUILD_TYPE=Release -DTRACKEDARRAYCACHE_USE_PARA
 cmake --build build/paraview -j "$jobs"
 ctest --test-dir build/paraview --output-on-failure -j "$jobs"
 
-stage "All tests passed"
+if [ "$vtk97_status" = passed ]; then
+  stage "All tests passed (VTK 9.1, VTK 9.7, ParaView 5.11's VTK 9.2)"
+else
+  stage "Tests passed on VTK 9.1 and ParaView 5.11's VTK 9.2; VTK 9.7 stage $vtk97_status"
+fi

@@ -17,6 +17,7 @@
 #include <list>
 #include <map>
 #include <mutex>
+#include <tuple>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -214,7 +215,15 @@ long long NanosecondsSince(std::chrono::steady_clock::time_point start)
 class vtkArrayBufferPool::vtkInternals
 {
 public:
-  using Shape = std::pair<int, vtkIdType>; // (data type, number of values)
+  // (data type, number of values, handed out by Acquire() once): a buffer Acquire() handed
+  // out may be held or observed by its user (VTK 9.7's numpy interface observes it from
+  // Python), so leases, which digest worker threads take, never take or free it.
+  using Shape = std::tuple<int, vtkIdType, bool>;
+  struct Loan
+  {
+    vtkSmartPointer<vtkDataArray> Buffer;
+    bool Exposed = false;
+  };
   struct IdleBuffer
   {
     vtkSmartPointer<vtkDataArray> Buffer;
@@ -225,7 +234,7 @@ public:
   std::mutex Mutex;
   std::list<IdleBuffer> Idle; // front: released last
   std::multimap<Shape, std::list<IdleBuffer>::iterator> IdleByShape;
-  std::unordered_map<vtkDataArray*, vtkSmartPointer<vtkDataArray>> Leased;
+  std::unordered_map<vtkDataArray*, Loan> Leased;
   vtkTypeInt64 MaximumPooledBytes = 64 * 1024 * 1024;
   vtkTypeInt64 PooledBytes = 0;
   vtkTypeInt64 Reuses = 0;
@@ -238,25 +247,52 @@ public:
     return static_cast<vtkTypeInt64>(buffer->GetNumberOfValues()) * buffer->GetDataTypeSize();
   }
 
-  // Frees the longest-idle buffers until the idle bytes fit the cap.
-  void Trim(std::vector<vtkSmartPointer<vtkDataArray>>& freed)
+  // Takes an idle buffer out of the pool; returns the next one in Idle.
+  std::list<IdleBuffer>::iterator TakeIdle(std::list<IdleBuffer>::iterator idle)
   {
-    while (this->PooledBytes > this->MaximumPooledBytes && !this->Idle.empty())
+    auto range = this->IdleByShape.equal_range(idle->Key);
+    for (auto it = range.first; it != range.second; ++it)
     {
-      auto oldest = std::prev(this->Idle.end());
-      auto range = this->IdleByShape.equal_range(oldest->Key);
-      for (auto it = range.first; it != range.second; ++it)
+      if (it->second == idle)
       {
-        if (it->second == oldest)
-        {
-          this->IdleByShape.erase(it);
-          break;
-        }
+        this->IdleByShape.erase(it);
+        break;
       }
-      this->PooledBytes -= oldest->Bytes;
-      freed.push_back(std::move(oldest->Buffer));
-      this->Idle.erase(oldest);
     }
+    this->PooledBytes -= idle->Bytes;
+    return this->Idle.erase(idle);
+  }
+
+  // Frees the longest-idle buffers until the idle bytes fit the cap; buffers Acquire()
+  // handed out only if `mayFreeExposed` (not from a lease, in a worker thread).
+  void Trim(std::vector<vtkSmartPointer<vtkDataArray>>& freed, bool mayFreeExposed)
+  {
+    for (auto idle = this->Idle.end();
+         idle != this->Idle.begin() && this->PooledBytes > this->MaximumPooledBytes;)
+    {
+      --idle;
+      if (mayFreeExposed || !std::get<2>(idle->Key))
+      {
+        freed.push_back(std::move(idle->Buffer));
+        idle = this->TakeIdle(idle);
+      }
+    }
+  }
+
+  // An idle buffer of `shape`, leased now; null if none.
+  vtkDataArray* LeaseIdle(const Shape& shape, bool exposed)
+  {
+    auto idle = this->IdleByShape.find(shape);
+    if (idle == this->IdleByShape.end())
+    {
+      return nullptr;
+    }
+    auto entry = idle->second;
+    vtkDataArray* buffer = entry->Buffer;
+    this->Leased.emplace(buffer, Loan{ std::move(entry->Buffer), exposed });
+    this->TakeIdle(entry);
+    ++this->Reuses;
+    return buffer;
   }
 };
 
@@ -272,6 +308,13 @@ vtkArrayBufferPool::~vtkArrayBufferPool() = default;
 //------------------------------------------------------------------------------
 vtkDataArray* vtkArrayBufferPool::Acquire(int dataType, vtkIdType numberOfValues)
 {
+  return this->AcquireBuffer(dataType, numberOfValues, /*exposed=*/true);
+}
+
+//------------------------------------------------------------------------------
+vtkDataArray* vtkArrayBufferPool::AcquireBuffer(
+  int dataType, vtkIdType numberOfValues, bool exposed)
+{
   if (!IsNumericValueType(dataType))
   {
     vtkErrorMacro("Cannot pool buffers of data type " << dataType << ": not a numeric type.");
@@ -283,19 +326,17 @@ vtkDataArray* vtkArrayBufferPool::Acquire(int dataType, vtkIdType numberOfValues
     return nullptr;
   }
   auto& internals = *this->Internals;
-  const vtkInternals::Shape shape(dataType, numberOfValues);
   {
     std::lock_guard<std::mutex> lock(internals.Mutex);
-    auto idle = internals.IdleByShape.find(shape);
-    if (idle != internals.IdleByShape.end())
+    // Acquire() prefers what it handed out before; a lease takes only what it did not.
+    vtkDataArray* buffer = exposed
+      ? internals.LeaseIdle(vtkInternals::Shape(dataType, numberOfValues, true), exposed)
+      : nullptr;
+    buffer = buffer
+      ? buffer
+      : internals.LeaseIdle(vtkInternals::Shape(dataType, numberOfValues, false), exposed);
+    if (buffer)
     {
-      auto entry = idle->second;
-      internals.IdleByShape.erase(idle);
-      internals.PooledBytes -= entry->Bytes;
-      vtkDataArray* buffer = entry->Buffer;
-      internals.Leased.emplace(buffer, std::move(entry->Buffer));
-      internals.Idle.erase(entry);
-      ++internals.Reuses;
       return buffer;
     }
   }
@@ -306,12 +347,18 @@ vtkDataArray* vtkArrayBufferPool::Acquire(int dataType, vtkIdType numberOfValues
   std::lock_guard<std::mutex> lock(internals.Mutex);
   ++internals.Allocations;
   vtkDataArray* buffer = created;
-  internals.Leased.emplace(buffer, std::move(created));
+  internals.Leased.emplace(buffer, vtkInternals::Loan{ std::move(created), exposed });
   return buffer;
 }
 
 //------------------------------------------------------------------------------
 void vtkArrayBufferPool::Release(vtkDataArray* buffer)
+{
+  this->ReleaseBuffer(buffer, /*mayFreeExposed=*/true);
+}
+
+//------------------------------------------------------------------------------
+void vtkArrayBufferPool::ReleaseBuffer(vtkDataArray* buffer, bool mayFreeExposed)
 {
   auto& internals = *this->Internals;
   std::vector<vtkSmartPointer<vtkDataArray>> freed;
@@ -323,7 +370,8 @@ void vtkArrayBufferPool::Release(vtkDataArray* buffer)
     vtkErrorMacro("Released a buffer this pool did not hand out, or already took back.");
     return;
   }
-  vtkSmartPointer<vtkDataArray> returned = std::move(leased->second);
+  vtkSmartPointer<vtkDataArray> returned = std::move(leased->second.Buffer);
+  const bool exposed = leased->second.Exposed;
   internals.Leased.erase(leased);
   // A buffer reshaped by its user is not the shape it would be found under: drop it.
   if (returned->GetNumberOfComponents() != 1)
@@ -331,18 +379,18 @@ void vtkArrayBufferPool::Release(vtkDataArray* buffer)
     freed.push_back(std::move(returned));
     return;
   }
-  const vtkInternals::Shape shape(returned->GetDataType(), returned->GetNumberOfValues());
+  const vtkInternals::Shape shape(returned->GetDataType(), returned->GetNumberOfValues(), exposed);
   const vtkTypeInt64 bytes = vtkInternals::BytesOf(returned);
   internals.Idle.push_front(vtkInternals::IdleBuffer{ std::move(returned), shape, bytes });
   internals.IdleByShape.emplace(shape, internals.Idle.begin());
   internals.PooledBytes += bytes;
-  internals.Trim(freed);
+  internals.Trim(freed, mayFreeExposed);
 }
 
 //------------------------------------------------------------------------------
 vtkArrayBufferPool::Lease::Lease(vtkArrayBufferPool* pool, int dataType, vtkIdType numberOfValues)
   : Pool(pool)
-  , Buffer(pool ? pool->Acquire(dataType, numberOfValues) : nullptr)
+  , Buffer(pool ? pool->AcquireBuffer(dataType, numberOfValues, /*exposed=*/false) : nullptr)
 {
 }
 
@@ -351,7 +399,7 @@ vtkArrayBufferPool::Lease::~Lease()
 {
   if (this->Buffer)
   {
-    this->Pool->Release(this->Buffer);
+    this->Pool->ReleaseBuffer(this->Buffer, /*mayFreeExposed=*/false);
   }
 }
 
@@ -369,7 +417,7 @@ vtkArrayBufferPool::Lease& vtkArrayBufferPool::Lease::operator=(Lease&& other) n
   {
     if (this->Buffer)
     {
-      this->Pool->Release(this->Buffer);
+      this->Pool->ReleaseBuffer(this->Buffer, /*mayFreeExposed=*/false);
     }
     this->Pool = other.Pool;
     this->Buffer = std::exchange(other.Buffer, nullptr);
@@ -473,7 +521,7 @@ void vtkArrayBufferPool::SetMaximumPooledBytes(vtkTypeInt64 bytes)
       return;
     }
     this->Internals->MaximumPooledBytes = bytes;
-    this->Internals->Trim(freed);
+    this->Internals->Trim(freed, /*mayFreeExposed=*/true);
   }
   this->Modified();
 }

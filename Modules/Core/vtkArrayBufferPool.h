@@ -15,10 +15,18 @@
  * - Pack() writes tuples [tupleBegin, tupleEnd) of any array as contiguous tuple-major
  *   values into a buffer; Unpack() writes them back and calls Modified() on the array.
  *   AOS arrays are copied with memcpy, SOA arrays gathered per component, bit arrays
- *   written one value (0 or 1) per unsigned char, and any other numeric array read
- *   through its vtkVariant API (exact for every type, slower).
+ *   written one value (0 or 1) per unsigned char, implicit arrays (VTK >= 9.7) read from
+ *   their backends (constant arrays filled, composite arrays part by part), and any other
+ *   numeric array a tuple at a time (64-bit integers through vtkVariant, exactly). Unpack()
+ *   refuses implicit arrays, which ignore writes.
  * - Statistics: acquisitions served from the pool and new allocations, seconds spent
  *   packing and unpacking.
+ * - A buffer Acquire() handed out may still be held or observed by its user (VTK 9.7's
+ *   numpy interface adds a Python observer to any array it views), so it is given out again
+ *   only by Acquire(), and freed only by Release(), SetMaximumPooledBytes(), Clear() or the
+ *   pool's destruction: never by the C++ leases that digest worker threads take, whose
+ *   deleting an object Python observes would need the interpreter's lock, held by the
+ *   thread that waits for them. Leases use buffers of their own.
  *
  * Every method may be called from several threads at once.
  */
@@ -146,6 +154,11 @@ protected:
 private:
   vtkArrayBufferPool(const vtkArrayBufferPool&) = delete;
   void operator=(const vtkArrayBufferPool&) = delete;
+
+  // Acquire() and leases: `exposed` for what Acquire() hands out (see the class description).
+  vtkDataArray* AcquireBuffer(int dataType, vtkIdType numberOfValues, bool exposed);
+  // Release() and leases: a lease's release never frees what Acquire() handed out.
+  void ReleaseBuffer(vtkDataArray* buffer, bool mayFreeExposed);
 
   // Shared checks of Pack() and Unpack().
   bool CheckTransfer(
