@@ -10,9 +10,14 @@
 #include "vtkInformationKey.h"
 #include "vtkInformationVector.h"
 #include "vtkNew.h"
+#include "vtkQuadricDecimation.h"
 #include "vtkThreshold.h"
+#include "vtkTriangleFilter.h"
+#include "vtkVersionMacros.h"
+#include "vtkWindowedSincPolyDataFilter.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <map>
 #include <mutex>
 #include <regex>
@@ -125,6 +130,7 @@ struct Description
 {
   vtkTrackedParameterDescription Describe;
   std::set<std::string> ReplacedLines; // printout lines Describe prints in its own way
+  bool Trusted;                        // on this VTK: see TrustedOn()
 };
 
 struct Registry
@@ -133,8 +139,28 @@ struct Registry
   std::map<std::string, Description> Descriptions;
 };
 
+// A VTK release: major and minor version.
+struct Release
+{
+  int Major;
+  int Minor;
+};
+
+// The releases on which Testing/Python/test_cache_filter.py checked the built-in
+// descriptions: it changes every parameter a class has a setter for, and the digest must
+// tell each change apart. A class is trusted only on the releases where that test passed
+// for it: another release may have added a parameter its printout lacks.
+const std::vector<Release> CheckedReleases = { { 9, 1 }, { 9, 7 } };
+
+bool TrustedOn(const std::vector<Release>& releases)
+{
+  return std::any_of(releases.begin(), releases.end(),
+    [](const Release& release)
+    { return release.Major == VTK_MAJOR_VERSION && release.Minor == VTK_MINOR_VERSION; });
+}
+
 template <typename Algorithm>
-void Register(Registry& registry, const char* className,
+void Register(Registry& registry, const char* className, const std::vector<Release>& trustedOn,
   std::function<void(Algorithm*, std::ostream&)> describe = nullptr,
   std::set<std::string> replacedLines = {})
 {
@@ -146,7 +172,7 @@ void Register(Registry& registry, const char* className,
           describe(static_cast<Algorithm*>(algorithm), os);
         }
       },
-      std::move(replacedLines) };
+      std::move(replacedLines), TrustedOn(trustedOn) };
 }
 
 // A point locator decides which points merge. The printout shows only its address, and
@@ -170,9 +196,39 @@ std::function<void(Algorithm*, std::ostream&)> DescribeLocator(
   };
 }
 
+// Parameters VTK 9.7 has and does not print. VTK 9.1 has none of them; the release
+// that added each is not checked, so they are read from 9.7 on only (a class is not
+// trusted on the releases in between anyway).
+#if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 7, 0)
+void DescribeQuadricDecimation(vtkQuadricDecimation* decimation, std::ostream& os)
+{
+  os << "MaximumError: " << decimation->GetMaximumError() << "\n"
+     << "Regularize: " << decimation->GetRegularize() << "\n"
+     << "Regularization: " << decimation->GetRegularization() << "\n"
+     << "WeighBoundaryConstraintsByLength: " << decimation->GetWeighBoundaryConstraintsByLength()
+     << "\n"
+     << "BoundaryWeightFactor: " << decimation->GetBoundaryWeightFactor() << "\n"
+     << "MapPointData: " << decimation->GetMapPointData() << "\n";
+}
+
+void DescribeTriangleFilter(vtkTriangleFilter* triangles, std::ostream& os)
+{
+  os << "PreservePolys: " << triangles->GetPreservePolys() << "\n"
+     << "Tolerance: " << triangles->GetTolerance() << "\n";
+}
+
+void DescribeWindowedSinc(vtkWindowedSincPolyDataFilter* smooth, std::ostream& os)
+{
+  os << "WindowFunction: " << smooth->GetWindowFunction() << "\n";
+}
+#else // nothing to add
+constexpr std::nullptr_t DescribeQuadricDecimation = nullptr;
+constexpr std::nullptr_t DescribeTriangleFilter = nullptr;
+constexpr std::nullptr_t DescribeWindowedSinc = nullptr;
+#endif
+
 // Built in: VTK filters (VTK::FiltersCore) whose normalized printout, with what is
-// added here, names every parameter in VTK 9.1 and 9.2. Testing/Python checks each one
-// by changing every parameter it has a setter for.
+// added here, names every parameter on the releases they are trusted on.
 Registry& TheRegistry()
 {
   static Registry registry;
@@ -180,13 +236,18 @@ Registry& TheRegistry()
   std::call_once(builtIns,
     []
     {
-      for (const char* className : { "vtkPolyDataNormals", "vtkQuadricDecimation", "vtkDecimatePro",
-             "vtkDelaunay3D", "vtkSmoothPolyDataFilter", "vtkWindowedSincPolyDataFilter",
-             "vtkTriangleFilter", "vtkElevationFilter" })
+      for (const char* className :
+        { "vtkPolyDataNormals", "vtkDecimatePro", "vtkSmoothPolyDataFilter", "vtkElevationFilter" })
       {
-        Register<vtkAlgorithm>(registry, className);
+        Register<vtkAlgorithm>(registry, className, CheckedReleases);
       }
-      Register<vtkContourFilter>(registry, "vtkContourFilter",
+      Register<vtkQuadricDecimation>(
+        registry, "vtkQuadricDecimation", CheckedReleases, DescribeQuadricDecimation);
+      Register<vtkTriangleFilter>(
+        registry, "vtkTriangleFilter", CheckedReleases, DescribeTriangleFilter);
+      Register<vtkWindowedSincPolyDataFilter>(
+        registry, "vtkWindowedSincPolyDataFilter", CheckedReleases, DescribeWindowedSinc);
+      Register<vtkContourFilter>(registry, "vtkContourFilter", CheckedReleases,
         DescribeLocator<vtkContourFilter>({ "vtkMergePoints" },
           [](vtkContourFilter* contour, std::ostream& os)
           {
@@ -194,7 +255,7 @@ Registry& TheRegistry()
             os << "ArrayComponent: " << contour->GetArrayComponent() << "\n";
           }),
         { "Locator" });
-      Register<vtkCleanPolyData>(registry, "vtkCleanPolyData",
+      Register<vtkCleanPolyData>(registry, "vtkCleanPolyData", CheckedReleases,
         DescribeLocator<vtkCleanPolyData>({ "vtkMergePoints", "vtkPointLocator" },
           [](vtkCleanPolyData* clean, std::ostream& os)
           {
@@ -202,9 +263,9 @@ Registry& TheRegistry()
             os << "AbsoluteTolerance value: " << clean->GetAbsoluteTolerance() << "\n";
           }),
         { "Locator" });
-      Register<vtkDelaunay3D>(registry, "vtkDelaunay3D",
+      Register<vtkDelaunay3D>(registry, "vtkDelaunay3D", CheckedReleases,
         DescribeLocator<vtkDelaunay3D>({ "vtkPointLocator" }), { "Locator" });
-      Register<vtkThreshold>(registry, "vtkThreshold",
+      Register<vtkThreshold>(registry, "vtkThreshold", CheckedReleases,
         [](vtkThreshold* threshold, std::ostream& os)
         { os << "Invert: " << threshold->GetInvert() << "\n"; });
     });
@@ -230,6 +291,7 @@ std::string vtkTrackedPrintedParameters(vtkAlgorithm* algorithm)
 bool vtkTrackedDescribedParameters(vtkAlgorithm* algorithm, std::string& description)
 {
   vtkTrackedParameterDescription describe;
+  bool trusted = false;
   {
     Registry& registry = TheRegistry();
     std::lock_guard<std::mutex> lock(registry.Mutex);
@@ -240,12 +302,13 @@ bool vtkTrackedDescribedParameters(vtkAlgorithm* algorithm, std::string& descrip
       return false;
     }
     describe = found->second.Describe;
+    trusted = found->second.Trusted;
   }
   std::ostringstream text;
   text.precision(17);
   describe(algorithm, text);
   description = text.str();
-  return true;
+  return trusted;
 }
 
 void vtkTrackedRegisterParameterDescription(
@@ -257,7 +320,7 @@ void vtkTrackedRegisterParameterDescription(
   {
     describe = [](vtkAlgorithm*, std::ostream&) {};
   }
-  registry.Descriptions[className] = Description{ std::move(describe), {} };
+  registry.Descriptions[className] = Description{ std::move(describe), {}, true };
 }
 
 bool vtkTrackedRegisterParameterDescriptionLike(
@@ -266,7 +329,7 @@ bool vtkTrackedRegisterParameterDescriptionLike(
   Registry& registry = TheRegistry();
   std::lock_guard<std::mutex> lock(registry.Mutex);
   auto described = registry.Descriptions.find(describedClassName);
-  if (described == registry.Descriptions.end())
+  if (described == registry.Descriptions.end() || !described->second.Trusted)
   {
     return false;
   }
@@ -281,7 +344,10 @@ std::vector<std::string> vtkTrackedDescribedClasses()
   std::vector<std::string> names;
   for (const auto& entry : registry.Descriptions)
   {
-    names.push_back(entry.first);
+    if (entry.second.Trusted)
+    {
+      names.push_back(entry.first);
+    }
   }
   return names;
 }

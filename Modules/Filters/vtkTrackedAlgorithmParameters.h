@@ -19,11 +19,18 @@
  *   live in its information, not in its printout, sorted.
  *
  * A printout may still leave parameters out (vtkContourFilter does not print
- * GenerateTriangles, vtkCleanPolyData prints Tolerance as On/Off) or show a sub-object
- * only by address (an implicit function). So the text is *complete* only for the classes
- * registered here, each with a description function that prints what its printout
- * lacks; the built-in ones are listed in vtkTrackedCacheFilter's documentation and
- * checked by a test that changes every parameter of each.
+ * GenerateTriangles, vtkCleanPolyData prints Tolerance as On/Off; VTK 9.7's
+ * vtkQuadricDecimation does not print Regularize) or show a sub-object only by address
+ * (an implicit function). So the text is *complete* only for the classes registered
+ * here, each with a description function that prints what its printout lacks.
+ *
+ * The rule for the built-in descriptions (listed in vtkTrackedCacheFilter's
+ * documentation): a class is *trusted*, i.e. described, only on the VTK releases where
+ * its completeness test (Testing/Python/test_cache_filter.py, which changes every
+ * parameter the class has a setter for) passed; each registration names those releases.
+ * On any other release the class keeps its description (TrustPrintedState uses it) but
+ * is not trusted, and vtkTrackedCacheFilter keys it by instance, as an undescribed class.
+ * A class registered at run time is trusted: whoever registers it vouches for it.
  */
 
 #ifndef vtkTrackedAlgorithmParameters_h
@@ -49,29 +56,30 @@ using vtkTrackedParameterDescription = std::function<void(vtkAlgorithm*, std::os
 std::string vtkTrackedPrintedParameters(vtkAlgorithm* algorithm);
 
 /**
- * Whether the class of `algorithm` is registered, and what its description adds to the
- * printout: a few getters, cheap enough to read at every execution (some setters, such
- * as vtkContourFilter::SetArrayComponent in VTK 9.1, do not change the MTime).
+ * Whether the class of `algorithm` is trusted on this VTK, and what its description adds
+ * to the printout (also for a built-in class not trusted here; empty for an unregistered
+ * class): a few getters, cheap enough to read at every execution (some setters, such as
+ * vtkContourFilter::SetArrayComponent in VTK 9.1, do not change the MTime).
  */
 bool vtkTrackedDescribedParameters(vtkAlgorithm* algorithm, std::string& description);
 
 /**
  * Registers `className` (exactly: not its subclasses, which may add parameters) as
- * described completely by its normalized printout plus `describe` (may be empty).
- * Replaces an earlier registration. Thread-safe.
+ * described completely by its normalized printout plus `describe` (may be empty), and
+ * trusted. Replaces an earlier registration. Thread-safe.
  */
 void vtkTrackedRegisterParameterDescription(
   const std::string& className, vtkTrackedParameterDescription describe);
 
 /**
  * Registers `className` with the description of `describedClassName` (for a subclass that
- * adds no parameter); false if that class is not registered.
+ * adds no parameter); false if that class is not trusted on this VTK.
  */
 bool vtkTrackedRegisterParameterDescriptionLike(
   const std::string& className, const std::string& describedClassName);
 
 /**
- * The registered class names, sorted.
+ * The names of the classes trusted on this VTK, sorted.
  */
 std::vector<std::string> vtkTrackedDescribedClasses();
 

@@ -25,6 +25,14 @@
 #include "vtkTrackedInputProducer.h"
 #include "vtkVersionMacros.h"
 
+#if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 7, 0)
+#include "vtkPassInputTypeAlgorithm.h"
+#include "vtkPolyDataAlgorithm.h"
+#include "vtkTemporalAlgorithm.h"
+
+#include <typeinfo>
+#endif
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -118,6 +126,38 @@ struct Key
     return text;
   }
 };
+
+// Why `algorithm` is a temporal algorithm the filter must refuse, or "". These are the
+// ones known by class; any other that asks for time steps or pieces its input does not
+// hold is refused when it runs (vtkInternals::Run()).
+std::string WhyTemporal(vtkAlgorithm* algorithm)
+{
+  if (algorithm->IsA("vtkMultiTimeStepAlgorithm"))
+  {
+    return "it asks its inputs for several time steps in one update";
+  }
+  // Before VTK 9.7 it asks for nothing unusual, so running it would not show it.
+  if (algorithm->IsA("vtkTemporalPathLineFilter"))
+  {
+    return "its trails grow over the time steps of its earlier updates";
+  }
+#if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 7, 0)
+  // VTK's own temporal algorithms derive from these (vtkTemporalStatistics and
+  // vtkTemporalPathLineFilter), whose class names are their type names. They may also run
+  // once per update and accumulate the time steps of several (in situ, with
+  // NO_PRIOR_TEMPORAL_ACCESS), which running them would not show.
+  for (const char* temporalBase : { typeid(vtkTemporalAlgorithm<vtkPassInputTypeAlgorithm>).name(),
+         typeid(vtkTemporalAlgorithm<vtkPolyDataAlgorithm>).name() })
+  {
+    if (algorithm->IsA(temporalBase))
+    {
+      return "it is a vtkTemporalAlgorithm, which accumulates the time steps of several "
+             "executions";
+    }
+  }
+#endif
+  return std::string();
+}
 
 // The request of every output port, as text.
 std::string RequestText(vtkInformationVector* outputs)
@@ -396,9 +436,11 @@ public:
     return stored;
   }
 
-  // Runs the algorithm on shallow copies of the inputs, for the filter's request; its
+  // Runs the algorithm on shallow copies of the inputs, for the filter's request from
+  // `outputPort` (never -1, "every port": VTK 9.7's vtkTemporalAlgorithm reads its request
+  // from the port and crashes on -1, which vtkAlgorithm::Update() never asks for); its
   // outputs are taken from it into `results`. False with `error` on failure.
-  bool Run(vtkTrackedCacheFilter* self, vtkInformationVector** inputs,
+  bool Run(vtkTrackedCacheFilter* self, int outputPort, vtkInformationVector** inputs,
     vtkInformationVector* outputs, std::vector<vtkSmartPointer<vtkDataObject>>& results,
     std::string& error)
   {
@@ -466,7 +508,7 @@ public:
         executive->GetOutputInformation(port)->Remove(SDDP::UPDATE_TIME_STEP());
       }
     }
-    const bool updated = executive->Update(ports > 1 ? -1 : 0, requests) != 0;
+    const bool updated = executive->Update(outputPort, requests) != 0;
     if (!updated || !errors.empty())
     {
       error = errors.empty() ? std::string("it reported failure") : errors.front();
@@ -661,11 +703,12 @@ void vtkTrackedCacheFilter::SetAlgorithm(vtkAlgorithm* algorithm)
     auto* filter = vtkTrackedCacheFilter::SafeDownCast(wrapped);
     wrapped = filter ? filter->GetAlgorithm() : nullptr;
   }
-  if (algorithm && algorithm->IsA("vtkMultiTimeStepAlgorithm"))
+  const std::string temporal = algorithm ? WhyTemporal(algorithm) : std::string();
+  if (!temporal.empty())
   {
-    vtkErrorMacro("Cannot wrap a " << algorithm->GetClassName()
-                                   << ": it asks its inputs for several time steps in one "
-                                      "update, and the filter can feed it only the one it has.");
+    vtkErrorMacro("Cannot wrap a " << algorithm->GetClassName() << ": " << temporal
+                                   << ". The filter can feed it only the time step its input "
+                                      "has, and keys results on that input alone.");
     return;
   }
   if (algorithm && algorithm->GetNumberOfOutputPorts() < 1)
@@ -1024,7 +1067,7 @@ vtkTypeBool vtkTrackedCacheFilter::ProcessRequest(
 
 //------------------------------------------------------------------------------
 int vtkTrackedCacheFilter::RequestData(
-  vtkInformation*, vtkInformationVector** inputs, vtkInformationVector* outputs)
+  vtkInformation* request, vtkInformationVector** inputs, vtkInformationVector* outputs)
 {
   auto& internals = *this->Internals;
   const auto start = Clock::now();
@@ -1143,7 +1186,10 @@ int vtkTrackedCacheFilter::RequestData(
   auto computed = vtkSmartPointer<vtkTrackedCachedOutputs>::New();
   std::string error;
   const auto computeStart = Clock::now();
-  if (!internals.Run(this, inputs, outputs, computed->Outputs, error))
+  const int outputPort = request->Has(vtkDemandDrivenPipeline::FROM_OUTPUT_PORT())
+    ? std::max(request->Get(vtkDemandDrivenPipeline::FROM_OUTPUT_PORT()), 0)
+    : 0;
+  if (!internals.Run(this, outputPort, inputs, outputs, computed->Outputs, error))
   {
     vtkErrorMacro("The wrapped " << internals.Algorithm->GetClassName() << " failed: " << error);
     InitializeOutputs(outputs);

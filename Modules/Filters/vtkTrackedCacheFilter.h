@@ -23,26 +23,31 @@
  * derives them from the algorithm's printout (PrintSelf), normalized (17 significant
  * digits; addresses, times, reference counts, observers, progress and debug state
  * removed; other sub-objects reduced to whether they are set), plus its input-array
- * selections, taken again only when the algorithm's MTime changed. A printout is known
- * to name every parameter only for the classes described here (GetDescribedClassName()):
+ * selections, taken again only when the algorithm's MTime changed. A printout is known to
+ * name every parameter only for the classes described here (GetDescribedClassName()):
  * built in are vtkContourFilter, vtkPolyDataNormals, vtkCleanPolyData,
  * vtkQuadricDecimation, vtkDecimatePro, vtkDelaunay3D, vtkSmoothPolyDataFilter,
  * vtkWindowedSincPolyDataFilter, vtkTriangleFilter, vtkElevationFilter and vtkThreshold.
  * For some the filter adds what their printout lacks, read at every execution (e.g.
- * vtkContourFilter's GenerateTriangles, which it does not print, and ArrayComponent, whose
- * setter does not even call Modified()), and their point locator by class ("default" for
- * none or the class the filter creates itself). A test sets every scalar parameter of
- * each to two values and checks that the digest tells them apart. For any other class the
+ * vtkContourFilter's GenerateTriangles, which it does not print, and ArrayComponent,
+ * whose setter does not even call Modified(); VTK 9.7's vtkQuadricDecimation's
+ * Regularize), and their point locator by class ("default" for none or the class the
+ * filter creates itself). A test sets every scalar parameter of each to two values and
+ * checks that the digest tells them apart, and a built-in class is described only on the
+ * VTK releases where that test passed for it (VTK 9.1 and 9.7 for all of them so far): a
+ * release may add a parameter its printout lacks, so on any other release it is keyed by
+ * instance, as below, until the test has passed there too. For any other class the
  * printout may miss a parameter (vtkCutter shows its cut function only by address), so
  * the digest also names this algorithm object and its MTime: results are reused while its
  * parameters are untouched (a spurious upstream Modified() still hits), but not across a
  * parameter change and back, nor by another filter. SetParameterKey() exists for those
  * algorithms: a key that names their parameters exactly restores full reuse. Set
- * TrustPrintedState to use the printout alone for a class you have checked, or register a
- * description (RegisterParameterDescription(), C++). Nothing here reads what an algorithm
- * reads besides its inputs: a wrapped reader keyed by a parameter key or a trusted
- * printout keeps being served from the cache after its file changed on disk (include the
- * file's time or digest in the key).
+ * TrustPrintedState to use the printout (and a built-in description, if the class has one
+ * on another release) for a class you have checked, or register a description
+ * (RegisterParameterDescription(), C++). Nothing here reads what an algorithm reads
+ * besides its inputs: a wrapped reader keyed by a parameter key or a trusted printout
+ * keeps being served from the cache after its file changed on disk (include the file's
+ * time or digest in the key).
  *
  * The cache is the filter's own by default; SetCache() shares one among filters, and one
  * memory budget with it. Entries are content-keyed, so filters sharing a cache and
@@ -64,11 +69,14 @@
  *
  * Errors (vtkErrorMacro, outputs emptied, nothing stored): no algorithm, an algorithm
  * that fails (returns failure or reports an error on itself or its executive), an
- * algorithm that asks for other time steps or pieces than its input holds (temporal and
- * streaming algorithms: the filter has only the input the pipeline gave it; a
- * vtkMultiTimeStepAlgorithm is refused by SetAlgorithm()). Inputs the filter's ports
- * refuse are reported by the pipeline as for the algorithm itself. An input whose type
- * content digests do not cover is computed without caching, with a warning.
+ * algorithm that asks for other time steps or pieces than its input holds, or executes
+ * several times in one update (temporal and streaming algorithms: the filter has only the
+ * input the pipeline gave it). Temporal algorithms known by class are refused by
+ * SetAlgorithm() already: a vtkMultiTimeStepAlgorithm, a vtkTemporalPathLineFilter (its
+ * output depends on its earlier updates) and, on VTK 9.7, a vtkTemporalAlgorithm such as
+ * vtkTemporalStatistics. Inputs the filter's ports refuse are reported by the pipeline as
+ * for the algorithm itself. An input whose type content digests do not cover is computed
+ * without caching, with a warning.
  *
  * The wrapped algorithm belongs to the filter while set: the connections it had become
  * the filter's (a glyph's source, say), its inputs are then the filter's private
@@ -191,7 +199,7 @@ public:
    * prints what it lacks (may be empty). Registering a class replaces its earlier
    * description. DescribeLike() gives a subclass that adds no parameter (ParaView's
    * vtkPVContourFilter, say) the description of its superclass; false when that one is not
-   * described. Thread-safe.
+   * described on this VTK. The described classes listed are those of this VTK. Thread-safe.
    */
 #ifndef __VTK_WRAP__
   using ParameterDescription = std::function<void(vtkAlgorithm*, std::ostream&)>;
