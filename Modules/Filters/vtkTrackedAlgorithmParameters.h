@@ -36,12 +36,16 @@
 #ifndef vtkTrackedAlgorithmParameters_h
 #define vtkTrackedAlgorithmParameters_h
 
+#include "vtkTrackedABINamespace.h" // for VTK_ABI_NAMESPACE_BEGIN
+
 #include <functional> // for the description functions
 #include <ostream>    // for the description functions
 #include <string>     // for the text
 #include <vector>     // for the list of classes
 
+VTK_ABI_NAMESPACE_BEGIN
 class vtkAlgorithm;
+VTK_ABI_NAMESPACE_END
 
 /**
  * Prints the parameters of an algorithm of a registered class that its PrintSelf()

@@ -104,6 +104,7 @@
 
 #include "vtkAlgorithm.h"
 #include "vtkSmartPointer.h"            // for the algorithm and cache
+#include "vtkTrackedABINamespace.h"     // for VTK_ABI_NAMESPACE_BEGIN
 #include "vtkTrackedArrayCacheModule.h" // for export macro
 
 #include <functional> // for parameter descriptions
@@ -111,8 +112,11 @@
 #include <ostream>    // for parameter descriptions
 #include <string>     // for keys
 
+VTK_ABI_NAMESPACE_BEGIN
 class vtkDataObject;
 class vtkMultiProcessController;
+VTK_ABI_NAMESPACE_END
+
 class vtkTrackedArrayCache;
 class vtkTrackedDiskCache;
 

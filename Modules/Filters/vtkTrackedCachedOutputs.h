@@ -14,13 +14,16 @@
 #define vtkTrackedCachedOutputs_h
 
 #include "vtkObject.h"
-#include "vtkSmartPointer.h" // for the outputs
-#include "vtkTrackedStamp.h" // for the outputs' stamps
+#include "vtkSmartPointer.h"        // for the outputs
+#include "vtkTrackedABINamespace.h" // for VTK_ABI_NAMESPACE_BEGIN
+#include "vtkTrackedStamp.h"        // for the outputs' stamps
 
 #include <string> // for the digests
 #include <vector> // for the outputs
 
+VTK_ABI_NAMESPACE_BEGIN
 class vtkDataObject;
+VTK_ABI_NAMESPACE_END
 
 class vtkTrackedCachedOutputs : public vtkObject
 {

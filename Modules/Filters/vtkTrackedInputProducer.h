@@ -13,10 +13,13 @@
 #ifndef vtkTrackedInputProducer_h
 #define vtkTrackedInputProducer_h
 
-#include "vtkNew.h" // for the meta-data
+#include "vtkNew.h"                 // for the meta-data
+#include "vtkTrackedABINamespace.h" // for VTK_ABI_NAMESPACE_BEGIN
 #include "vtkTrivialProducer.h"
 
+VTK_ABI_NAMESPACE_BEGIN
 class vtkInformation;
+VTK_ABI_NAMESPACE_END
 
 class vtkTrackedInputProducer : public vtkTrivialProducer
 {
