@@ -4,6 +4,7 @@
 #include "vtkTrackedVTKVersion.h"
 
 #if VTK_TRACKED_HAS_IMPLICIT_ARRAYS
+#include "vtkAOSDataArrayTemplate.h"
 #include "vtkAffineArray.h"
 #include "vtkCompositeArray.h"
 #include "vtkConstantArray.h"
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 namespace
 {
@@ -142,6 +144,128 @@ void ReadTuples(
   }
 }
 
+// Slope * index + Intercept, as the backend computes it (the usual arithmetic conversions
+// of `ValueType * vtkIdType + ValueType`), without a call per value. Checked against the
+// backend on samples first; tuple by tuple through it if any differ.
+template <typename T>
+void ReadAffine(vtkAffineArray<T>* array, vtkIdType begin, vtkIdType tuples, T* packed)
+{
+  auto backend = array->GetBackend();
+  if (!backend)
+  {
+    return;
+  }
+  const T slope = backend->Slope;
+  const T intercept = backend->Intercept;
+  auto value = [slope, intercept](vtkIdType index)
+  { return static_cast<T>(slope * index + intercept); };
+  const vtkIdType first = begin * array->GetNumberOfComponents();
+  const vtkIdType count = tuples * array->GetNumberOfComponents();
+  for (vtkIdType sample = 0; sample < count; sample += 1 + count / 64)
+  {
+    if (value(first + sample) != (*backend)(first + sample) ||
+      value(first + count - 1 - sample) != (*backend)(first + count - 1 - sample))
+    {
+      ReadTuples(array, begin, tuples, packed);
+      return;
+    }
+  }
+  vtkIdType i = 0;
+  if (std::is_floating_point<T>::value && first + count < (vtkIdType(1) << 53))
+  {
+    // The index converted to T exactly as above (through a double, which holds it
+    // exactly), one integer conversion per block of values: the block vectorizes.
+    constexpr int Block = 8;
+    for (; i + Block <= count; i += Block)
+    {
+      const double index = static_cast<double>(first + i);
+      for (int k = 0; k < Block; ++k)
+      {
+        packed[i + k] = static_cast<T>(slope * static_cast<T>(index + k) + intercept);
+      }
+    }
+  }
+  for (; i < count; ++i)
+  {
+    packed[i] = value(first + i);
+  }
+}
+
+// Runs of `stride` values of `values` at each of `count` indexes; false at the first index
+// outside the `size` values. `Stride` > 0 fixes the stride at compile time (1 to 4: the
+// copies unroll).
+template <int Stride, typename T, typename Index>
+bool Gather(const Index* indexes, vtkIdType count, vtkIdType stride, const T* values,
+  vtkIdType size, T* packed)
+{
+  const vtkIdType run = Stride > 0 ? Stride : stride;
+  for (vtkIdType i = 0; i < count; ++i)
+  {
+    const vtkIdType at = static_cast<vtkIdType>(indexes[i]) * run;
+    if (static_cast<std::uint64_t>(at) + run > static_cast<std::uint64_t>(size)) // or at < 0
+    {
+      return false;
+    }
+    for (vtkIdType c = 0; c < run; ++c) // a few values: a call to memmove costs more
+    {
+      packed[i * run + c] = values[at + c];
+    }
+  }
+  return true;
+}
+
+template <typename T, typename Index>
+bool Gather(const Index* indexes, vtkIdType count, vtkIdType stride, const T* values,
+  vtkIdType size, T* packed)
+{
+  switch (stride)
+  {
+    case 1:
+      return Gather<1>(indexes, count, stride, values, size, packed);
+    case 2:
+      return Gather<2>(indexes, count, stride, values, size, packed);
+    case 3:
+      return Gather<3>(indexes, count, stride, values, size, packed);
+    case 4:
+      return Gather<4>(indexes, count, stride, values, size, packed);
+  }
+  return Gather<0>(indexes, count, stride, values, size, packed);
+}
+
+// Gathered from a contiguous base array of the same type through contiguous vtkIdType or
+// int indexes; tuple by tuple through the backend for any other base or index array, or an
+// index out of the base's range.
+template <typename T>
+void ReadIndexed(vtkIndexedArray<T>* array, vtkIdType begin, vtkIdType tuples, T* packed)
+{
+  auto backend = array->GetBackend();
+  auto* base =
+    backend ? vtkAOSDataArrayTemplate<T>::FastDownCast(backend->GetBaseArray()) : nullptr;
+  vtkDataArray* indexes = backend ? backend->GetIndexArray() : nullptr;
+  const int components = array->GetNumberOfComponents();
+  const vtkIdType stride = backend && backend->GetMapTuples() ? components : 1;
+  const vtkIdType first = begin * components / stride;
+  const vtkIdType count = tuples * components / stride;
+  bool gathered = false;
+  if (base && indexes && indexes->GetNumberOfComponents() == 1)
+  {
+    const T* values = base->GetPointer(0);
+    const vtkIdType size = base->GetNumberOfValues();
+    if (auto* ids = vtkAOSDataArrayTemplate<vtkIdType>::FastDownCast(indexes))
+    {
+      gathered = Gather(ids->GetPointer(first), count, stride, values, size, packed);
+    }
+    else if (auto* ints = vtkAOSDataArrayTemplate<int>::FastDownCast(indexes))
+    {
+      gathered = Gather(ints->GetPointer(first), count, stride, values, size, packed);
+    }
+  }
+  if (!gathered)
+  {
+    ReadTuples(array, begin, tuples, packed);
+  }
+}
+
 template <typename T>
 void ReadConstant(vtkConstantArray<T>* array, vtkIdType tuples, T* packed)
 {
@@ -198,10 +322,10 @@ bool ReadTyped(
       ReadComposite(static_cast<vtkCompositeArray<T>*>(array), begin, tuples, packed, readPart);
       return true;
     case vtkArrayTypes::VTK_AFFINE_ARRAY:
-      ReadTuples(static_cast<vtkAffineArray<T>*>(array), begin, tuples, packed);
+      ReadAffine(static_cast<vtkAffineArray<T>*>(array), begin, tuples, packed);
       return true;
     case vtkArrayTypes::VTK_INDEXED_ARRAY:
-      ReadTuples(static_cast<vtkIndexedArray<T>*>(array), begin, tuples, packed);
+      ReadIndexed(static_cast<vtkIndexedArray<T>*>(array), begin, tuples, packed);
       return true;
     case vtkArrayTypes::VTK_STRIDED_ARRAY:
       ReadTuples(static_cast<vtkStridedArray<T>*>(array), begin, tuples, packed);
