@@ -15,7 +15,9 @@ from vtkmodules.vtkCommonCore import (
     vtkDoubleArray,
     vtkFloatArray,
     vtkSOADataArrayTemplate,
+    vtkVersion,
 )
+from vtkmodules.vtkCommonDataModel import vtkMutableDirectedGraph
 from vtkmodules.vtkFiltersSources import vtkSphereSource
 
 from trackedarraycache import (
@@ -25,6 +27,10 @@ from trackedarraycache import (
     view,
     vtkTrackedArrayCache,
 )
+
+
+# VTK 9.7 makes every AOS array a numpy-like object that caches its own ndarray view.
+VTK_9_7 = (vtkVersion.GetVTKMajorVersion(), vtkVersion.GetVTKMinorVersion()) >= (9, 7)
 
 
 def filled(array, tuples=20, components=3):
@@ -197,6 +203,99 @@ def test_numpy_view_raises_after_the_array_died():
     assert not v.valid
 
 
+def tuples_of(array):
+    """An array's live values as read through VTK's own accessors, (tuples, 3)."""
+    return np.array([array.GetTuple3(t) for t in range(array.GetNumberOfTuples())]).reshape(-1, 3)
+
+
+def allocation_of(array):
+    """Where an array's values are and how many it has room for (GetSize() is called
+    GetCapacity() from VTK 9.7 on)."""
+    return array.GetVoidPointer(0), getattr(array, "GetCapacity", array.GetSize)()
+
+
+def moved_under_a_cached_view():
+    """An array (and the array sharing its buffer) whose buffer moved through the other
+    array, then got 42 as first value through it. On VTK 9.7 np.sum() made the array
+    cache an ndarray view of its buffer, and the move fired BufferChangedEvent on the
+    other array only: the cached view still points at the freed memory."""
+    array = filled(vtkDoubleArray(), tuples=10)
+    np.sum(array)
+    sharing = vtkDoubleArray()
+    sharing.ShallowCopy(array)
+    sharing.SetNumberOfTuples(10**5)  # reallocates the shared buffer elsewhere
+    sharing.SetValue(0, 42.0)
+    assert array.GetValue(0) == 42.0, "the buffer is shared: what this test is about"
+    return array, sharing
+
+
+def test_numpy_view_reads_vtk_operands_from_their_current_buffer():
+    array, _sharing = moved_under_a_cached_view()
+    target = filled(vtkDoubleArray(), tuples=10)
+    v = numpy_view(target)
+    np.copyto(v, array)
+    np.testing.assert_array_equal(np.asarray(v), tuples_of(array))
+    v[:] = 0.0
+    v[:] = array
+    np.testing.assert_array_equal(tuples_of(target), tuples_of(array))
+    np.testing.assert_array_equal(np.asarray(numpy_view(array)), tuples_of(array))
+
+
+@pytest.mark.parametrize(
+    "shrink", [lambda a: a.SetNumberOfTuples(4), lambda a: a.Reset()], ids=["fewer-tuples", "reset"]
+)
+def test_numpy_view_follows_the_live_tuples_within_one_allocation(shrink):
+    array = filled(vtkDoubleArray(), tuples=10)
+    np.sum(array)  # VTK 9.7: the array caches a view of its 10 tuples, which shrinking keeps
+    v = numpy_view(array)
+    allocation = allocation_of(array)
+    shrink(array)
+    assert allocation_of(array) == allocation, "VTK kept the buffer: what this test is about"
+    live = tuples_of(array)
+    assert v.shape == live.shape and len(v) == len(live) and v.size == live.size
+    np.testing.assert_array_equal(np.asarray(v), live)
+    assert float(np.sum(v)) == live.sum()
+    with pytest.raises(IndexError):
+        v[len(live)]
+    array.InsertNextTuple3(-1.0, -2.0, -3.0)  # within the allocation again
+    assert allocation_of(array) == allocation
+    assert v.shape == (len(live) + 1, 3) and tuple(v[len(live)]) == (-1.0, -2.0, -3.0)
+
+
+def test_numpy_view_takes_vtk_arrays_as_operands():
+    array, other = filled(vtkDoubleArray(), tuples=4), filled(vtkDoubleArray(), tuples=4)
+    v = numpy_view(array)
+    before = array.GetMTime()
+    v += other
+    assert array.GetTuple3(1) == (6.0, 8.0, 10.0) and array.GetMTime() > before
+    v -= other
+    v *= other
+    assert array.GetTuple3(1) == (9.0, 16.0, 25.0)
+    np.testing.assert_array_equal(v + other, tuples_of(array) + tuples_of(other))
+    before = other.GetMTime()
+    assert np.add(v, 1.0, out=other) is other, "a VTK array passed as out= comes back as itself"
+    assert other.GetTuple3(1) == (10.0, 17.0, 26.0) and other.GetMTime() > before
+    assert tuple(v[1]) == (9.0, 16.0, 25.0)
+
+
+def test_numpy_view_refuses_values_past_a_buffer_a_sharing_array_replaced():
+    array = filled(vtkDoubleArray(), tuples=10)
+    sharing = vtkDoubleArray()
+    sharing.ShallowCopy(array)
+    before = numpy_view(array)
+    smaller = np.zeros(6)
+    sharing.SetArray(smaller, smaller.size, 1)  # under both: `array` still claims 30 values
+    with pytest.raises(RuntimeError, match="reallocated"):
+        before[0]
+    if VTK_9_7:
+        after = numpy_view(array)
+        assert not after.valid
+        with pytest.raises(RuntimeError, match="an array sharing the buffer replaced it"):
+            after[0]
+    else:  # VTK 9.1 wraps no vtkBuffer: a view made now cannot see it (a documented gap)
+        assert not hasattr(array, "GetBuffer")
+
+
 def test_numpy_view_refuses_non_contiguous_arrays():
     with pytest.raises(TypeError, match="AOS"):
         numpy_view(vtkSOADataArrayTemplate["float64"]())
@@ -262,6 +361,142 @@ def test_cached_vtk_arguments_and_results():
     source.SetRadius(3)
     source.Update()
     bounds_and_copy(source.GetOutput())
+    assert len(calls) == 3
+
+
+def write_through_asarray(array):
+    np.asarray(array)[0] = 100.0
+
+
+def write_through_vtk_to_numpy(array):
+    vtk_to_numpy(array)[0] = 100.0
+
+
+def write_by_index(array):
+    array[0] = 100.0
+
+
+def write_by_copyto(array):
+    np.copyto(array, np.full(array.shape, 7.0))
+
+
+def write_into_a_slice(array):
+    array[:] += 1.0
+
+
+# Writes into a VTK array's values through numpy, none calling Modified(): through the
+# buffer protocol on every VTK, and through VTK 9.7's own numpy interface. (On 9.7
+# `array += 1` is not one: VTK's arrays define no in-place operators, so it rebinds the
+# name to a new array.)
+NUMPY_WRITES = [write_through_asarray, write_through_vtk_to_numpy] + (
+    [write_by_index, write_by_copyto, write_into_a_slice] if VTK_9_7 else []
+)
+
+
+def values_sum(array):
+    return sum(array.GetValue(i) for i in range(array.GetNumberOfValues()))
+
+
+def counted(function):
+    """`function` memoized, and the list of the calls that computed."""
+    calls = []
+
+    def compute(*args):
+        calls.append(args)
+        return function(*args)
+
+    return cached(compute), calls
+
+
+@pytest.mark.parametrize("write", NUMPY_WRITES, ids=lambda w: w.__name__)
+def test_cached_sees_a_numpy_write_into_a_vtk_argument(write):
+    total, calls = counted(values_sum)
+    array = filled(vtkDoubleArray(), tuples=5)
+    assert total(array) == total(array) == values_sum(array)
+    write(array)
+    assert total(array) == values_sum(array)
+    assert len(calls) == 2
+
+
+def test_cached_sees_a_numpy_write_into_a_data_object_argument():
+    @cached
+    def first_point(mesh):
+        return mesh.GetPoint(0)
+
+    source = vtkSphereSource()
+    source.Update()
+    mesh = source.GetOutput()
+    assert first_point(mesh) == mesh.GetPoint(0)
+    np.asarray(mesh.GetPoints().GetData())[0] = (5.0, 6.0, 7.0)
+    assert first_point(mesh) == (5.0, 6.0, 7.0)
+
+
+def test_cached_trusting_stamps_reuses_digests_and_misses_raw_writes():
+    @cached(trust_stamps=True)
+    def total(array):
+        return values_sum(array)
+
+    array = filled(vtkDoubleArray(), tuples=5)
+    before = total(array)
+    write_through_asarray(array)
+    assert total(array) == before != values_sum(array), "the documented cost of trusting stamps"
+    array.Modified()
+    assert total(array) == values_sum(array)
+    if VTK_9_7:  # VTK's numpy interface holds the buffer: such arrays are hashed anyway
+        write_by_index(array)
+        array[1] = 50.0
+        assert total(array) == values_sum(array)
+
+
+@pytest.mark.parametrize("write", NUMPY_WRITES, ids=lambda w: w.__name__)
+def test_cached_never_serves_a_vtk_result_written_through_numpy(write):
+    doubled, calls = counted(lambda values: numpy_to_vtk(values * 2.0, deep=1))
+    values = np.arange(15.0).reshape(5, 3)
+    result = doubled(values)
+    assert doubled(values) is result
+    write(result)
+    again = doubled(values)
+    assert again is not result and len(calls) == 2
+    np.testing.assert_array_equal(vtk_to_numpy(again), values * 2.0)
+    assert doubled(values) is again
+
+
+def test_cached_never_serves_a_data_object_result_written_through_numpy():
+    @cached
+    def sphere(radius):
+        source = vtkSphereSource()
+        source.SetRadius(radius)
+        source.Update()
+        return source.GetOutput()
+
+    mesh = sphere(2.0)
+    first = mesh.GetPoint(0)
+    np.asarray(mesh.GetPoints().GetData())[0] = (9.0, 9.0, 9.0)
+    assert sphere(2.0) is not mesh and sphere(2.0).GetPoint(0) == first
+
+
+def test_cached_numpy_results_stay_read_only():
+    @cached
+    def ramp(n):
+        return np.arange(float(n))
+
+    ramp(4)
+    hit = ramp(4)
+    with pytest.raises(ValueError):
+        hit.flags.writeable = True
+    np.testing.assert_array_equal(ramp(4), [0.0, 1.0, 2.0, 3.0])
+
+
+def test_cached_keeps_a_result_it_cannot_hash_only_when_trusting_stamps():
+    calls = []
+
+    def graph(n):
+        calls.append(n)
+        return vtkMutableDirectedGraph()  # digests do not cover graphs
+
+    checked, trusted = cached(graph), cached(graph, trust_stamps=True)
+    assert checked(1) is not checked(1), "its content could not be checked at a hit"
+    assert trusted(1) is trusted(1)
     assert len(calls) == 3
 
 

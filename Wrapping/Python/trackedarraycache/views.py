@@ -7,12 +7,20 @@ it on exit.
 
 ``numpy_view(array)``: a zero-copy numpy view of an AOS array that raises
 ``RuntimeError`` instead of reading freed memory once the array reallocated, swapped its
-buffer or died (what VTK 9.7 added to its numpy support, here on every VTK).
+buffer or died (what VTK 9.7 added to its numpy support, here on every VTK, and without
+9.7's cached view, which can outlive the memory it points at).
 """
 
 import numpy as np
-from vtkmodules.util.numpy_support import vtk_to_numpy
-from vtkmodules.vtkCommonCore import VTK_BIT, VTK_STRING, vtkCommand, vtkDataArray, vtkIdList
+from vtkmodules.util.numpy_support import get_numpy_array_type, vtk_to_numpy
+from vtkmodules.vtkCommonCore import (
+    VTK_BIT,
+    VTK_STRING,
+    vtkCommand,
+    vtkDataArray,
+    vtkIdList,
+    vtkWeakReference,
+)
 
 from .vtkTrackedArrayCache import vtkTrackedArrayView
 
@@ -117,6 +125,65 @@ def _aliases(result, memory):
     return isinstance(result, np.ndarray) and np.may_share_memory(result, memory)
 
 
+def _is_aos(array):
+    """Whether numpy can wrap the array's values in place: one contiguous buffer of a
+    numeric type (bit arrays pack eight values a byte)."""
+    return array.HasStandardMemoryLayout() and array.GetDataType() != VTK_BIT
+
+
+# VTK 9.7 renamed GetSize() GetCapacity(), and GetSize() warns there.
+_CAPACITY = "GetCapacity" if hasattr(vtkDataArray, "GetCapacity") else "GetSize"
+
+
+def _allocation(array):
+    """What identifies an AOS array's storage: where its buffer is, how many values it has
+    room for, their type and the components. Not the tuple count, which changes within
+    one allocation (Reset(), fewer tuples, InsertNext...) without freeing anything."""
+    return (array.GetVoidPointer(0), getattr(array, _CAPACITY)(), array.GetDataType(),
+            array.GetNumberOfComponents())
+
+
+def _buffer_overrun(array):
+    """Why an AOS array's values cannot be wrapped ("" when they can): it claims more
+    values than its vtkBuffer holds. An array sharing the buffer (after ShallowCopy) that
+    calls SetArray() puts a smaller one under both, and VTK's own accessors would read
+    past its end. Seen from VTK 9.7 on; before, the vtkBuffer is not wrapped."""
+    buffer = array.GetBuffer() if hasattr(array, "GetBuffer") else None
+    values = array.GetNumberOfValues()
+    if buffer is None or buffer.GetSize() >= values:
+        return ""
+    return (f"the {array.GetClassName()} claims {values} values but its buffer holds "
+            f"{buffer.GetSize()}: an array sharing the buffer replaced it")
+
+
+def _current_values(array):
+    """A new ndarray over an AOS array's live tuples in its buffer as it is now, wrapped
+    through the buffer protocol at this call. Never VTK 9.7's cached ``__array__`` view:
+    that one keeps its shape when tuples go, and its memory when another array sharing
+    the vtkBuffer (after ShallowCopy) reallocates it, which frees that memory."""
+    overrun = _buffer_overrun(array)
+    if overrun:
+        raise RuntimeError(f"numpy_view: {overrun}")
+    values = np.frombuffer(array, dtype=get_numpy_array_type(array.GetDataType()))
+    components = array.GetNumberOfComponents()
+    return values if components == 1 else values.reshape(-1, components)
+
+
+def _operand_values(value):
+    """The ndarray a numpy call on guarded views gets for `value`: the current values of a
+    view or of an AOS VTK array; None for anything else, which goes in as it is."""
+    if isinstance(value, GuardedNumpyView):
+        return value._ndarray()
+    if isinstance(value, vtkDataArray) and _is_aos(value):
+        return _current_values(value)
+    return None
+
+
+def _vtk_array_of(operand):
+    """The VTK array that an operand of a numpy call (a view or a VTK array) stands for."""
+    return operand._guarded_array() if isinstance(operand, GuardedNumpyView) else operand
+
+
 # numpy functions that write into an argument: its position and name.
 _WRITING_FUNCTIONS = {
     np.copyto: (0, "dst"),
@@ -129,17 +196,18 @@ _WRITING_FUNCTIONS = {
 
 
 class _Call:
-    """One numpy call on guarded views. Their buffers go in read-only, except where the
-    call writes (out=, ufunc.at, the functions above), whose arrays get Modified()
-    afterwards; so numpy either calls Modified() or raises. Nothing that may alias any of
-    the buffers comes out: a view passed as out= comes back as itself, others as copies."""
+    """One numpy call on guarded views. Their buffers, and those of the AOS VTK arrays
+    among the operands, go in read-only as they are now, except where the call writes
+    (out=, ufunc.at, the functions above), whose arrays get Modified() afterwards; so
+    numpy either calls Modified() or raises. Nothing that may alias any of the buffers
+    comes out: a view or VTK array passed as out= comes back as itself, others as copies."""
 
     def __init__(self):
-        self.passed = []  # (view, ndarray, written)
+        self.passed = []  # (view or VTK array, ndarray, written)
 
     def unwrap(self, value, written=False):
-        if isinstance(value, GuardedNumpyView):
-            values = value._ndarray()
+        values = _operand_values(value)
+        if values is not None:
             values.flags.writeable = written
             self.passed.append((value, values, written))
             return values
@@ -150,16 +218,16 @@ class _Call:
         return value
 
     def finish(self, result):
-        for view, _, written in self.passed:
+        for operand, _, written in self.passed:
             if written:
-                view._modified()
+                _vtk_array_of(operand).Modified()
         return self.detach(result)
 
     def detach(self, result):
         if isinstance(result, np.ndarray):
-            for view, values, written in self.passed:
+            for operand, values, written in self.passed:
                 if written and result is values:
-                    return view
+                    return operand
             if any(_aliases(result, values) for _, values, _ in self.passed):
                 return result.copy()
             return result
@@ -172,52 +240,77 @@ class _Call:
 
 
 class GuardedNumpyView:
-    """A numpy-like view of a VTK AOS array that checks, before every access, that the
-    array is alive and has the same buffer, size, type and components as when the view
-    was made; otherwise it raises ``RuntimeError``.
+    """A numpy-like view of the live tuples of a VTK AOS array. Before every access it
+    checks that the array is alive and still on the allocation the view was made on
+    (buffer address, capacity, type, components); otherwise it raises ``RuntimeError``.
+    Within that allocation it follows the tuple count: after ``Reset()``, fewer tuples or
+    ``InsertNext...`` within the capacity it shows the tuples there are now, never values
+    past them.
 
-    Guarantee: no access through this object reads or writes freed memory. Reads and
-    writes go to the array's memory without copying (indexing, assignment, ufuncs and
-    numpy functions such as ``np.sum(v)``). Writes call the array's Modified(): numpy
-    may write only where a call says it writes (``out=``, ``ufunc.at``, ``np.copyto``,
-    ``np.put``, ``np.putmask``, ``np.place``, ``np.fill_diagonal``,
-    ``np.put_along_axis``); anywhere else the buffer is read-only and numpy raises.
-    Nothing that may alias the array's memory is handed out: slices, ``np.asarray(v)``
-    and numpy results that may share memory with any view of a call (in lists, tuples
-    and dicts too) come back as copies, so they stay valid whatever happens to the
-    array; a view passed as ``out=`` comes back as itself.
+    Guarantee: no access through this object reads or writes freed memory. Each one
+    wraps the array's buffer as it is at that moment (the buffer protocol), never VTK
+    9.7's cached view of it, which can outlive its memory. From VTK 9.7 on it also refuses
+    an array that claims more values than its vtkBuffer holds (an array sharing the buffer
+    replaced it with SetArray(); VTK's own accessors would read past the end); before 9.7
+    the vtkBuffer is not wrapped and this cannot be seen.
 
-    Cost: each access compares the array's storage with the view's (a microsecond) and
-    wraps the current buffer in a fresh ndarray (a few microseconds), on top of the
-    operation itself. The view holds no reference to the array: when the array's last
-    owner lets go, the view raises instead of keeping it alive.
+    Reads and writes go to the array's memory without copying (indexing, assignment,
+    ufuncs and numpy functions such as ``np.sum(v)``); AOS VTK arrays among the operands
+    (``v += vtk_array``, ``np.copyto(v, vtk_array)``, ``out=vtk_array``) are read and
+    written the same way. Writes call Modified() on the arrays written: numpy may write
+    only where a call says it writes (``out=``, ``ufunc.at``, ``np.copyto``, ``np.put``,
+    ``np.putmask``, ``np.place``, ``np.fill_diagonal``, ``np.put_along_axis``); anywhere
+    else the buffers are read-only and numpy raises. Nothing that may alias the arrays'
+    memory is handed out: slices, ``np.asarray(v)`` and numpy results that may share
+    memory with any operand of a call (in lists, tuples and dicts too) come back as
+    copies, so they stay valid whatever happens to the array; a view or VTK array passed
+    as ``out=`` comes back as itself.
+
+    Not told apart: a buffer freed and allocated again at the same address with the same
+    capacity (``Initialize()``, then as many values) counts as the same allocation, and
+    the view follows it (into live memory).
+
+    Cost: each access compares the array's allocation with the view's and wraps its
+    buffer in a new ndarray (about three microseconds), on top of the operation itself.
+    The view holds no reference to the array: when the array's last owner lets go, the
+    view raises instead of keeping it alive.
     """
 
     def __init__(self, array):
         if not isinstance(array, vtkDataArray):
             raise TypeError(f"numpy_view() needs a vtkDataArray, not {type(array).__name__}")
-        if not array.HasStandardMemoryLayout() or array.GetDataType() == VTK_BIT:
+        if not _is_aos(array):
             raise TypeError(
                 f"numpy_view() needs an array with one contiguous buffer (AOS); "
                 f"{array.GetClassName()} is not one: use view() to copy its values"
             )
-        self._guard = vtkTrackedArrayView()
-        self._guard.SetView(array, 0, array.GetNumberOfTuples())
-        self._components = array.GetNumberOfComponents()
+        self._array = vtkWeakReference()
+        self._array.Set(array)
+        self._allocation = _allocation(array)
+
+    def _invalid_reason(self, array):
+        if array is None:
+            return "the array was deleted"
+        if _allocation(array) != self._allocation:
+            return ("the array's buffer was reallocated, resized or replaced, or its type or "
+                    "components changed")
+        return _buffer_overrun(array)
+
+    def _guarded_array(self):
+        """The array, alive and on the view's allocation; RuntimeError otherwise."""
+        array = self._array.Get()
+        reason = self._invalid_reason(array)
+        if reason:
+            raise RuntimeError(f"numpy_view: {reason}")
+        return array
 
     def _ndarray(self):
-        if not self._guard.IsValid():
-            raise RuntimeError(f"numpy_view: {self._guard.GetInvalidReason()}")
-        values = vtk_to_numpy(self._guard.GetArray())
-        return values if self._components == 1 else values.reshape(-1, self._components)
-
-    def _modified(self):
-        self._guard.GetArray().Modified()
+        return _current_values(self._guarded_array())
 
     @property
     def valid(self):
         """Whether accesses still reach the array's values."""
-        return self._guard.IsValid()
+        return not self._invalid_reason(self._array.Get())
 
     @property
     def shape(self):
@@ -244,10 +337,9 @@ class GuardedNumpyView:
         return result.copy() if _aliases(result, values) else result
 
     def __setitem__(self, index, value):
-        if isinstance(value, GuardedNumpyView):
-            value = value._ndarray()
-        self._ndarray()[index] = value
-        self._modified()
+        array = self._guarded_array()
+        _current_values(array)[index] = _Call().unwrap(value)
+        array.Modified()
 
     def __array__(self, dtype=None, copy=None):
         return np.array(self._ndarray(), dtype=dtype, copy=True)
@@ -267,8 +359,9 @@ class GuardedNumpyView:
         return call.finish(func(*arguments, **kwargs))
 
     def __repr__(self):
-        if not self._guard.IsValid():
-            return f"<numpy_view of a gone array: {self._guard.GetInvalidReason()}>"
+        reason = self._invalid_reason(self._array.Get())
+        if reason:
+            return f"<numpy_view of a gone array: {reason}>"
         return f"numpy_view({self._ndarray()!r})"
 
     # The arithmetic operators through the ufuncs above.
@@ -313,6 +406,7 @@ class GuardedNumpyView:
 
 
 def numpy_view(array):
-    """A zero-copy numpy view of a VTK AOS array that raises ``RuntimeError`` on access
-    once the array reallocated, swapped its buffer or died; see ``GuardedNumpyView``."""
+    """A zero-copy numpy view of a VTK AOS array's live tuples that raises
+    ``RuntimeError`` on access once the array reallocated, swapped its buffer or died;
+    see ``GuardedNumpyView``."""
     return GuardedNumpyView(array)
