@@ -11,8 +11,9 @@
 #      everything against it with -Werror=deprecated-declarations, run ctest (GoogleTest
 #      suites, oracle, MPI, install checks, pytest) and the demo. Without a VTK 9.7 the
 #      stage prints one line saying so, and the last line says it did not run;
-#   4. ParaView 5.11 stage (its VTK 9.2): switch packages, build the module and the
-#      plugin, run the GoogleTest suite, the installed-package check and the plugin's
+#   4. ParaView 5.11 stage (its VTK 9.2): switch packages, build the module, its Python
+#      package and the plugin, run the GoogleTest suite, pytest (with the completeness
+#      test of the described filter classes), the installed-package check and the plugin's
 #      pvbatch tests (serial and 2 MPI processes);
 #   5. switch back to the VTK 9.1 packages (also when a stage fails).
 # Any failure fails the command; no stage but the VTK 9.7 one without its SDK is skipped.
@@ -148,8 +149,7 @@ stage "ParaView 5.11 (VTK 9.2): build and test"
 trap 'stage "Switching back to the VTK 9.1 packages"; scripts/install-deps.sh vtk' EXIT
 scripts/install-deps.sh paraview
 configure build/paraview -DCMAKE_BUILD_TYPE=Release -DTRACKEDARRAYCACHE_USE_PARAVIEW=ON \
-  -DTRACKEDARRAYCACHE_WRAP_PYTHON=OFF -DTRACKEDARRAYCACHE_BUILD_EXAMPLES=OFF \
-  -DTRACKEDARRAYCACHE_BUILD_BENCHMARKS=OFF
+  -DTRACKEDARRAYCACHE_BUILD_EXAMPLES=OFF -DTRACKEDARRAYCACHE_BUILD_BENCHMARKS=OFF
 cmake --build build/paraview -j "$jobs"
 ctest --test-dir build/paraview --output-on-failure -j "$jobs"
 

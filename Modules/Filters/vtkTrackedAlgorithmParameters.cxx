@@ -17,7 +17,6 @@
 #include "vtkWindowedSincPolyDataFilter.h"
 
 #include <algorithm>
-#include <cstddef>
 #include <map>
 #include <mutex>
 #include <regex>
@@ -150,7 +149,7 @@ struct Release
 // descriptions: it changes every parameter a class has a setter for, and the digest must
 // tell each change apart. A class is trusted only on the releases where that test passed
 // for it: another release may have added a parameter its printout lacks.
-const std::vector<Release> CheckedReleases = { { 9, 1 }, { 9, 7 } };
+const std::vector<Release> CheckedReleases = { { 9, 1 }, { 9, 2 }, { 9, 7 } };
 
 bool TrustedOn(const std::vector<Release>& releases)
 {
@@ -196,36 +195,60 @@ std::function<void(Algorithm*, std::ostream&)> DescribeLocator(
   };
 }
 
-// Parameters VTK 9.7 has and does not print. VTK 9.1 has none of them; the release
-// that added each is not checked, so they are read from 9.7 on only (a class is not
-// trusted on the releases in between anyway).
-#if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 7, 0)
+// Parameters some releases have and do not print: VTK 9.1 has none of them, ParaView
+// 5.11's VTK 9.2 the first, 9.7 all but vtkThreshold's AttributeMode (deprecated in 9.3).
+// Each is read from the first checked release that has it on (a class is not trusted on
+// the releases in between anyway).
 void DescribeQuadricDecimation(vtkQuadricDecimation* decimation, std::ostream& os)
 {
-  os << "MaximumError: " << decimation->GetMaximumError() << "\n"
-     << "Regularize: " << decimation->GetRegularize() << "\n"
+#if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 2, 0)
+  os << "Regularize: " << decimation->GetRegularize() << "\n"
      << "Regularization: " << decimation->GetRegularization() << "\n"
      << "WeighBoundaryConstraintsByLength: " << decimation->GetWeighBoundaryConstraintsByLength()
      << "\n"
-     << "BoundaryWeightFactor: " << decimation->GetBoundaryWeightFactor() << "\n"
+     << "BoundaryWeightFactor: " << decimation->GetBoundaryWeightFactor() << "\n";
+#endif
+#if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 7, 0)
+  os << "MaximumError: " << decimation->GetMaximumError() << "\n"
      << "MapPointData: " << decimation->GetMapPointData() << "\n";
+#endif
+  (void)decimation;
+  (void)os;
 }
 
 void DescribeTriangleFilter(vtkTriangleFilter* triangles, std::ostream& os)
 {
-  os << "PreservePolys: " << triangles->GetPreservePolys() << "\n"
-     << "Tolerance: " << triangles->GetTolerance() << "\n";
+#if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 2, 0)
+  os << "Tolerance: " << triangles->GetTolerance() << "\n";
+#endif
+#if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 7, 0)
+  os << "PreservePolys: " << triangles->GetPreservePolys() << "\n";
+#endif
+  (void)triangles;
+  (void)os;
 }
 
 void DescribeWindowedSinc(vtkWindowedSincPolyDataFilter* smooth, std::ostream& os)
 {
+#if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 7, 0)
   os << "WindowFunction: " << smooth->GetWindowFunction() << "\n";
-}
-#else // nothing to add
-constexpr std::nullptr_t DescribeQuadricDecimation = nullptr;
-constexpr std::nullptr_t DescribeTriangleFilter = nullptr;
-constexpr std::nullptr_t DescribeWindowedSinc = nullptr;
 #endif
+  (void)smooth;
+  (void)os;
+}
+
+void DescribeThreshold(vtkThreshold* threshold, std::ostream& os)
+{
+  os << "Invert: " << threshold->GetInvert() << "\n";
+#if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 2, 0) &&                                            \
+  VTK_VERSION_NUMBER < VTK_VERSION_CHECK(9, 3, 0)
+  // ParaView 5.11's VTK deprecates it already, and still uses it: it is a parameter.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  os << "AttributeMode: " << threshold->GetAttributeMode() << "\n";
+#pragma GCC diagnostic pop
+#endif
+}
 
 // Built in: VTK filters (VTK::FiltersCore) whose normalized printout, with what is
 // added here, names every parameter on the releases they are trusted on.
@@ -265,9 +288,7 @@ Registry& TheRegistry()
         { "Locator" });
       Register<vtkDelaunay3D>(registry, "vtkDelaunay3D", CheckedReleases,
         DescribeLocator<vtkDelaunay3D>({ "vtkPointLocator" }), { "Locator" });
-      Register<vtkThreshold>(registry, "vtkThreshold", CheckedReleases,
-        [](vtkThreshold* threshold, std::ostream& os)
-        { os << "Invert: " << threshold->GetInvert() << "\n"; });
+      Register<vtkThreshold>(registry, "vtkThreshold", CheckedReleases, DescribeThreshold);
     });
   return registry;
 }
