@@ -8,17 +8,27 @@
  * cache holds it weakly and observes it:
  *
  * - `ModifiedEvent`: the source's entries are dropped (reason `modified`);
- * - the buffer-changed event (GetBufferChangedEventId()): dropped (`buffer-changed`);
+ * - the buffer-changed event (GetBufferChangedEventId(), which VTK >= 9.7 fires as it
+ *   reallocates or replaces a buffer): dropped (`buffer-changed`) if the source's storage
+ *   did change (VTK also fires it when a buffer is set to itself);
  * - `DeleteEvent`: dropped with all bookkeeping; an object that later reuses the
  *   address starts empty.
  *
  * VTK before 9.7 fires no event when an array reallocates or swaps its buffer
  * (SetNumberOfTuples, Resize, SetArray, SetVoidArray, ShallowCopy call no Modified()),
  * so every lookup also compares the source's stamp: MTime, data type, components,
- * tuples, allocated size and buffer pointers (one per component for SOA arrays; every
- * array of a data object). An AOS array costs O(1), an SOA array O(components), a data
- * object O(arrays). Writes through GetPointer() into an unchanged buffer with no
- * Modified() cannot be seen by a stamp; see ValidationMode.
+ * tuples, allocated size and buffers (one per component for SOA arrays, with the vtkBuffer
+ * objects holding them; an implicit array's backend parameters and the stamps of the
+ * arrays it reads; every array of a data object; see vtkTrackedStamp). An AOS array costs
+ * O(1), an SOA array O(components), a data object O(arrays). Writes through GetPointer()
+ * into an unchanged buffer with no Modified() cannot be seen by a stamp; see
+ * ValidationMode. A source whose storage is shared (a vtkBuffer with another owner: an
+ * array that ShallowCopy'd it, VTK 9.7's numpy interface; an implicit array reading
+ * memory or state a stamp cannot see) is validated by content even in Stamp mode: its
+ * entries keep its digest, each lookup compares a fresh one (`content-changed`), and
+ * entries stored before its storage became shared, or after it stopped being so, miss
+ * (`buffer-shared`). Data objects whose structure stamps do not cover (AMR data, cell
+ * grids, graphs: see vtkTrackedIsCovered()) are refused with an error.
  *
  * Each stored value's own MTime is recorded: a value modified after it was stored is
  * dropped instead of served (`tampered`). A memory budget bounds the bytes kept, with
@@ -114,8 +124,10 @@ public:
    * is taken from GetActualMemorySize() for data objects and arrays and counts as 0
    * for other objects: use the overload with `sizeInBytes` for those. Returns false
    * without storing when a value is larger than the whole memory budget.
+   * A source whose storage is shared (see the class description) is hashed once here.
    * Errors (vtkErrorMacro, returns false): null source, source neither a
-   * vtkAbstractArray nor a vtkDataObject, empty key, null value, negative size.
+   * vtkAbstractArray nor a vtkDataObject, a data object of a type stamps do not cover,
+   * empty key, null value, negative size.
    */
   bool Set(vtkObject* source, const std::string& key, vtkObject* value);
   bool Set(vtkObject* source, const std::string& key, vtkObject* value, vtkTypeInt64 sizeInBytes);
@@ -125,7 +137,8 @@ public:
    * GetLastMissReason() tells why). The returned smart pointer keeps the value alive
    * even if another thread evicts it.
    * Errors (vtkErrorMacro, returns null): null source, source neither a
-   * vtkAbstractArray nor a vtkDataObject, empty key.
+   * vtkAbstractArray nor a vtkDataObject, a data object of a type stamps do not cover,
+   * empty key.
    */
 #ifdef __VTK_WRAP__
   // VTK 9.1's wrappers cannot return a vtkSmartPointer: Python sees a plain pointer and
@@ -189,11 +202,12 @@ public:
   /**
    * The content digest of an array or data object (see ComputeDigest()), kept with the
    * stamp of every array it covers: an unchanged array is never hashed again, and a
-   * data object's digest reuses its unchanged arrays' digests. An event of a tracked
-   * source (modified, buffer-changed, deleted) forgets its kept digest too. Hashing runs
-   * outside the cache's lock. Errors (vtkErrorMacro, returns ""): null source, a source that is
-   * neither an array nor a data object, a data object type whose structure digests do
-   * not cover.
+   * data object's digest reuses its unchanged arrays' digests. An array whose storage is
+   * shared (see the class description) is hashed at every call. An event of a tracked
+   * source (modified, deleted, buffer-changed with its storage changed) forgets its kept
+   * digest too. Hashing runs outside the cache's lock. Errors (vtkErrorMacro, returns ""): null
+   * source, a source that is neither an array nor a data object, a data object type whose structure
+   * digests do not cover.
    */
   std::string GetDigest(vtkObject* source);
 
@@ -285,8 +299,9 @@ public:
 
   /**
    * Why the last lookup missed, from any thread: "absent" (never stored, or removed by
-   * Invalidate/Clear), "modified", "buffer-changed", "evicted", "tampered",
-   * "content-changed" (Content mode); "" before any miss. (A deleted source cannot be
+   * Invalidate/Clear), "modified", "buffer-changed", "buffer-shared" (the source's storage
+   * gained or lost another owner), "evicted", "tampered", "content-changed" (Content mode,
+   * or shared storage); "" before any miss. (A deleted source cannot be
    * looked up: its entries are gone with it.)
    */
   const char* GetLastMissReason();
@@ -304,7 +319,8 @@ public:
    * The event id that tells the cache an array swapped or reallocated its buffer:
    * vtkCommand::BufferChangedEvent on VTK >= 9.7, which VTK's arrays fire; before that a
    * module-defined id that no VTK class fires, which code that swaps buffers behind
-   * VTK's back (and tests) can fire so the observer path is the same on every VTK.
+   * VTK's back (and tests) can fire so the observer path is the same on every VTK. Either
+   * way the event counts only when the storage did change.
    */
   static unsigned long GetBufferChangedEventId();
 

@@ -14,15 +14,16 @@
  * which numpy can wrap.
  *
  * The view observes its array's DeleteEvent, ModifiedEvent and buffer-changed event
- * (vtkTrackedArrayCache::GetBufferChangedEventId()), and compares the array's stamp
- * (buffer pointers, sizes, type, components) at every call, since VTK before 9.7 fires no
- * event when an array reallocates. IsStale(): the array was modified since the last
- * Refresh() or Update(). IsValid(): the array is alive and its storage is the one the view
- * was made on. Once the array is deleted, reallocated or resized (SetNumberOfTuples,
- * Resize, Squeeze, SetArray, ShallowCopy, ...), or changes type or components, every call
- * fails with an error saying which, and never touches the array's memory: the view holds
- * no pointer into it, only a weak reference. Release() (or destruction) removes the
- * observers and gives the buffer back.
+ * (vtkTrackedArrayCache::GetBufferChangedEventId(); it counts when the storage did
+ * change, and the view stays invalid even if the storage comes back), and compares the
+ * array's stamp (buffer pointers, sizes, type, components) at every call, since VTK
+ * before 9.7 fires no event when an array reallocates. IsStale(): the array was modified
+ * since the last Refresh() or Update(). IsValid(): the array is alive and its storage is
+ * the one the view was made on. Once the array is deleted, reallocated or resized
+ * (SetNumberOfTuples, Resize, Squeeze, SetArray, ShallowCopy, ...), or changes type or
+ * components, every call fails with an error saying which, and never touches the array's
+ * memory: the view holds no pointer into it, only a weak reference. Release() (or
+ * destruction) removes the observers and gives the buffer back.
  *
  * A view is used from one thread at a time.
  */
