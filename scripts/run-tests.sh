@@ -71,7 +71,7 @@ configure build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DTRACKEDARRAYCACHE_WRAP_PYTHON=OFF -DTRACKEDARRAYCACHE_BUILD_EXAMPLES=OFF \
   -DTRACKEDARRAYCACHE_BUILD_BENCHMARKS=OFF
 asan_suites=(TestTrackedArrayView TestTrackedCacheFilter TestTrackedArrayCache TestArrayBufferPool
-  TestTrackedDigest TestTrackedDiskCache TestTrackedOracle TestTrackedLoad)
+  TestTrackedDigest TestTrackedDataModel TestTrackedDiskCache TestTrackedOracle TestTrackedLoad)
 cmake --build build/asan -j "$jobs" --target "${asan_suites[@]}" TrackedDiskCacheWorker
 # Any report fails the run (leaks included). Two tests are left to the plain build: the
 # 2 GiB digest (slow under ASan), and the address-reuse test, which needs the allocator
