@@ -10,7 +10,6 @@
 #include "vtkVariant.h"
 #include "vtkVariantCast.h"
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -101,34 +100,14 @@ void TransferSOA(
   }
 }
 
-// Any other numeric layout, a tuple at a time through the double-valued tuple API, exact
-// for every type but 64-bit integers; those go through vtkVariant, a value at a time.
+// Any other numeric layout, through vtkVariant: exact for every value (a float NaN's
+// payload, 64-bit integers), unlike the double-valued tuple API.
 template <typename T>
 void TransferGeneric(
   vtkDataArray* array, vtkIdType begin, vtkIdType tuples, T* packed, bool toPacked)
 {
-  const int components = array->GetNumberOfComponents();
-  if (sizeof(T) < sizeof(double) || std::is_floating_point<T>::value)
-  {
-    std::vector<double> tuple(components);
-    for (vtkIdType t = 0; t < tuples; ++t)
-    {
-      T* values = packed + t * components;
-      if (toPacked)
-      {
-        array->GetTuple(begin + t, tuple.data());
-        std::copy(tuple.begin(), tuple.end(), values);
-      }
-      else
-      {
-        std::copy(values, values + components, tuple.begin());
-        array->SetTuple(begin + t, tuple.data());
-      }
-    }
-    return;
-  }
-  const vtkIdType first = begin * components;
-  const vtkIdType count = tuples * components;
+  const vtkIdType first = begin * array->GetNumberOfComponents();
+  const vtkIdType count = tuples * array->GetNumberOfComponents();
   for (vtkIdType i = 0; i < count; ++i)
   {
     if (toPacked)

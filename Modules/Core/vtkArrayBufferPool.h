@@ -16,9 +16,10 @@
  *   values into a buffer; Unpack() writes them back and calls Modified() on the array.
  *   AOS arrays are copied with memcpy, SOA arrays gathered per component, bit arrays
  *   written one value (0 or 1) per unsigned char, implicit arrays (VTK >= 9.7) read from
- *   their backends (constant arrays filled, composite arrays part by part), and any other
- *   numeric array a tuple at a time (64-bit integers through vtkVariant, exactly). Unpack()
- *   refuses implicit arrays, which ignore writes.
+ *   their backends (constant arrays filled, composite arrays part by part, affine and
+ *   indexed ones computed and gathered in place), and any other numeric array (a user's
+ *   backend among them) read through its vtkVariant API (exact for every type, slower).
+ *   Unpack() refuses implicit arrays, which ignore writes.
  * - Statistics: acquisitions served from the pool and new allocations, seconds spent
  *   packing and unpacking.
  * - A buffer Acquire() handed out may still be held or observed by its user (VTK 9.7's

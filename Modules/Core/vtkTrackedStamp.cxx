@@ -8,7 +8,7 @@
 #include "vtkTrackedSOAStorage.h"
 #include "vtkTrackedVTKVersion.h"
 
-#if VTK_TRACKED_HAS_CAPACITY
+#if VTK_TRACKED_HAS_NON_NUMERIC_BUFFERS
 #include "vtkBitArray.h"
 #include "vtkStringArray.h"
 #include "vtkVariantArray.h"
@@ -52,26 +52,23 @@ void ForEachSOABuffer(vtkSOADataArrayTemplate<T>* array, Use&& use)
   }
 }
 
-// The vtkBuffer of a bit, string or variant array (VTK >= 9.7 keeps them in one, which
-// ShallowCopy shares); null for other arrays and before 9.7.
+// The vtkBuffer of a bit, string or variant array (VTK >= 9.7 keeps their values in one,
+// which ShallowCopy shares); false for other arrays and before 9.7.
 template <typename Use>
 bool ForEachNonNumericBuffer(vtkAbstractArray* array, Use&& use)
 {
-#if VTK_TRACKED_HAS_CAPACITY
-  if (auto* bits = vtkBitArray::SafeDownCast(array))
+#if VTK_TRACKED_HAS_NON_NUMERIC_BUFFERS
+  switch (array->GetArrayType())
   {
-    use(StateOf(bits->GetBuffer()));
-    return true;
-  }
-  if (auto* strings = vtkStringArray::SafeDownCast(array))
-  {
-    use(StateOf(strings->GetBuffer()));
-    return true;
-  }
-  if (auto* variants = vtkVariantArray::SafeDownCast(array))
-  {
-    use(StateOf(variants->GetBuffer()));
-    return true;
+    case vtkArrayTypes::VTK_BIT_ARRAY:
+      use(StateOf(static_cast<vtkBitArray*>(array)->GetBuffer()));
+      return true;
+    case vtkArrayTypes::VTK_STRING_ARRAY:
+      use(StateOf(static_cast<vtkStringArray*>(array)->GetBuffer()));
+      return true;
+    case vtkArrayTypes::VTK_VARIANT_ARRAY:
+      use(StateOf(static_cast<vtkVariantArray*>(array)->GetBuffer()));
+      return true;
   }
 #else
   (void)array;
@@ -124,10 +121,10 @@ void vtkTrackedStamp::ArrayState::Capture(vtkAbstractArray* array, int depth)
   this->Opaque = vtkTrackedImplicitArrays::Describe(array, dependencies) &&
     (!dependencies.Known || depth >= MaximumReadDepth);
   this->Parameters = std::move(dependencies.Parameters);
-  for (vtkDataArray* read : dependencies.Reads)
+  for (std::size_t i = 0; !this->Opaque && i < dependencies.Reads.size(); ++i)
   {
     this->Reads.emplace_back();
-    this->Reads.back().Capture(read, depth + 1);
+    this->Reads.back().Capture(dependencies.Reads[i], depth + 1);
   }
 }
 
@@ -163,7 +160,7 @@ vtkTrackedStamp::Change vtkTrackedStamp::ArrayState::CompareReads(
   vtkTrackedImplicitArrays::Dependencies dependencies;
   vtkTrackedImplicitArrays::Describe(array, dependencies);
   if (dependencies.Parameters != this->Parameters ||
-    dependencies.Reads.size() != this->Reads.size())
+    (!this->Opaque && dependencies.Reads.size() != this->Reads.size()))
   {
     return Change::BufferChanged;
   }

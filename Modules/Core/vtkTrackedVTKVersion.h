@@ -22,13 +22,16 @@
 #endif
 
 // Implicit arrays are tracked from 9.7, the version they are built and tested against
-// (their backends' accessors changed during 9.3-9.6).
+// (their backends' accessors changed during 9.3-9.6). 9.7 also keeps the values of bit,
+// string and variant arrays in a vtkBuffer, which ShallowCopy shares.
 #if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 7, 0)
 #define VTK_TRACKED_HAS_CAPACITY 1
 #define VTK_TRACKED_HAS_IMPLICIT_ARRAYS 1
+#define VTK_TRACKED_HAS_NON_NUMERIC_BUFFERS 1
 #else
 #define VTK_TRACKED_HAS_CAPACITY 0
 #define VTK_TRACKED_HAS_IMPLICIT_ARRAYS 0
+#define VTK_TRACKED_HAS_NON_NUMERIC_BUFFERS 0
 #endif
 
 namespace vtkTrackedVTK
