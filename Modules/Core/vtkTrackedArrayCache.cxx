@@ -843,10 +843,8 @@ bool vtkTrackedArrayCache::Store(
   auto& internals = *this->Internals;
   const int mode = internals.ValidationMode.load();
   const vtkTrackedSource typed(source);
-  vtkTrackedStamp stamp;
-  stamp.Capture(typed);
   vtkTrackedDigest content;
-  const bool byContent = mode == Content || stamp.IsShared();
+  const bool byContent = mode == Content || vtkTrackedStamp::IsShared(typed);
   if (byContent && !this->FreshDigest(source, key, content))
   {
     return false;

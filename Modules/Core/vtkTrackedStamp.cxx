@@ -216,6 +216,32 @@ bool vtkTrackedStamp::ArrayState::IsShared() const
 }
 
 //------------------------------------------------------------------------------
+bool vtkTrackedStamp::IsShared(const vtkTrackedSource& source)
+{
+  bool shared = false;
+  auto check = [&shared](vtkAbstractArray* array)
+  {
+    ForEachBuffer(array, [&shared](const BufferState& state) { shared = shared || state.Shared; });
+    if (!shared && vtkTrackedVTK::IsImplicit(array)) // rare: the full record tells
+    {
+      ArrayState state;
+      state.Capture(array, 0);
+      shared = state.IsShared();
+    }
+  };
+  if (source.Array)
+  {
+    check(source.Array);
+  }
+  else
+  {
+    vtkTrackedVisitArrays(
+      source.DataObject, [&](const char*, int, vtkAbstractArray* array) { check(array); });
+  }
+  return shared;
+}
+
+//------------------------------------------------------------------------------
 vtkTrackedSource::vtkTrackedSource(vtkObject* source)
   : Array(vtkAbstractArray::SafeDownCast(source))
   , DataObject(this->Array ? nullptr : vtkDataObject::SafeDownCast(source))

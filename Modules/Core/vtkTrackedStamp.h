@@ -106,6 +106,11 @@ public:
    */
   bool IsShared() const { return this->Shared; }
 
+  /**
+   * Whether the live source's storage is shared, without capturing a stamp.
+   */
+  static bool IsShared(const vtkTrackedSource& source);
+
 private:
   struct ArrayState
   {
