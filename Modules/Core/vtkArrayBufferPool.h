@@ -27,7 +27,9 @@
  *   only by Acquire(), and freed only by Release(), SetMaximumPooledBytes(), Clear() or the
  *   pool's destruction: never by the C++ leases that digest worker threads take, whose
  *   deleting an object Python observes would need the interpreter's lock, held by the
- *   thread that waits for them. Leases use buffers of their own.
+ *   thread that waits for them. Leases use buffers of their own. So after a lease is
+ *   released the idle bytes may stay above MaximumPooledBytes until the next Release(),
+ *   SetMaximumPooledBytes() or Clear().
  *
  * Every method may be called from several threads at once.
  */

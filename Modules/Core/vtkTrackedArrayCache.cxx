@@ -1091,6 +1091,13 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
       "'%s' of %s: computing gave nothing, nothing stored", key.c_str(), Describe(source).c_str());
     return value;
   }
+  // A value that shares the source's buffers (a ShallowCopy of it) makes them shared now:
+  // stored without the source's digest, it would miss at every lookup.
+  if (!hashed && vtkTrackedStamp::IsShared(typed) && !this->FreshDigest(source, key, content))
+  {
+    return value;
+  }
+  hashed = hashed || vtkTrackedStamp::IsShared(typed);
   if (stampBefore.Compare(typed) != vtkTrackedStamp::Change::None)
   {
     vtkVLogF(AsVerbosity(internals.LogVerbosity),

@@ -320,7 +320,8 @@ public:
    * vtkCommand::BufferChangedEvent on VTK >= 9.7, which VTK's arrays fire; before that a
    * module-defined id that no VTK class fires, which code that swaps buffers behind
    * VTK's back (and tests) can fire so the observer path is the same on every VTK. Either
-   * way the event counts only when the storage did change.
+   * way the event counts only when the storage did change: code that rewrites values in
+   * place says so with Modified().
    */
   static unsigned long GetBufferChangedEventId();
 

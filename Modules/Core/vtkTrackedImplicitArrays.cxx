@@ -247,7 +247,8 @@ void ReadIndexed(vtkIndexedArray<T>* array, vtkIdType begin, vtkIdType tuples, T
   const vtkIdType first = begin * components / stride;
   const vtkIdType count = tuples * components / stride;
   bool gathered = false;
-  if (base && indexes && indexes->GetNumberOfComponents() == 1)
+  if (base && indexes && indexes->GetNumberOfComponents() == 1 &&
+    first + count <= indexes->GetNumberOfValues())
   {
     const T* values = base->GetPointer(0);
     const vtkIdType size = base->GetNumberOfValues();

@@ -2,8 +2,8 @@
  * @file vtkTrackedImplicitArrays.h
  * @brief Private: what an implicit array's values depend on, and its values read fast.
  *
- * An implicit array (VTK >= 9.6, vtkImplicitArray with a backend) has no buffer: its values
- * are computed by the backend, from parameters (an affine array's slope and intercept, a
+ * An implicit array (vtkImplicitArray with a backend; tracked on VTK >= 9.7) has no buffer: its
+ * values are computed by the backend, from parameters (an affine array's slope and intercept, a
  * constant), from other arrays (an indexed array's base and index arrays, a composite
  * array's parts, a structured point array's coordinates) or from a buffer it does not own (a
  * strided array). vtkAppendFilter and vtkAppendPolyData with UseImplicitArrayOn() make

@@ -15,8 +15,9 @@
  * the latest MTime in its tree (vtkTrackedLatestMTime()), so a change to a block, a block
  * name or an image's direction is seen too.
  *
- * Compare() tells how the live source differs from the stamp without allocating:
- * O(1) for an AOS array, O(components) for SOA, O(arrays) for a data object. It sees
+ * Compare() tells how the live source differs from the stamp without allocating (but for
+ * an implicit array, whose backend it describes again): O(1) for an AOS array,
+ * O(components) for SOA, O(arrays) for a data object. It sees
  * a reallocation, SetArray/SetVoidArray, ShallowCopy or a resize even when no Modified()
  * and no event came, because each of those changes a pointer, a size or a vtkBuffer
  * object. It cannot see raw writes into an unchanged buffer, nor a buffer reallocated
@@ -29,6 +30,9 @@
  * numpy interface, which holds the buffer and writes into it without Modified()), or an
  * implicit array whose backend reads what the stamp cannot see (std::function and user
  * backends, strided arrays over another's buffer). Callers validate such sources by content.
+ * Sharing is read from reference counts when a stamp is taken or compared: an alias that
+ * writes, calls Modified() on itself and dies between two lookups leaves no trace (as a
+ * raw write does not).
  */
 
 #ifndef vtkTrackedStamp_h

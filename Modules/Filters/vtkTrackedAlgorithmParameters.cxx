@@ -129,7 +129,7 @@ struct Description
 {
   vtkTrackedParameterDescription Describe;
   std::set<std::string> ReplacedLines; // printout lines Describe prints in its own way
-  bool Trusted;                        // on this VTK: see TrustedOn()
+  bool Trusted;                        // on this VTK: see OnACheckedRelease()
 };
 
 struct Registry
@@ -138,28 +138,26 @@ struct Registry
   std::map<std::string, Description> Descriptions;
 };
 
-// A VTK release: major and minor version.
-struct Release
-{
-  int Major;
-  int Minor;
-};
-
 // The releases on which Testing/Python/test_cache_filter.py checked the built-in
 // descriptions: it changes every parameter a class has a setter for, and the digest must
-// tell each change apart. A class is trusted only on the releases where that test passed
-// for it: another release may have added a parameter its printout lacks.
-const std::vector<Release> CheckedReleases = { { 9, 1 }, { 9, 2 }, { 9, 7 } };
-
-bool TrustedOn(const std::vector<Release>& releases)
+// tell each change apart. It passed for every built-in class on each of these; on any
+// other release they are not trusted: it may have added a parameter a printout lacks.
+bool OnACheckedRelease()
 {
-  return std::any_of(releases.begin(), releases.end(),
-    [](const Release& release)
-    { return release.Major == VTK_MAJOR_VERSION && release.Minor == VTK_MINOR_VERSION; });
+  const std::pair<int, int> release(VTK_MAJOR_VERSION, VTK_MINOR_VERSION);
+  for (const std::pair<int, int> checked :
+    { std::make_pair(9, 1), std::make_pair(9, 2), std::make_pair(9, 7) })
+  {
+    if (release == checked)
+    {
+      return true;
+    }
+  }
+  return false;
 }
 
 template <typename Algorithm>
-void Register(Registry& registry, const char* className, const std::vector<Release>& trustedOn,
+void Register(Registry& registry, const char* className,
   std::function<void(Algorithm*, std::ostream&)> describe = nullptr,
   std::set<std::string> replacedLines = {})
 {
@@ -171,7 +169,7 @@ void Register(Registry& registry, const char* className, const std::vector<Relea
           describe(static_cast<Algorithm*>(algorithm), os);
         }
       },
-      std::move(replacedLines), TrustedOn(trustedOn) };
+      std::move(replacedLines), OnACheckedRelease() };
 }
 
 // A point locator decides which points merge. The printout shows only its address, and
@@ -262,15 +260,13 @@ Registry& TheRegistry()
       for (const char* className :
         { "vtkPolyDataNormals", "vtkDecimatePro", "vtkSmoothPolyDataFilter", "vtkElevationFilter" })
       {
-        Register<vtkAlgorithm>(registry, className, CheckedReleases);
+        Register<vtkAlgorithm>(registry, className);
       }
-      Register<vtkQuadricDecimation>(
-        registry, "vtkQuadricDecimation", CheckedReleases, DescribeQuadricDecimation);
-      Register<vtkTriangleFilter>(
-        registry, "vtkTriangleFilter", CheckedReleases, DescribeTriangleFilter);
+      Register<vtkQuadricDecimation>(registry, "vtkQuadricDecimation", DescribeQuadricDecimation);
+      Register<vtkTriangleFilter>(registry, "vtkTriangleFilter", DescribeTriangleFilter);
       Register<vtkWindowedSincPolyDataFilter>(
-        registry, "vtkWindowedSincPolyDataFilter", CheckedReleases, DescribeWindowedSinc);
-      Register<vtkContourFilter>(registry, "vtkContourFilter", CheckedReleases,
+        registry, "vtkWindowedSincPolyDataFilter", DescribeWindowedSinc);
+      Register<vtkContourFilter>(registry, "vtkContourFilter",
         DescribeLocator<vtkContourFilter>({ "vtkMergePoints" },
           [](vtkContourFilter* contour, std::ostream& os)
           {
@@ -278,7 +274,7 @@ Registry& TheRegistry()
             os << "ArrayComponent: " << contour->GetArrayComponent() << "\n";
           }),
         { "Locator" });
-      Register<vtkCleanPolyData>(registry, "vtkCleanPolyData", CheckedReleases,
+      Register<vtkCleanPolyData>(registry, "vtkCleanPolyData",
         DescribeLocator<vtkCleanPolyData>({ "vtkMergePoints", "vtkPointLocator" },
           [](vtkCleanPolyData* clean, std::ostream& os)
           {
@@ -286,9 +282,9 @@ Registry& TheRegistry()
             os << "AbsoluteTolerance value: " << clean->GetAbsoluteTolerance() << "\n";
           }),
         { "Locator" });
-      Register<vtkDelaunay3D>(registry, "vtkDelaunay3D", CheckedReleases,
+      Register<vtkDelaunay3D>(registry, "vtkDelaunay3D",
         DescribeLocator<vtkDelaunay3D>({ "vtkPointLocator" }), { "Locator" });
-      Register<vtkThreshold>(registry, "vtkThreshold", CheckedReleases, DescribeThreshold);
+      Register<vtkThreshold>(registry, "vtkThreshold", DescribeThreshold);
     });
   return registry;
 }

@@ -27,7 +27,7 @@
  * The rule for the built-in descriptions (listed in vtkTrackedCacheFilter's
  * documentation): a class is *trusted*, i.e. described, only on the VTK releases where
  * its completeness test (Testing/Python/test_cache_filter.py, which changes every
- * parameter the class has a setter for) passed; each registration names those releases.
+ * parameter the class has a setter for) passed (9.1, 9.2 and 9.7 for all of them).
  * On any other release the class keeps its description (TrustPrintedState uses it) but
  * is not trusted, and vtkTrackedCacheFilter keys it by instance, as an undescribed class.
  * A class registered at run time is trusted: whoever registers it vouches for it.

@@ -34,7 +34,7 @@
  * Regularize), and their point locator by class ("default" for none or the class the
  * filter creates itself). A test sets every scalar parameter of each to two values and
  * checks that the digest tells them apart, and a built-in class is described only on the
- * VTK releases where that test passed for it (VTK 9.1 and 9.7 for all of them so far): a
+ * VTK releases where that test passed for it (VTK 9.1, 9.2 and 9.7 for all of them): a
  * release may add a parameter its printout lacks, so on any other release it is keyed by
  * instance, as below, until the test has passed there too. For any other class the
  * printout may miss a parameter (vtkCutter shows its cut function only by address), so

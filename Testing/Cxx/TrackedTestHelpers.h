@@ -94,9 +94,10 @@ vtkSmartPointer<ArrayT> MakeFilled(vtkIdType tuples, int components, F&& value)
 }
 
 /**
- * Reallocates `array` to room for exactly `tuples` tuples, keeping the values that fit, as
- * vtkAbstractArray::Resize() did before VTK 9.7 deprecated it: a grown capacity through
- * ReserveTuples(), a smaller one through SetNumberOfTuples() and Squeeze().
+ * Reallocates `array` as vtkAbstractArray::Resize() does before VTK 9.7 deprecated it:
+ * there, through ReserveTuples() to room for at least `tuples` (nothing when it has that
+ * already), or to exactly `tuples` through SetNumberOfTuples() and Squeeze(), dropping the
+ * tuples beyond.
  */
 inline void ResizeCapacity(vtkAbstractArray* array, vtkIdType tuples)
 {
