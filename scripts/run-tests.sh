@@ -73,8 +73,9 @@ configure build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
   -DTRACKEDARRAYCACHE_WRAP_PYTHON=OFF -DTRACKEDARRAYCACHE_BUILD_EXAMPLES=OFF \
   -DTRACKEDARRAYCACHE_BUILD_BENCHMARKS=OFF
-asan_suites=(TestTrackedArrayView TestTrackedCacheFilter TestTrackedArrayCache TestArrayBufferPool
-  TestTrackedDigest TestTrackedDataModel TestTrackedDiskCache TestTrackedOracle TestTrackedLoad)
+asan_suites=(TestTrackedArrayView TestTrackedStorageGuard TestTrackedCacheFilter
+  TestTrackedArrayCache TestArrayBufferPool TestTrackedDigest TestTrackedDataModel
+  TestTrackedDiskCache TestTrackedOracle TestTrackedLoad)
 cmake --build build/asan -j "$jobs" --target "${asan_suites[@]}" TrackedDiskCacheWorker
 # Any report fails the run (leaks included). Two tests are left to the plain build: the
 # 2 GiB digest (slow under ASan), and the address-reuse test, which needs the allocator
@@ -151,7 +152,7 @@ else
       -DTRACKEDARRAYCACHE_WRAP_PYTHON=OFF -DTRACKEDARRAYCACHE_BUILD_EXAMPLES=OFF \
       -DTRACKEDARRAYCACHE_BUILD_BENCHMARKS=OFF
     suites97=(TestTrackedDataModel TestTrackedArrayCache TestArrayBufferPool TestTrackedArrayView
-      TestTrackedOracle)
+      TestTrackedStorageGuard TestTrackedOracle)
     cmake --build build/asan97 -j "$jobs" --target "${suites97[@]}"
     for suite in "${suites97[@]}"; do
       UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \

@@ -138,6 +138,31 @@ bool vtkTrackedStamp::ArrayState::SameShape(vtkAbstractArray* array) const
 }
 
 //------------------------------------------------------------------------------
+bool vtkTrackedStamp::ArrayState::SameAllocation(vtkAbstractArray* array) const
+{
+  bool shared = false;
+  return this->Array == array && this->DataType == array->GetDataType() &&
+    this->NumberOfComponents == array->GetNumberOfComponents() &&
+    this->Capacity == vtkTrackedVTK::Capacity(array) && this->SameBuffers(array, shared);
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedStamp::ArrayState::HoldsClaimedValues(vtkAbstractArray* array) const
+{
+  // One buffer holds every value; one per component (SOA) holds a value per tuple.
+  const vtkIdType claimed =
+    this->Buffers.size() == 1 ? array->GetNumberOfValues() : array->GetNumberOfTuples();
+  for (const auto& buffer : this->Buffers)
+  {
+    if (buffer.Holder && buffer.HolderSize < claimed)
+    {
+      return false;
+    }
+  }
+  return true;
+}
+
+//------------------------------------------------------------------------------
 bool vtkTrackedStamp::ArrayState::SameBuffers(vtkAbstractArray* array, bool& shared) const
 {
   std::size_t index = 0;
@@ -239,6 +264,23 @@ bool vtkTrackedStamp::IsShared(const vtkTrackedSource& source)
       source.DataObject, [&](const char*, int, vtkAbstractArray* array) { check(array); });
   }
   return shared;
+}
+
+//------------------------------------------------------------------------------
+vtkTrackedStamp::Allocation vtkTrackedStamp::CompareAllocation(vtkAbstractArray* array) const
+{
+  if (this->Arrays.size() != 1 || !this->Arrays[0].SameAllocation(array))
+  {
+    return Allocation::Changed;
+  }
+  return this->Arrays[0].HoldsClaimedValues(array) ? Allocation::Same : Allocation::Overrun;
+}
+
+//------------------------------------------------------------------------------
+const std::vector<vtkTrackedStamp::BufferState>& vtkTrackedStamp::GetBuffers() const
+{
+  static const std::vector<BufferState> none;
+  return this->Arrays.size() == 1 ? this->Arrays[0].Buffers : none;
 }
 
 //------------------------------------------------------------------------------

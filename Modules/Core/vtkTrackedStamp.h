@@ -115,6 +115,26 @@ public:
    */
   static bool IsShared(const vtkTrackedSource& source);
 
+  /**
+   * How the allocation of an array compares with the captured one (a stamp of that one
+   * array): the same array, type, components, capacity and buffers, whatever its tuple
+   * count and MTime now. Overrun: the same, but a buffer holds fewer values than the array
+   * claims (an array sharing its vtkBuffer after ShallowCopy put a smaller one under both
+   * with SetArray; VTK's own accessors would read past its end).
+   */
+  enum class Allocation
+  {
+    Same,
+    Changed,
+    Overrun
+  };
+  Allocation CompareAllocation(vtkAbstractArray* array) const;
+
+  /**
+   * The captured buffers (of a stamp of one array), in the order ForEachBuffer visits them.
+   */
+  const std::vector<BufferState>& GetBuffers() const;
+
 private:
   struct ArrayState
   {
@@ -133,6 +153,8 @@ private:
     void Capture(vtkAbstractArray* array, int depth);
     Change Compare(vtkAbstractArray* array, bool& shared, int depth) const;
     bool IsShared() const;
+    bool SameAllocation(vtkAbstractArray* array) const;
+    bool HoldsClaimedValues(vtkAbstractArray* array) const;
 
   private:
     bool SameShape(vtkAbstractArray* array) const;

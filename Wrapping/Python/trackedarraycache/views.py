@@ -25,10 +25,9 @@ from vtkmodules.vtkCommonCore import (
     vtkDataArray,
     vtkIdList,
     vtkSOADataArrayTemplate,
-    vtkWeakReference,
 )
 
-from .vtkTrackedArrayCache import vtkTrackedArrayView
+from .vtkTrackedArrayCache import vtkTrackedArrayView, vtkTrackedStorageGuard
 
 
 class _Errors:
@@ -157,36 +156,9 @@ def _is_aos(array):
     return array.HasStandardMemoryLayout() and array.GetDataType() != VTK_BIT
 
 
-# VTK 9.7 renamed GetSize() GetCapacity(), and GetSize() warns there.
-_CAPACITY = "GetCapacity" if hasattr(vtkDataArray, "GetCapacity") else "GetSize"
-
-
-def _buffer_overrun(array):
-    """Why an AOS array's values cannot be wrapped ("" when they can): it claims more
-    values than its vtkBuffer holds. An array sharing the buffer (after ShallowCopy) that
-    calls SetArray() puts a smaller one under both, and VTK's own accessors would read
-    past its end. Seen from VTK 9.7 on; before, the vtkBuffer is not wrapped."""
-    if not hasattr(array, "GetBuffer"):
-        return ""
-    buffer, values = array.GetBuffer(), array.GetNumberOfValues()
-    if buffer is None or buffer.GetSize() >= values:
-        return ""
-    return (f"the {array.GetClassName()} claims {values} values but its buffer holds "
-            f"{buffer.GetSize()}: an array sharing the buffer replaced it")
-
-
 class _AOS:
     """How a view reaches an AOS array's values: its one buffer, through the buffer
     protocol (whose memoryview keeps the array alive while numpy works on it)."""
-
-    @staticmethod
-    def storage(array, component):
-        """What identifies the storage: where the buffer is, how many values it has room
-        for and the components (not the tuple count, which changes within one allocation:
-        Reset(), fewer tuples, InsertNext... free nothing; nor the type, which an array's
-        class fixes); last, why the values cannot be wrapped ("" when they can)."""
-        return (array.GetVoidPointer(0), getattr(array, _CAPACITY)(),
-                array.GetNumberOfComponents(), _buffer_overrun(array))
 
     @staticmethod
     def values(array, dtype, components, component):
@@ -208,24 +180,6 @@ _SOA_COLUMNS = hasattr(vtkSOADataArrayTemplate["float64"], "GetComponentBuffer")
 class _SOA:
     """How a view reaches one component of an SOA array (VTK 9.7 on): that component's
     vtkBuffer, through the buffer protocol."""
-
-    @staticmethod
-    def storage(array, component):
-        """Where each component's buffer is, the capacity and the components; last, why
-        the column cannot be wrapped ("" when it can)."""
-        components = array.GetNumberOfComponents()
-        return (tuple(array.GetComponentArrayPointer(c) for c in range(components)),
-                getattr(array, _CAPACITY)(), components, _SOA.overrun(array, component))
-
-    @staticmethod
-    def overrun(array, component):
-        """The array claims more tuples than the component's buffer holds (SetArray() gave
-        it a shorter one)."""
-        held, tuples = array.GetComponentBuffer(component).GetSize(), array.GetNumberOfTuples()
-        if held >= tuples:
-            return ""
-        return (f"the {array.GetClassName()} claims {tuples} tuples but the buffer of "
-                f"component {component} holds {held}")
 
     @staticmethod
     def values(array, dtype, components, component):
@@ -258,14 +212,30 @@ def _layout_of(array, component):
         f"{array.GetClassName()} (SOA) are separate buffers; {reach}; view() copies its values")
 
 
+def _guard(array):
+    """A vtkTrackedStorageGuard on the array's allocation now (the array is AOS or SOA)."""
+    guard = vtkTrackedStorageGuard()
+    with _Errors(guard) as errors:
+        errors.check(guard.SetArray(array), TypeError)
+    return guard
+
+
+def _checked(guard):
+    """The guarded array, alive, on the guarded allocation and holding every value it
+    claims; RuntimeError naming the reason otherwise."""
+    array = guard.GetGuardedArray()
+    if array is None:
+        raise RuntimeError(f"numpy_view: {guard.GetInvalidReason()}")
+    return array
+
+
 def _current_values(array):
     """A new ndarray over an AOS array's live tuples in its buffer as it is now, wrapped
     through the buffer protocol at this call. Never VTK 9.7's cached ``__array__`` view:
     that one keeps its shape when tuples go, and its memory when another array sharing
-    the vtkBuffer (after ShallowCopy) reallocates it, which frees that memory."""
-    overrun = _buffer_overrun(array)
-    if overrun:
-        raise RuntimeError(f"numpy_view: {overrun}")
+    the vtkBuffer (after ShallowCopy) reallocates it, which frees that memory. Refuses an
+    array claiming more values than its buffer holds (see vtkTrackedStorageGuard)."""
+    array = _checked(_guard(array))
     return _AOS.values(array, _dtype_of(array.GetDataType()), array.GetNumberOfComponents(), None)
 
 
@@ -456,17 +426,18 @@ class GuardedNumpyView(NDArrayOperatorsMixin):
     """A numpy-like view of the live tuples of a VTK AOS array (or of one component of an
     AOS or, from VTK 9.7 on, an SOA array), with every ndarray method, attribute and
     operator. Before every access it checks that the array is alive and still on the
-    allocation the view was made on (buffer addresses, capacity, components);
-    otherwise it raises ``RuntimeError``. Within that allocation it follows the tuple
+    allocation the view was made on (buffer addresses, their vtkBuffer objects and sizes,
+    capacity, components: a ``vtkTrackedStorageGuard``); otherwise it raises
+    ``RuntimeError``. Within that allocation it follows the tuple
     count: after ``Reset()``, fewer tuples or ``InsertNext...`` within the capacity it shows
     the tuples there are now, never values past them.
 
     Guarantee: no access through this object, nor through anything it hands out, reads or
     writes freed memory. Each access wraps the array's buffer as it is at that moment (the
-    buffer protocol), never VTK 9.7's cached view of it, which can outlive its memory. From
-    VTK 9.7 on it also refuses an array that claims more values than its vtkBuffer holds
-    (an array sharing the buffer replaced it with SetArray(); VTK's own accessors would
-    read past the end); before 9.7 the vtkBuffer is not wrapped and this cannot be seen.
+    buffer protocol), never VTK 9.7's cached view of it, which can outlive its memory. It
+    also refuses an array that claims more values than its vtkBuffer holds (an array
+    sharing the buffer replaced it with SetArray(); VTK's own accessors would read past
+    the end).
 
     Reads and writes go to the array's memory without copying (indexing, assignment,
     ndarray methods, operators, ufuncs and numpy functions such as ``np.sum(v)``); AOS VTK
@@ -493,15 +464,16 @@ class GuardedNumpyView(NDArrayOperatorsMixin):
     copy), ``__setstate__``, and ``resize`` to another number of elements (``ValueError``:
     VTK owns the allocation; ``SetNumberOfTuples()`` then a new view).
 
-    Not told apart: a buffer freed and allocated again at the same address with the same
-    capacity (``Initialize()``, then as many values) counts as the same allocation, and
-    the view follows it (into live memory). Not caught: a reallocation while numpy runs on
+    Not told apart: a buffer freed and allocated again in the same vtkBuffer object, at
+    the same address and size (``Initialize()``, then as many values), counts as the same
+    allocation, and the view follows it (into live memory). Not caught: a reallocation while numpy runs on
     the values, by another thread (numpy releases the GIL) or by a Python function numpy
     calls back (``np.apply_along_axis``, ``np.vectorize``): the check comes before each
     call, not during it.
 
-    Cost: each access compares the array's allocation with the view's and wraps its
-    buffer in a new ndarray (two to three microseconds; a derived view adds its steps), on
+    Cost: each access compares the array's allocation with the view's (one call into C++)
+    and wraps its buffer in a new ndarray (about a microsecond; a derived view adds its
+    steps), on
     top of the operation itself; iteration pays it per row, pickling and copy.copy a copy.
     The view holds no reference to the array: when the array's last owner lets go, the
     view raises instead of keeping it alive.
@@ -511,31 +483,16 @@ class GuardedNumpyView(NDArrayOperatorsMixin):
         component = None if component is None else operator.index(component)
         self._layout = _layout_of(array, component)
         self._component = component
-        self._array = vtkWeakReference()
-        self._array.Set(array)
-        self._storage = self._layout.storage(array, component)
+        self._guard = _guard(array)  # a weak reference, and the allocation to check
         self._dtype = _dtype_of(array.GetDataType())
         self._components = array.GetNumberOfComponents()
         self._steps = ()  # how a derived view's values come from the array's, in order
         self._base = None  # the view a derived view was made from
         self._writeable = True  # setflags(write=False) makes the view read-only
 
-    def _invalid_reason(self, array):
-        if array is None:
-            return "the array was deleted"
-        storage = self._layout.storage(array, self._component)
-        if storage[:-1] != self._storage[:-1]:
-            return ("the array's buffer was reallocated, resized or replaced, or its "
-                    "components changed")
-        return storage[-1]
-
     def _guarded_array(self):
         """The array, alive and on the view's allocation; RuntimeError otherwise."""
-        array = self._array.Get()
-        if (array is None or self._storage[-1]
-                or self._layout.storage(array, self._component) != self._storage):
-            raise RuntimeError(f"numpy_view: {self._invalid_reason(array)}")
-        return array
+        return _checked(self._guard)
 
     def _ndarray(self):
         """The view's values now: a new ndarray over the array's live tuples, through the
@@ -610,7 +567,7 @@ class GuardedNumpyView(NDArrayOperatorsMixin):
     @property
     def valid(self):
         """Whether accesses still reach the array's values."""
-        return not self._invalid_reason(self._array.Get())
+        return self._guard.GetGuardedArray() is not None
 
     @property
     def base(self):
@@ -685,7 +642,7 @@ class GuardedNumpyView(NDArrayOperatorsMixin):
             return call.detach(func(*arguments, **call.unwrap_keywords(kwargs, ("out", keyword))))
 
     def __repr__(self):
-        reason = self._invalid_reason(self._array.Get())
+        reason = self._guard.GetInvalidReason()
         if reason:
             return f"<numpy_view of a gone array: {reason}>"
         return f"numpy_view({self._ndarray()!r})"
