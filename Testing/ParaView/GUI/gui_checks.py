@@ -98,3 +98,10 @@ def expect_memory_budget(megabytes, cached_filter):
     budget = source.GetPropertyValue("CacheMemoryBudget")
     expect(abs(budget - megabytes) < 1e-6,
            f"the shared cache's budget, as {cached_filter} reports it, is {budget} MB")
+
+
+def expect_disk_cache(directory):
+    settings = simple.GetSettingsProxy("TrackedArrayCache")
+    expect(settings.GetPropertyValue("DiskCacheEnabled") == 1
+           and settings.GetPropertyValue("DiskCacheDirectory") == directory,
+           f"the settings hold the disk cache on, in {directory}")

@@ -15,6 +15,7 @@ progress lines: every VTK error or warning and every Qt warning fails it.
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,7 +28,7 @@ EXPECTED_OUTPUT = re.compile(
     r"debug: Test  \".*\" is finished\. Success =  true)$")
 SCRIPTS = {
     "TestGUIPluginManager.xml": {"checks": 7},
-    "TestGUICachedContour.xml": {"checks": 11},
+    "TestGUICachedContour.xml": {"checks": 12},
 }
 
 
@@ -82,14 +83,14 @@ def main():
     paraview, plugin, plugins_xml, output = sys.argv[1:5]
     os.makedirs(output, exist_ok=True)
     server, display = start_display()
+    runtime = tempfile.mkdtemp(prefix="tracked-gui-")  # private: mode 0700
     try:
-        runtime = tempfile.mkdtemp(prefix="tracked-gui-")
-        os.chmod(runtime, 0o700)
         base = dict(os.environ, DISPLAY=display, XDG_RUNTIME_DIR=runtime,
                     VTK_TRACKED_CACHE_DIR=os.path.join(runtime, "cache"))
         base.pop("PV_PLUGIN_CONFIG_FILE", None)
         base.pop("PV_PLUGIN_PATH", None)
-        substitutions = {"PLUGIN": plugin, "CHECKS": HERE}
+        substitutions = {"PLUGIN": plugin, "CHECKS": HERE,
+                         "DISK": os.path.join(runtime, "disk-cache")}
         results = [
             play(paraview, "TestGUIPluginManager.xml", substitutions, base, output),
             play(paraview, "TestGUICachedContour.xml", substitutions,
@@ -98,6 +99,7 @@ def main():
     finally:
         server.terminate()
         server.wait()
+        shutil.rmtree(runtime, ignore_errors=True)
     print(f"screenshots and event logs in {output}")
     return 0 if all(results) else 1
 
