@@ -48,7 +48,10 @@ def cache_report(name):
 
 
 def expect_report(name, result, hits, misses):
+    """Also prints the report in the Python shell, where the screenshots show it."""
     report = cache_report(name)
+    print(f"{name}: LastResult {report[0]!r}, NumberOfHits {report[1]}, "
+          f"NumberOfMisses {report[2]}")
     expect(report == (result, hits, misses),
            f"{name} reports {report}, expected {(result, hits, misses)}")
 
