@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <functional>
 #include <string>
 #include <vector>
@@ -145,7 +146,8 @@ TEST(TrackedStorageGuard, GuardsEachComponentBufferOfAnSOAArray)
   ASSERT_TRUE(guard->SetArray(array));
   array->SetNumberOfTuples(2);
   EXPECT_EQ(guard->GetGuardedArray(), array.GetPointer());
-  auto* shorter = new float[1]();
+  // Given to the array, which frees it (VTK_DATA_ARRAY_FREE): malloc'ed.
+  auto* shorter = static_cast<float*>(calloc(1, sizeof(float)));
   array->SetArray(2, shorter, 1, false, false); // the array still claims 2 tuples
   EXPECT_EQ(guard->GetGuardedArray(), nullptr);
   EXPECT_TRUE(ReasonHas(guard, "reallocated")) << guard->GetInvalidReason();
