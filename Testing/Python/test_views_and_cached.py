@@ -618,6 +618,40 @@ def test_cached_keys_defaults_closures_and_every_dtype_exactly():
         cached(functools.partial(sample, 1))
 
 
+def test_the_function_key_is_reused_only_while_its_defaults_and_closure_stay():
+    @cached
+    def scale(x, factor=2, *, offset=0):
+        return x * factor + offset
+
+    assert (scale(1), scale(1), scale.cache_info().hits) == (2, 2, 1)
+    scale.__wrapped__.__defaults__ = (3,)
+    assert scale(1) == 3, "a replaced default is keyed"
+    scale.__wrapped__.__kwdefaults__["offset"] = 10  # the same dict, changed
+    assert scale(1) == 13, "a changed keyword default is keyed"
+    assert (scale(1), scale.cache_info().hits) == (13, 2)
+
+    def rebinding():
+        k = 2
+
+        @cached
+        def times(x):
+            return x * k
+
+        first = times(1)
+        k = 5  # the same cell, another object
+        return first, times(1)
+
+    assert rebinding() == (2, 5), "a rebound closure variable is keyed"
+
+    @cached
+    def plus(x, shift=np.zeros(1)):  # noqa: B008 (an array default, on purpose)
+        return x + float(shift[0])
+
+    assert plus(1) == 1.0
+    plus.__wrapped__.__defaults__[0][0] = 4.0  # the same array, other values
+    assert plus(1) == 5.0, "an array default is described again at each call"
+
+
 def test_a_function_whose_source_changed_misses(tmp_path, monkeypatch):
     module = tmp_path / "edited_module.py"
     shared = vtkTrackedArrayCache()
