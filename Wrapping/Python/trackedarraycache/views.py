@@ -428,9 +428,9 @@ class GuardedNumpyView(NDArrayOperatorsMixin):
     operator. Before every access it checks that the array is alive and still on the
     allocation the view was made on (buffer addresses, their vtkBuffer objects and sizes,
     capacity, components: a ``vtkTrackedStorageGuard``); otherwise it raises
-    ``RuntimeError``. Within that allocation it follows the tuple
-    count: after ``Reset()``, fewer tuples or ``InsertNext...`` within the capacity it shows
-    the tuples there are now, never values past them.
+    ``RuntimeError``. Within that allocation it follows the tuple count: after ``Reset()``,
+    fewer tuples or ``InsertNext...`` within the capacity it shows the tuples there are
+    now, never values past them.
 
     Guarantee: no access through this object, nor through anything it hands out, reads or
     writes freed memory. Each access wraps the array's buffer as it is at that moment (the
@@ -466,15 +466,15 @@ class GuardedNumpyView(NDArrayOperatorsMixin):
 
     Not told apart: a buffer freed and allocated again in the same vtkBuffer object, at
     the same address and size (``Initialize()``, then as many values), counts as the same
-    allocation, and the view follows it (into live memory). Not caught: a reallocation while numpy runs on
-    the values, by another thread (numpy releases the GIL) or by a Python function numpy
-    calls back (``np.apply_along_axis``, ``np.vectorize``): the check comes before each
-    call, not during it.
+    allocation, and the view follows it (into live memory). Not caught: a reallocation
+    while numpy runs on the values, by another thread (numpy releases the GIL) or by a
+    Python function numpy calls back (``np.apply_along_axis``, ``np.vectorize``): the
+    check comes before each call, not during it.
 
     Cost: each access compares the array's allocation with the view's (one call into C++)
     and wraps its buffer in a new ndarray (about a microsecond; a derived view adds its
-    steps), on
-    top of the operation itself; iteration pays it per row, pickling and copy.copy a copy.
+    steps), on top of the operation itself; iteration pays it per row, pickling and
+    copy.copy a copy.
     The view holds no reference to the array: when the array's last owner lets go, the
     view raises instead of keeping it alive.
     """
