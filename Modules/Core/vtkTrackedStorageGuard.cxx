@@ -32,7 +32,7 @@ public:
     }
     for (std::size_t c = 0; c < buffers.size(); ++c)
     {
-      if (buffers[c].HolderSize < array->GetNumberOfTuples())
+      if (buffers[c].Holder && buffers[c].HolderSize < array->GetNumberOfTuples())
       {
         reason << array->GetNumberOfTuples() << " tuples but the buffer of component " << c
                << " holds " << buffers[c].HolderSize;
@@ -58,6 +58,8 @@ bool vtkTrackedStorageGuard::SetArray(vtkDataArray* array)
   auto& internals = *this->Internals;
   internals.Array = nullptr;
   internals.HasArray = false;
+  internals.Allocation = vtkTrackedStamp();
+  this->Modified();
   if (!array)
   {
     vtkErrorMacro("Cannot guard a null array.");
@@ -78,7 +80,6 @@ bool vtkTrackedStorageGuard::SetArray(vtkDataArray* array)
   }
   internals.Array = array;
   internals.HasArray = true;
-  this->Modified();
   return true;
 }
 
@@ -114,7 +115,8 @@ std::string vtkTrackedStorageGuard::GetInvalidReason()
     case vtkTrackedStamp::Allocation::Changed:
       break;
   }
-  return "the array's buffer was reallocated, resized or replaced, or its components changed";
+  return "the array's buffer was reallocated, resized or replaced, or its type or components "
+         "changed";
 }
 
 //------------------------------------------------------------------------------
@@ -135,7 +137,11 @@ void vtkTrackedStorageGuard::PrintSelf(ostream& os, vtkIndent indent)
   os << indent << "Buffers:";
   for (const auto& buffer : internals.Allocation.GetBuffers())
   {
-    os << " " << buffer.Pointer << " (" << buffer.HolderSize << " values)";
+    os << " " << buffer.Pointer;
+    if (buffer.Holder)
+    {
+      os << " (" << buffer.HolderSize << " values)";
+    }
   }
   os << "\n";
   const std::string reason = this->GetInvalidReason();

@@ -21,7 +21,9 @@
  *
  * Not told apart: a buffer freed and allocated again in the same vtkBuffer object, at the
  * same address and size (Initialize() then as many values); a view may follow it, into
- * live memory.
+ * live memory. An array of another class with the standard memory layout is guarded by
+ * its first value's address and its capacity alone (no vtkBuffer to compare, nor to
+ * check for an overrun).
  *
  * @sa vtkTrackedArrayView, vtkTrackedArrayCache
  */
@@ -63,7 +65,7 @@ public:
   /**
    * Why GetGuardedArray() gives null now ("" when it gives the array): "no array", "the
    * array was deleted", "the array's buffer was reallocated, resized or replaced, or its
-   * components changed", or that the array claims more values than a buffer holds.
+   * type or components changed", or that the array claims more values than a buffer holds.
    */
   std::string GetInvalidReason();
 

@@ -102,6 +102,45 @@ TEST(TrackedStorageGuard, RefusesEveryOtherAllocation)
   }
 }
 
+// The same memory under another vtkBuffer object, or in the same one with another size:
+// neither address nor capacity tells these apart.
+TEST(TrackedStorageGuard, TellsBuffersApartByTheirHolderAndItsSize)
+{
+  std::vector<double> memory(30, 1.0);
+  vtkNew<vtkDoubleArray> array;
+  array->SetNumberOfComponents(3);
+  array->SetArray(memory.data(), 30, 1);
+  vtkNew<vtkDoubleArray> other;
+  other->SetNumberOfComponents(3);
+  other->SetArray(memory.data(), 30, 1);
+  vtkNew<vtkTrackedStorageGuard> guard;
+  ASSERT_TRUE(guard->SetArray(array));
+  array->ShallowCopy(other); // other's vtkBuffer: the same address and size
+  EXPECT_EQ(array->GetPointer(0), memory.data());
+  EXPECT_EQ(guard->GetGuardedArray(), nullptr);
+
+  ASSERT_TRUE(guard->SetArray(array));
+  other->SetArray(memory.data(), 18, 1); // the shared vtkBuffer shrinks in place
+  EXPECT_EQ(array->GetPointer(0), memory.data());
+  EXPECT_EQ(guard->GetGuardedArray(), nullptr);
+  ASSERT_TRUE(guard->SetArray(array));
+  EXPECT_TRUE(ReasonHas(guard, "claims 30 values but its buffer holds 18"))
+    << guard->GetInvalidReason();
+}
+
+// A refused array leaves nothing of the one guarded before.
+TEST(TrackedStorageGuard, ARefusedArrayClearsTheGuard)
+{
+  auto array = MakeArray();
+  vtkNew<vtkTrackedStorageGuard> guard;
+  ASSERT_TRUE(guard->SetArray(array));
+  ErrorCatcher errors(guard);
+  vtkNew<vtkBitArray> bits;
+  EXPECT_FALSE(guard->SetArray(bits));
+  EXPECT_EQ(guard->GetGuardedArray(), nullptr);
+  ExpectPrintsEvery(guard, { "Array: (none)\n", "Buffers:\n", "Guarded: no (no array)" });
+}
+
 TEST(TrackedStorageGuard, ForgetsADeletedArray)
 {
   vtkNew<vtkTrackedStorageGuard> guard;

@@ -618,17 +618,25 @@ def test_cached_keys_defaults_closures_and_every_dtype_exactly():
         cached(functools.partial(sample, 1))
 
 
-def test_the_function_key_is_reused_only_while_its_defaults_and_closure_stay():
+def test_the_function_key_is_reused_only_while_its_defaults_and_closure_stay(monkeypatch):
+    made = []
+    memo_class = sys.modules["trackedarraycache.memoize"]._Memo
+    describe = memo_class.describe_function
+    monkeypatch.setattr(memo_class, "describe_function",
+                        lambda memo, function, seen=(): made.append(function) or describe(
+                            memo, function, seen))
+
     @cached
     def scale(x, factor=2, *, offset=0):
         return x * factor + offset
 
-    assert (scale(1), scale(1), scale.cache_info().hits) == (2, 2, 1)
+    assert (scale(1), scale(1), scale(1), scale.cache_info().hits) == (2, 2, 2, 2)
+    assert len(made) == 1, "plain defaults: the key text is made once"
     scale.__wrapped__.__defaults__ = (3,)
     assert scale(1) == 3, "a replaced default is keyed"
     scale.__wrapped__.__kwdefaults__["offset"] = 10  # the same dict, changed
     assert scale(1) == 13, "a changed keyword default is keyed"
-    assert (scale(1), scale.cache_info().hits) == (13, 2)
+    assert (scale(1), scale.cache_info().hits) == (13, 3)
 
     def rebinding():
         k = 2
@@ -650,6 +658,37 @@ def test_the_function_key_is_reused_only_while_its_defaults_and_closure_stay():
     assert plus(1) == 1.0
     plus.__wrapped__.__defaults__[0][0] = 4.0  # the same array, other values
     assert plus(1) == 5.0, "an array default is described again at each call"
+
+    @cached
+    def first(x, pair=(1, [2])):
+        return x + pair[1][0]
+
+    assert first(1) == 3
+    first.__wrapped__.__defaults__[0][1][0] = 7  # a list inside a tuple, changed in place
+    assert first(1) == 8, "a tuple holding a list is described again at each call"
+
+    def make():
+        def shift(x, offset=1):
+            return x + offset
+
+        @cached
+        def apply(x):
+            return shift(x)
+
+        return apply, shift
+
+    apply, shift = make()
+    assert apply(1) == 2
+    shift.__defaults__ = (9,)  # the same function in the closure, another default
+    assert apply(1) == 10, "a closure holding a function is described again at each call"
+
+    @cached
+    def base(x):
+        return x + 1
+
+    assert base(1) == 2
+    base.__wrapped__.__code__ = (lambda x: x + 100).__code__
+    assert base(1) == 101, "a replaced code object is keyed"
 
 
 def test_a_function_whose_source_changed_misses(tmp_path, monkeypatch):

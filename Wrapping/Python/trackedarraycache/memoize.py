@@ -311,10 +311,8 @@ class _Memo:
         for name, value in defaults:
             parts.append(f"default {name}={self.describe_loosely(f'default {name}', value, seen)}")
         for name, cell in zip(function.__code__.co_freevars, function.__closure__ or ()):
-            try:
-                value = cell.cell_contents
-            except ValueError:  # not bound yet
-                value = None
+            value = _contents(cell)
+            value = None if value is _UNBOUND else value
             parts.append(f"closure {name}={self.describe_loosely(name, value, seen)}")
         return "\n".join(parts)
 
