@@ -11,7 +11,7 @@ common=(build-essential cmake ninja-build pkg-config git clang-format libxxhash-
   libgtest-dev libbenchmark-dev python3-numpy python3-pytest xxhash python3-joblib python3-xxhash
   clang-14 libclang-rt-14-dev)
 vtk=(libvtk9-dev python3-vtk9 mpi-default-dev mpi-default-bin)
-paraview=(paraview-dev python3-paraview mpi-default-dev mpi-default-bin paraview xvfb xauth
+paraview=(paraview-dev python3-paraview mpi-default-dev mpi-default-bin paraview xvfb
   imagemagick libgl1-mesa-dri)
 
 case "${1:-}" in

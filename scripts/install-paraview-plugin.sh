@@ -14,8 +14,10 @@ cmake -S . -B build/paraview -G Ninja -DPython3_EXECUTABLE=/usr/bin/python3 \
   -DTRACKEDARRAYCACHE_BUILD_EXAMPLES=OFF -DTRACKEDARRAYCACHE_BUILD_BENCHMARKS=OFF
 cmake --build build/paraview -j "$(nproc)"
 cmake --install build/paraview --prefix "$prefix" >/dev/null
-conf=$(find "$prefix" -path '*/paraview-5.11/plugins/TrackedArrayCache.plugins.xml' | head -n 1)
-[ -n "$conf" ] || { echo "install-paraview-plugin: no plugin configuration file under $prefix" >&2; exit 1; }
+# Where paraview_plugin_build installed it (GNUInstallDirs: lib, or lib64 on some systems).
+libdir=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' build/paraview/CMakeCache.txt)
+conf=$prefix/${libdir:-lib}/paraview-5.11/plugins/TrackedArrayCache.plugins.xml
+[ -f "$conf" ] || { echo "install-paraview-plugin: no plugin configuration file at $conf" >&2; exit 1; }
 
 # The installed plugin loads from its configuration file alone, in a fresh process.
 check=$(mktemp --suffix=.py)

@@ -15,6 +15,7 @@ progress lines: every VTK error or warning and every Qt warning fails it.
 
 import os
 import re
+import select
 import shutil
 import subprocess
 import sys
@@ -28,20 +29,31 @@ EXPECTED_OUTPUT = re.compile(
     r"debug: Test  \".*\" is finished\. Success =  true)$")
 SCRIPTS = {
     "TestGUIPluginManager.xml": {"checks": 7},
-    "TestGUICachedContour.xml": {"checks": 12},
+    "TestGUICachedContour.xml": {"checks": 13},
 }
 
 
+# Seconds one paraview run may take (about 10 are needed), and Xvfb to start.
+RUN_SECONDS, DISPLAY_SECONDS = 240, 30
+
+
 def start_display():
-    """A virtual X display of its own (Xvfb picks a free number)."""
+    """A virtual X display of its own (Xvfb picks a free number; only local clients)."""
     read, write = os.pipe()
     server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1600x1000x24",
                                "-nolisten", "tcp"], pass_fds=(write,),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(write)
     with os.fdopen(read) as number:
+        if not select.select([number], [], [], DISPLAY_SECONDS)[0]:
+            server.kill()
+            raise RuntimeError(f"Xvfb gave no display within {DISPLAY_SECONDS} s")
         display = ":" + number.readline().strip()
     return server, display
+
+
+def _text(output):
+    return output.decode(errors="replace") if isinstance(output, bytes) else (output or "")
 
 
 def play(paraview, script, substitutions, environment, output):
@@ -56,9 +68,14 @@ def play(paraview, script, substitutions, environment, output):
     open(log, "w").close()
     environment = dict(environment, TRACKED_GUI_LOG=log, TRACKED_GUI_OUTPUT=output)
     start = time.monotonic()
-    run = subprocess.run([paraview, "-geometry", "1600x1000+0+0", "--dr",
-                          f"--test-directory={output}", f"--test-script={played}", "--exit"],
-                         env=environment, capture_output=True, text=True, timeout=300)
+    try:
+        run = subprocess.run([paraview, "-geometry", "1600x1000+0+0", "--dr",
+                              f"--test-directory={output}", f"--test-script={played}", "--exit"],
+                             env=environment, capture_output=True, text=True,
+                             timeout=RUN_SECONDS)
+    except subprocess.TimeoutExpired as expired:  # its output comes as bytes then
+        run = subprocess.CompletedProcess(expired.cmd, f"none: killed after {RUN_SECONDS} s",
+                                          _text(expired.stdout), _text(expired.stderr))
     seconds = time.monotonic() - start
     with open(log) as checks:
         lines = checks.read().splitlines()
@@ -82,10 +99,13 @@ def play(paraview, script, substitutions, environment, output):
 def main():
     paraview, plugin, plugins_xml, output = sys.argv[1:5]
     os.makedirs(output, exist_ok=True)
-    server, display = start_display()
     runtime = tempfile.mkdtemp(prefix="tracked-gui-")  # private: mode 0700
+    server = None
     try:
-        base = dict(os.environ, DISPLAY=display, XDG_RUNTIME_DIR=runtime,
+        server, display = start_display()
+        # The user's home and settings stay out: ParaView, Qt and the cache see a new one.
+        base = dict(os.environ, DISPLAY=display, XDG_RUNTIME_DIR=runtime, HOME=runtime,
+                    XDG_CONFIG_HOME=os.path.join(runtime, "config"),
                     VTK_TRACKED_CACHE_DIR=os.path.join(runtime, "cache"))
         base.pop("PV_PLUGIN_CONFIG_FILE", None)
         base.pop("PV_PLUGIN_PATH", None)
@@ -97,8 +117,9 @@ def main():
                  dict(base, PV_PLUGIN_CONFIG_FILE=plugins_xml), output),
         ]
     finally:
-        server.terminate()
-        server.wait()
+        if server is not None:
+            server.terminate()
+            server.wait()
         shutil.rmtree(runtime, ignore_errors=True)
     print(f"screenshots and event logs in {output}")
     return 0 if all(results) else 1
