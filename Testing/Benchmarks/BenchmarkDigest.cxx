@@ -1,7 +1,12 @@
-// Digest throughput against the machine's own memory speed, measured in the same run.
+// Digest throughput against the machine's own limits, measured in the same run: the read
+// bandwidth (PlainRead, and PlainReadVector, a vectorized loop built for this CPU), raw
+// XXH3-128 (libxxhash's runtime dispatch, and inline for this CPU) and memcpy.
 //   build/bin/BenchmarkDigest --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
-// Quote the medians; bytes_per_second of Digest* over that of PlainRead at the same size
-// and thread count is the fraction of read bandwidth a digest reaches.
+// Quote the medians; bytes_per_second of Digest* over that of a limit at the same size and
+// thread count is the fraction of it a digest reaches (Testing/Benchmarks/digest_ratios.py
+// runs this and prints those ratios).
+#include "BenchmarkDigestLimits.h"
+
 #include "vtkDoubleArray.h"
 #include "vtkNew.h"
 #include "vtkSMPTools.h"
@@ -10,6 +15,10 @@
 #include "vtkTrackedArrayCache.h"
 
 #include <benchmark/benchmark.h>
+
+#define XXH_DISPATCH_DISABLE_REPLACE 1
+#include <xxh_x86dispatch.h>
+#include <xxhash.h>
 
 #include <cstdint>
 #include <cstring>
@@ -95,6 +104,44 @@ void PlainRead(benchmark::State& state)
   Report(state);
 }
 
+// The single-thread limits, on the same values as the digests.
+template <typename Pass>
+void OneThreadPass(benchmark::State& state, Pass&& pass)
+{
+  auto array = MakeArray<vtkDoubleArray>(TuplesFor(state));
+  const std::size_t bytes = static_cast<std::size_t>(array->GetNumberOfValues()) * sizeof(double);
+  for (auto _ : state)
+  {
+    pass(array->GetPointer(0), bytes);
+  }
+  Report(state);
+}
+
+void PlainReadVector(benchmark::State& state)
+{
+  OneThreadPass(state,
+    [](const void* bytes, std::size_t length)
+    { benchmark::DoNotOptimize(VectorRead(bytes, length)); });
+}
+
+void RawXXH3Dispatch(benchmark::State& state)
+{
+  OneThreadPass(state,
+    [](const void* bytes, std::size_t length)
+    { benchmark::DoNotOptimize(XXH3_128bits_dispatch(bytes, length)); });
+}
+
+void RawXXH3InlineNative(benchmark::State& state)
+{
+  OneThreadPass(state,
+    [](const void* bytes, std::size_t length)
+    {
+      std::uint64_t digest[2];
+      RawXXH3Inline(bytes, length, digest);
+      benchmark::DoNotOptimize(digest);
+    });
+}
+
 void Memcpy(benchmark::State& state)
 {
   auto array = MakeArray<vtkDoubleArray>(TuplesFor(state));
@@ -147,15 +194,19 @@ void Sizes(benchmark::internal::Benchmark* benchmark)
 BENCHMARK(PlainRead)->Apply(Sizes);
 BENCHMARK(DigestAOS)->Apply(Sizes);
 BENCHMARK(DigestSOA)->Apply(Sizes);
-BENCHMARK(Memcpy)->Apply(
-  [](benchmark::internal::Benchmark* benchmark)
+void OneThreadSizes(benchmark::internal::Benchmark* benchmark)
+{
+  for (std::int64_t bytes : { 64LL << 10, 1LL << 20, 64LL << 20, 512LL << 20 })
   {
-    for (std::int64_t bytes : { 64LL << 10, 1LL << 20, 64LL << 20, 512LL << 20 })
-    {
-      benchmark->Args({ bytes, 1 });
-    }
-    benchmark->ArgNames({ "bytes", "threads" })->UseRealTime();
-  });
+    benchmark->Args({ bytes, 1 });
+  }
+  benchmark->ArgNames({ "bytes", "threads" })->UseRealTime();
+}
+
+BENCHMARK(Memcpy)->Apply(OneThreadSizes);
+BENCHMARK(PlainReadVector)->Apply(OneThreadSizes);
+BENCHMARK(RawXXH3Dispatch)->Apply(OneThreadSizes);
+BENCHMARK(RawXXH3InlineNative)->Apply(OneThreadSizes);
 
 // First digest after a change of a 1M x 3 float64 array (24 MiB), as trimesh's
 // TrackedArray pays it, through the cache's GetDigest().

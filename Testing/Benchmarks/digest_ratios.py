@@ -1,0 +1,59 @@
+"""Same-run ratios of the digest to the machine's limits, single thread, per size.
+
+    Testing/Benchmarks/digest_ratios.py build/vtk/bin/BenchmarkDigest [repetitions]
+
+Runs BenchmarkDigest (its threads:1 cases, `repetitions` times each, 5 by default) and
+prints, for each size, the median throughput of our digest (DigestAOS, DigestSOA), of raw
+XXH3-128 (libxxhash's runtime dispatch, and inline for this CPU), of the read loops
+(PlainRead, portable; PlainReadVector, vectorized for this CPU), and their ratios. The
+machine is noisy: quote the ratios of one run, not figures from different runs.
+"""
+
+import json
+import subprocess
+import sys
+
+CASES = ["DigestAOS", "DigestSOA", "RawXXH3Dispatch", "RawXXH3InlineNative", "PlainRead",
+         "PlainReadVector", "Memcpy"]
+RATIOS = [  # (label, numerator, denominator)
+    ("ours / raw XXH3 inline", "DigestAOS", "RawXXH3InlineNative"),
+    ("ours / vector read", "DigestAOS", "PlainReadVector"),
+    ("ours / portable read", "DigestAOS", "PlainRead"),
+    ("SOA / AOS", "DigestSOA", "DigestAOS"),
+    ("dispatch / inline", "RawXXH3Dispatch", "RawXXH3InlineNative"),
+    ("inline / vector read", "RawXXH3InlineNative", "PlainReadVector"),
+]
+
+
+def medians(benchmark, repetitions):
+    run = subprocess.run(
+        [benchmark, "--benchmark_filter=^(" + "|".join(CASES) + ")/.*threads:1/",
+         f"--benchmark_repetitions={repetitions}", "--benchmark_report_aggregates_only=true",
+         "--benchmark_format=json"], check=True, capture_output=True, text=True)
+    found = {}
+    for entry in json.loads(run.stdout)["benchmarks"]:
+        if entry.get("aggregate_name") != "median":
+            continue
+        case, size = entry["run_name"].split("/")[:2]
+        found[case, int(size.split(":")[1])] = entry["bytes_per_second"] / 1e9
+    return found
+
+
+def main():
+    benchmark = sys.argv[1]
+    repetitions = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    found = medians(benchmark, repetitions)
+    sizes = sorted({size for _, size in found})
+    label = lambda size: f"{size >> 20} MiB" if size >= 1 << 20 else f"{size >> 10} KiB"
+    print(f"medians of {repetitions} repetitions, GB/s, 1 thread")
+    print(f"{'':24s}" + "".join(f"{label(size):>10s}" for size in sizes))
+    for case in CASES:
+        print(f"{case:24s}" + "".join(f"{found.get((case, size), 0):10.1f}" for size in sizes))
+    print()
+    for name, top, bottom in RATIOS:
+        print(f"{name:24s}" + "".join(f"{found[top, size] / found[bottom, size]:10.2f}"
+                                      for size in sizes))
+
+
+if __name__ == "__main__":
+    main()
