@@ -13,8 +13,12 @@
 #include "vtkVersionMacros.h"
 #include "vtkWeakPointer.h"
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cmath>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdio>
 #include <list>
 #include <map>
@@ -135,7 +139,11 @@ public:
     // storage was shared (vtkTrackedStamp), which only content can validate.
     vtkTrackedDigest Content;
     bool HasContent = false;
+    double Seconds = 0.0;       // what the value took to compute
+    std::uint64_t LastUse = 0;  // the cache's use count when it was last stored or hit
+    std::uint64_t UseCount = 1; // its store and hits since
     std::list<Entry*>::iterator Recency;
+    std::multimap<double, Entry*>::iterator CostSlot;
   };
 
   // One per observed source, or per digest of content-keyed entries: its entries, why
@@ -192,7 +200,13 @@ public:
   std::condition_variable ComputeFinished;
   std::unordered_map<const vtkObject*, std::unique_ptr<Record>> Records;
   std::unordered_map<std::string, std::unique_ptr<Record>> DigestRecords;
-  std::list<Entry*> Recency;                         // front: most recently used
+  std::list<Entry*> Recency; // front: most recently used
+  // CostAware's order, lowest score first: keyed by Priority() as of the entry's last
+  // refresh. Hits only count themselves (O(1)); since that only raises the priority, a key
+  // is never above the entry's true priority, and EvictFor() refreshes a stale key before
+  // trusting it.
+  std::multimap<double, Entry*> CostOrder;
+  std::uint64_t Uses = 0;                            // lookups and stores so far: CostAware's clock
   std::map<ComputingKey, std::thread::id> Computing; // who computes what
   std::map<std::thread::id, ComputingKey> Waiting;   // who waits for what
   std::unordered_map<const vtkObject*, Memo> Memos;
@@ -200,6 +214,8 @@ public:
   vtkSmartPointer<vtkArrayBufferPool> BufferPool = vtkSmartPointer<vtkArrayBufferPool>::New();
 
   std::atomic<int> ValidationMode{ vtkTrackedArrayCache::Stamp };
+  int EvictionPolicy = vtkTrackedArrayCache::LeastRecentlyUsed;
+  double CostHalfLife = 15.0;
   vtkTypeInt64 MemoryBudget = 0;
   vtkTypeInt64 MemoryUsage = 0;
   vtkTypeInt64 Entries = 0;
@@ -211,6 +227,33 @@ public:
   std::atomic<int> LogVerbosity{ vtkLogger::VERBOSITY_TRACE };
 
   bool ContentMode() const { return this->ValidationMode.load() == vtkTrackedArrayCache::Content; }
+
+  // log2 of CostAware's score, plus `uses / CostHalfLife` (the same for every entry, so
+  // left out): ordering entries by it orders them by score.
+  double Priority(
+    double seconds, vtkTypeInt64 bytes, std::uint64_t lastUse, std::uint64_t useCount) const
+  {
+    const double cost = std::max(seconds, vtkTrackedArrayCache::GetMinimumCostSeconds());
+    return std::log2(cost * static_cast<double>(useCount) /
+             static_cast<double>(std::max<vtkTypeInt64>(bytes, 1))) +
+      static_cast<double>(lastUse) / this->CostHalfLife;
+  }
+
+  double Priority(const Entry& entry) const
+  {
+    return this->Priority(entry.Seconds, entry.Bytes, entry.LastUse, entry.UseCount);
+  }
+
+  // Keys every entry anew (after the half-life changed).
+  void RebuildCostOrder()
+  {
+    std::multimap<double, Entry*> rebuilt;
+    for (Entry* entry : this->Recency)
+    {
+      entry->CostSlot = rebuilt.emplace(this->Priority(*entry), entry);
+    }
+    this->CostOrder.swap(rebuilt);
+  }
 
   static void OnSourceEvent(vtkObject* caller, unsigned long eventId, void* clientData, void*)
   {
@@ -298,6 +341,7 @@ public:
   LookupStatus Lookup(Record* record, const std::string& key, const vtkTrackedDigest* content,
     vtkSmartPointer<vtkObject>& value, MissReason& reason, Garbage& garbage)
   {
+    ++this->Uses;
     if (!record)
     {
       reason = MissReason::Absent;
@@ -332,6 +376,8 @@ public:
       return LookupStatus::Miss;
     }
     this->Recency.splice(this->Recency.begin(), this->Recency, hit.Recency);
+    hit.LastUse = this->Uses;
+    ++hit.UseCount;
     value = hit.Value;
     return LookupStatus::Hit;
   }
@@ -405,8 +451,9 @@ public:
   // digest `content` if validated by content (else null); false (the record released if
   // idle) when the value is larger than the whole budget.
   bool Store(Record& record, const std::string& key, vtkObject* value, vtkTypeInt64 bytes,
-    const vtkTrackedDigest* content, Garbage& garbage)
+    double seconds, const vtkTrackedDigest* content, Garbage& garbage)
   {
+    const std::uint64_t use = ++this->Uses;
     // The previous value under this key is superseded whether or not the new one fits.
     auto previous = record.Entries.find(key);
     if (previous != record.Entries.end())
@@ -420,15 +467,21 @@ public:
       return false;
     }
     this->EvictFor(bytes, garbage, &record); // `record` stays
-    // The recency slot first: if anything throws, nothing is half linked.
+    // The recency and cost slots first: if anything throws, nothing is half linked.
     this->Recency.push_front(nullptr);
+    auto costSlot = this->CostOrder.end();
     decltype(record.Entries.emplace(key, Entry{})) inserted;
     try
     {
+      costSlot = this->CostOrder.emplace(this->Priority(seconds, bytes, use, 1), nullptr);
       inserted = record.Entries.emplace(key, Entry{});
     }
     catch (...)
     {
+      if (costSlot != this->CostOrder.end())
+      {
+        this->CostOrder.erase(costSlot);
+      }
       this->Recency.pop_front();
       throw;
     }
@@ -440,8 +493,12 @@ public:
     entry.Bytes = bytes;
     entry.HasContent = content != nullptr;
     entry.Content = content ? *content : vtkTrackedDigest();
+    entry.Seconds = seconds;
+    entry.LastUse = use;
     this->Recency.front() = &entry;
     entry.Recency = this->Recency.begin();
+    costSlot->second = &entry;
+    entry.CostSlot = costSlot;
     this->MemoryUsage += bytes;
     ++this->Entries;
     return true;
@@ -459,6 +516,7 @@ public:
       record.Dropped[entry->first] = reason;
     }
     this->Recency.erase(dropped.Recency);
+    this->CostOrder.erase(dropped.CostSlot);
     this->MemoryUsage -= dropped.Bytes;
     --this->Entries;
     this->Evictions += reason == MissReason::Evicted;
@@ -513,7 +571,29 @@ public:
     this->Records.erase(record.Address);
   }
 
-  // Evicts least recently used entries until `incomingBytes` fit the budget. Source
+  // The entry the eviction policy gives up first (there is one).
+  Entry* NextToEvict()
+  {
+    if (this->EvictionPolicy == vtkTrackedArrayCache::LeastRecentlyUsed)
+    {
+      return this->Recency.back();
+    }
+    for (;;)
+    {
+      auto lowest = this->CostOrder.begin();
+      Entry* entry = lowest->second;
+      const double priority = this->Priority(*entry);
+      if (priority <= lowest->first)
+      {
+        return entry;
+      }
+      // Used since it was keyed: key it anew, and look again.
+      this->CostOrder.erase(lowest);
+      entry->CostSlot = this->CostOrder.emplace(priority, entry);
+    }
+  }
+
+  // Evicts entries by the eviction policy until `incomingBytes` fit the budget. Source
   // records stay (see the thread rules above). A content-keyed record left empty goes
   // at once, unless it is `keep` (being stored into): it has no observers, and nothing
   // else would ever remove it; its key then reports "absent" rather than "evicted".
@@ -522,9 +602,9 @@ public:
     while (this->MemoryBudget > 0 && !this->Recency.empty() &&
       this->MemoryUsage + incomingBytes > this->MemoryBudget)
     {
-      Entry* oldest = this->Recency.back();
-      Record& record = *oldest->Owner;
-      this->DropEntry(record, record.Entries.find(*oldest->Key), MissReason::Evicted, garbage);
+      Entry* victim = this->NextToEvict();
+      Record& record = *victim->Owner;
+      this->DropEntry(record, record.Entries.find(*victim->Key), MissReason::Evicted, garbage);
       if (!record.Address && record.Entries.empty() && &record != keep)
       {
         this->RemoveRecord(record);
@@ -683,7 +763,8 @@ public:
   // only built when that line is logged.
   template <typename FindRecord, typename DescribeTarget>
   bool StoreValue(FindRecord&& findRecord, const std::string& key, vtkObject* value,
-    vtkTypeInt64 bytes, const vtkTrackedDigest* content, int mode, DescribeTarget&& describe)
+    vtkTypeInt64 bytes, double seconds, const vtkTrackedDigest* content, int mode,
+    DescribeTarget&& describe)
   {
     Garbage garbage;
     std::unique_lock<std::mutex> lock(this->Mutex);
@@ -692,7 +773,7 @@ public:
       return false;
     }
     Record& record = findRecord(garbage);
-    if (!this->Store(record, key, value, bytes, content, garbage))
+    if (!this->Store(record, key, value, bytes, seconds, content, garbage))
     {
       lock.unlock();
       vtkVLogF(AsVerbosity(this->LogVerbosity),
@@ -803,37 +884,80 @@ bool CheckSize(vtkTrackedArrayCache* self, const std::string& key, vtkTypeInt64 
   }
   return true;
 }
+
+bool CheckSeconds(vtkTrackedArrayCache* self, const std::string& key, double seconds)
+{
+  if (!std::isfinite(seconds) || seconds < 0)
+  {
+    vtkErrorWithObjectMacro(self,
+      "The seconds '" << key << "' took to compute must be finite and not negative (" << seconds
+                      << ").");
+    return false;
+  }
+  return true;
+}
 }
 
 //------------------------------------------------------------------------------
 bool vtkTrackedArrayCache::Set(vtkObject* source, const std::string& key, vtkObject* value)
 {
-  return this->Store(source, key, value, -1);
+  return this->Store(source, key, value, -1, 0.0);
 }
 
 //------------------------------------------------------------------------------
 bool vtkTrackedArrayCache::Set(
   vtkObject* source, const std::string& key, vtkObject* value, vtkTypeInt64 sizeInBytes)
 {
-  return CheckSize(this, key, sizeInBytes) && this->Store(source, key, value, sizeInBytes);
+  return CheckSize(this, key, sizeInBytes) && this->Store(source, key, value, sizeInBytes, 0.0);
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedArrayCache::Set(
+  vtkObject* source, const std::string& key, vtkObject* value, double seconds)
+{
+  return CheckSeconds(this, key, seconds) && this->Store(source, key, value, -1, seconds);
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedArrayCache::Set(vtkObject* source, const std::string& key, vtkObject* value,
+  vtkTypeInt64 sizeInBytes, double seconds)
+{
+  // -1 asks for the estimate, as the size-less overloads do.
+  return (sizeInBytes == -1 || CheckSize(this, key, sizeInBytes)) &&
+    CheckSeconds(this, key, seconds) && this->Store(source, key, value, sizeInBytes, seconds);
 }
 
 //------------------------------------------------------------------------------
 bool vtkTrackedArrayCache::Set(const std::string& digest, const std::string& key, vtkObject* value)
 {
-  return this->Store(digest, key, value, -1);
+  return this->Store(digest, key, value, -1, 0.0);
 }
 
 //------------------------------------------------------------------------------
 bool vtkTrackedArrayCache::Set(
   const std::string& digest, const std::string& key, vtkObject* value, vtkTypeInt64 sizeInBytes)
 {
-  return CheckSize(this, key, sizeInBytes) && this->Store(digest, key, value, sizeInBytes);
+  return CheckSize(this, key, sizeInBytes) && this->Store(digest, key, value, sizeInBytes, 0.0);
 }
 
 //------------------------------------------------------------------------------
-bool vtkTrackedArrayCache::Store(
-  vtkObject* source, const std::string& key, vtkObject* value, vtkTypeInt64 sizeInBytes)
+bool vtkTrackedArrayCache::Set(
+  const std::string& digest, const std::string& key, vtkObject* value, double seconds)
+{
+  return CheckSeconds(this, key, seconds) && this->Store(digest, key, value, -1, seconds);
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedArrayCache::Set(const std::string& digest, const std::string& key, vtkObject* value,
+  vtkTypeInt64 sizeInBytes, double seconds)
+{
+  return (sizeInBytes == -1 || CheckSize(this, key, sizeInBytes)) &&
+    CheckSeconds(this, key, seconds) && this->Store(digest, key, value, sizeInBytes, seconds);
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedArrayCache::Store(vtkObject* source, const std::string& key, vtkObject* value,
+  vtkTypeInt64 sizeInBytes, double seconds)
 {
   if (!CheckSourceAndKey(this, source, key) || !CheckSourceType(this, source) ||
     !CheckValue(this, key, value))
@@ -851,13 +975,13 @@ bool vtkTrackedArrayCache::Store(
   }
   return internals.StoreValue([&](Garbage& garbage) -> vtkInternals::Record&
     { return internals.FindOrCreateRecord(source, typed, garbage); },
-    key, value, sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value),
+    key, value, sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value), seconds,
     byContent ? &content : nullptr, mode, [&] { return Describe(source); });
 }
 
 //------------------------------------------------------------------------------
-bool vtkTrackedArrayCache::Store(
-  const std::string& digest, const std::string& key, vtkObject* value, vtkTypeInt64 sizeInBytes)
+bool vtkTrackedArrayCache::Store(const std::string& digest, const std::string& key,
+  vtkObject* value, vtkTypeInt64 sizeInBytes, double seconds)
 {
   if (!CheckDigestAndKey(this, digest, key) || !CheckValue(this, key, value))
   {
@@ -866,7 +990,7 @@ bool vtkTrackedArrayCache::Store(
   auto& internals = *this->Internals;
   return internals.StoreValue([&](Garbage&) -> vtkInternals::Record&
     { return internals.FindOrCreateDigestRecord(digest); },
-    key, value, sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value), nullptr,
+    key, value, sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value), seconds, nullptr,
     internals.ValidationMode.load(), [&] { return digest; });
 }
 
@@ -1084,7 +1208,10 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
     return nullptr;
   }
   hashed = hashed || stampBefore.IsShared();
+  const auto computeStart = std::chrono::steady_clock::now();
   vtkSmartPointer<vtkObject> value = compute();
+  const double seconds =
+    std::chrono::duration<double>(std::chrono::steady_clock::now() - computeStart).count();
   if (!value)
   {
     vtkVLogF(AsVerbosity(internals.LogVerbosity),
@@ -1107,8 +1234,8 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
   }
   internals.StoreValue([&](Garbage& garbage) -> vtkInternals::Record&
     { return internals.FindOrCreateRecord(source, typed, garbage); },
-    key, value, sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value), hashed ? &content : nullptr,
-    contentMode ? Content : Stamp, [&] { return Describe(source); });
+    key, value, sizeInBytes >= 0 ? sizeInBytes : EstimateBytes(value), seconds,
+    hashed ? &content : nullptr, contentMode ? Content : Stamp, [&] { return Describe(source); });
   return value;
 }
 
@@ -1316,6 +1443,67 @@ vtkTypeInt64 vtkTrackedArrayCache::GetMemoryBudget()
 }
 
 //------------------------------------------------------------------------------
+void vtkTrackedArrayCache::SetEvictionPolicy(int policy)
+{
+  if (policy != LeastRecentlyUsed && policy != CostAware)
+  {
+    vtkErrorMacro("Unknown eviction policy " << policy << ": LeastRecentlyUsed ("
+                                             << LeastRecentlyUsed << ") or CostAware (" << CostAware
+                                             << ").");
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+    if (this->Internals->EvictionPolicy == policy)
+    {
+      return;
+    }
+    this->Internals->EvictionPolicy = policy;
+  }
+  this->Modified();
+}
+
+//------------------------------------------------------------------------------
+int vtkTrackedArrayCache::GetEvictionPolicy()
+{
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  return this->Internals->EvictionPolicy;
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedArrayCache::SetCostHalfLife(double uses)
+{
+  if (!std::isfinite(uses) || uses <= 0)
+  {
+    vtkErrorMacro("The cost half-life must be a positive number of uses (" << uses << ").");
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+    if (this->Internals->CostHalfLife == uses)
+    {
+      return;
+    }
+    this->Internals->CostHalfLife = uses;
+    this->Internals->RebuildCostOrder();
+  }
+  this->Modified();
+}
+
+//------------------------------------------------------------------------------
+double vtkTrackedArrayCache::GetCostHalfLife()
+{
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  return this->Internals->CostHalfLife;
+}
+
+//------------------------------------------------------------------------------
+double vtkTrackedArrayCache::GetMinimumCostSeconds()
+{
+  return 1e-6;
+}
+
+//------------------------------------------------------------------------------
 vtkTypeInt64 vtkTrackedArrayCache::GetMemoryUsage()
 {
   std::lock_guard<std::mutex> lock(this->Internals->Mutex);
@@ -1405,6 +1593,10 @@ void vtkTrackedArrayCache::PrintSelf(ostream& os, vtkIndent indent)
   os << indent << "MemoryBudget: " << internals.MemoryBudget << " bytes"
      << (internals.MemoryBudget == 0 ? " (unlimited)" : "") << "\n";
   os << indent << "MemoryUsage: " << internals.MemoryUsage << " bytes\n";
+  os << indent << "EvictionPolicy: "
+     << (internals.EvictionPolicy == CostAware ? "CostAware" : "LeastRecentlyUsed") << "\n";
+  os << indent << "CostHalfLife: " << internals.CostHalfLife << " uses\n";
+  os << indent << "Uses: " << internals.Uses << "\n";
   os << indent << "NumberOfEntries: " << internals.Entries << "\n";
   os << indent << "NumberOfTrackedSources: " << internals.Records.size() << "\n";
   os << indent << "NumberOfContentKeys: " << internals.DigestRecords.size() << "\n";

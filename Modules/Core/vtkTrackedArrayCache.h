@@ -32,7 +32,8 @@
  *
  * Each stored value's own MTime is recorded: a value modified after it was stored is
  * dropped instead of served (`tampered`). A memory budget bounds the bytes kept, with
- * least-recently-used eviction on insert. Statistics and the reason of the last miss
+ * eviction on insert: least recently used first, or (EvictionPolicy CostAware) what
+ * costs least to compute again per byte it frees. Statistics and the reason of the last miss
  * are kept, and each hit and miss is logged through vtkLogger at LogVerbosity.
  *
  * Content digests (XXH3-128, text "xxh3-128:<32 hex>") identify what an array or data
@@ -74,9 +75,10 @@
 #include "vtkTrackedABINamespace.h"     // for VTK_ABI_NAMESPACE_BEGIN
 #include "vtkTrackedArrayCacheModule.h" // for export macro
 
-#include <functional> // for GetOrCompute
-#include <memory>     // for the private implementation
-#include <string>     // for keys
+#include <functional>  // for GetOrCompute
+#include <memory>      // for the private implementation
+#include <string>      // for keys
+#include <type_traits> // for the integer sizes of Set
 
 VTK_ABI_NAMESPACE_BEGIN
 class vtkAbstractArray;
@@ -132,6 +134,29 @@ public:
   bool Set(vtkObject* source, const std::string& key, vtkObject* value);
   bool Set(vtkObject* source, const std::string& key, vtkObject* value, vtkTypeInt64 sizeInBytes);
 
+  ///@{
+  /**
+   * Set(), recording that `value` took `seconds` to compute: its cost, which the
+   * CostAware eviction policy weighs (a value stored without one costs
+   * GetMinimumCostSeconds()). `sizeInBytes` is as above; -1 asks for the estimate.
+   * Errors: those of Set(), and a negative or non-finite `seconds`.
+   */
+  bool Set(vtkObject* source, const std::string& key, vtkObject* value, double seconds);
+  bool Set(vtkObject* source, const std::string& key, vtkObject* value, vtkTypeInt64 sizeInBytes,
+    double seconds);
+  ///@}
+
+#ifndef __VTK_WRAP__
+  // A size of any integer type is a size, not seconds (without this, Set(s, k, v, 100)
+  // would be ambiguous between the vtkTypeInt64 and double overloads).
+  template <typename Integer,
+    typename = typename std::enable_if<std::is_integral<Integer>::value>::type>
+  bool Set(vtkObject* source, const std::string& key, vtkObject* value, Integer sizeInBytes)
+  {
+    return this->Set(source, key, value, static_cast<vtkTypeInt64>(sizeInBytes));
+  }
+#endif
+
   /**
    * The value stored under (`source`, `key`) if it is still valid, else null (a miss;
    * GetLastMissReason() tells why). The returned smart pointer keeps the value alive
@@ -157,7 +182,8 @@ public:
    * wait and share the result, so `compute` runs once. A result is not stored when
    * `compute` returns null, or when the source changed while `compute` ran (it would
    * describe the old data); it is still returned. `sizeInBytes` is as for Set();
-   * a negative size asks for the estimate. If `compute` throws, waiting threads are
+   * a negative size asks for the estimate. The seconds `compute` took are recorded as the
+   * value's cost (see EvictionPolicy). If `compute` throws, waiting threads are
    * released and the exception propagates.
    * Errors (vtkErrorMacro, returns null): those of Get(), an empty `compute`, and a
    * request that would wait for itself: `compute` asking for the key it is computing,
@@ -180,6 +206,17 @@ public:
   bool Set(const std::string& digest, const std::string& key, vtkObject* value);
   bool Set(
     const std::string& digest, const std::string& key, vtkObject* value, vtkTypeInt64 sizeInBytes);
+  bool Set(const std::string& digest, const std::string& key, vtkObject* value, double seconds);
+  bool Set(const std::string& digest, const std::string& key, vtkObject* value,
+    vtkTypeInt64 sizeInBytes, double seconds);
+#ifndef __VTK_WRAP__
+  template <typename Integer,
+    typename = typename std::enable_if<std::is_integral<Integer>::value>::type>
+  bool Set(const std::string& digest, const std::string& key, vtkObject* value, Integer sizeInBytes)
+  {
+    return this->Set(digest, key, value, static_cast<vtkTypeInt64>(sizeInBytes));
+  }
+#endif
 #ifdef __VTK_WRAP__
   vtkObject* Get(const std::string& digest, const std::string& key);
 #else
@@ -271,6 +308,58 @@ public:
    */
   vtkTypeInt64 GetMemoryUsage();
 
+  /**
+   * Which entries the memory budget evicts first.
+   * - LeastRecentlyUsed: the one whose last use (store or hit) is oldest.
+   * - CostAware: the one with the lowest score
+   *   `max(seconds, MinimumCostSeconds) * uses / max(bytes, 1) * 2^(-unused / CostHalfLife)`:
+   *   `seconds` is what the value took to compute (see Set() and GetOrCompute()), `bytes`
+   *   its size, `uses` its store and hits since, and `unused` the number of the cache's
+   *   lookups and stores (of any entry) since its own last use. An expensive small result
+   *   outlives cheap large ones unless it goes unused for many half-lives; with equal
+   *   costs, what is used often outlives what was used once (the `uses` factor: without
+   *   it, a large array in constant use would go before small results used once).
+   * Evicting costs O(log n) per entry either way, and a hit O(1).
+   */
+  enum EvictionPolicies
+  {
+    LeastRecentlyUsed = 0,
+    CostAware = 1
+  };
+
+  ///@{
+  /**
+   * The eviction policy, LeastRecentlyUsed by default. Changing it keeps every entry.
+   * Errors: an unknown policy.
+   */
+  void SetEvictionPolicy(int policy);
+  int GetEvictionPolicy();
+  void SetEvictionPolicyToLeastRecentlyUsed()
+  {
+    this->SetEvictionPolicy(LeastRecentlyUsed);
+  }
+  void SetEvictionPolicyToCostAware()
+  {
+    this->SetEvictionPolicy(CostAware);
+  }
+  ///@}
+
+  ///@{
+  /**
+   * CostAware's one parameter: the number of cache uses after which an unused entry's
+   * score halves; 15 by default (an entry 1000 times costlier per byte than the others
+   * outlives them for 150 uses of disuse). Errors: a value that is not positive and finite.
+   */
+  void SetCostHalfLife(double uses);
+  double GetCostHalfLife();
+  ///@}
+
+  /**
+   * The cost CostAware assumes for a value stored without one, and the least it counts
+   * for any value: 1e-6 seconds.
+   */
+  static double GetMinimumCostSeconds();
+
   ///@{
   /**
    * Statistics since construction or ResetStatistics(). Lookups (Get, GetOrCompute)
@@ -332,9 +421,10 @@ protected:
 private:
   vtkTrackedArrayCache(const vtkTrackedArrayCache&) = delete;
   // Set() after the size check; a negative size asks for the estimate.
-  bool Store(vtkObject* source, const std::string& key, vtkObject* value, vtkTypeInt64 bytes);
-  bool Store(
-    const std::string& digest, const std::string& key, vtkObject* value, vtkTypeInt64 bytes);
+  bool Store(vtkObject* source, const std::string& key, vtkObject* value, vtkTypeInt64 bytes,
+    double seconds);
+  bool Store(const std::string& digest, const std::string& key, vtkObject* value,
+    vtkTypeInt64 bytes, double seconds);
   // Content mode: the source's digest computed afresh, or false after reporting why not.
   bool FreshDigest(vtkObject* source, const std::string& key, vtkTrackedDigest& digest);
 

@@ -575,7 +575,7 @@ public:
       }
     }
     outputs->CaptureStamps();
-    this->Cache->Set(key, EntryKey, outputs, outputs->GetSizeInBytes());
+    this->Cache->Set(key, EntryKey, outputs, outputs->GetSizeInBytes(), outputs->ComputeSeconds);
   }
 
   // Hands out shallow copies of stored outputs.
