@@ -201,10 +201,10 @@ public:
   std::unordered_map<const vtkObject*, std::unique_ptr<Record>> Records;
   std::unordered_map<std::string, std::unique_ptr<Record>> DigestRecords;
   std::list<Entry*> Recency; // front: most recently used
-  // CostAware's order, lowest score first: keyed by Priority() as of the entry's last
-  // refresh. Hits only count themselves (O(1)); since that only raises the priority, a key
-  // is never above the entry's true priority, and EvictFor() refreshes a stale key before
-  // trusting it.
+  // CostAware's order, lowest score first (empty under LeastRecentlyUsed, which does not
+  // pay for it): keyed by Priority() as of the entry's last refresh. Hits only count themselves
+  // (O(1)); since that only raises the priority, a key is never above the entry's true priority,
+  // and EvictFor() refreshes a stale key before trusting it.
   std::multimap<double, Entry*> CostOrder;
   std::uint64_t Uses = 0;                            // lookups and stores so far: CostAware's clock
   std::map<ComputingKey, std::thread::id> Computing; // who computes what
@@ -244,15 +244,18 @@ public:
     return this->Priority(entry.Seconds, entry.Bytes, entry.LastUse, entry.UseCount);
   }
 
-  // Keys every entry anew (after the half-life changed).
+  bool CostOrdered() const { return this->EvictionPolicy == vtkTrackedArrayCache::CostAware; }
+
+  // Keys every entry anew under CostAware (the policy or the half-life changed), or
+  // empties the order under LeastRecentlyUsed.
   void RebuildCostOrder()
   {
-    std::multimap<double, Entry*> rebuilt;
+    this->CostOrder.clear();
     for (Entry* entry : this->Recency)
     {
-      entry->CostSlot = rebuilt.emplace(this->Priority(*entry), entry);
+      entry->CostSlot = this->CostOrdered() ? this->CostOrder.emplace(this->Priority(*entry), entry)
+                                            : this->CostOrder.end();
     }
-    this->CostOrder.swap(rebuilt);
   }
 
   static void OnSourceEvent(vtkObject* caller, unsigned long eventId, void* clientData, void*)
@@ -473,7 +476,10 @@ public:
     decltype(record.Entries.emplace(key, Entry{})) inserted;
     try
     {
-      costSlot = this->CostOrder.emplace(this->Priority(seconds, bytes, use, 1), nullptr);
+      if (this->CostOrdered())
+      {
+        costSlot = this->CostOrder.emplace(this->Priority(seconds, bytes, use, 1), nullptr);
+      }
       inserted = record.Entries.emplace(key, Entry{});
     }
     catch (...)
@@ -497,7 +503,10 @@ public:
     entry.LastUse = use;
     this->Recency.front() = &entry;
     entry.Recency = this->Recency.begin();
-    costSlot->second = &entry;
+    if (costSlot != this->CostOrder.end())
+    {
+      costSlot->second = &entry;
+    }
     entry.CostSlot = costSlot;
     this->MemoryUsage += bytes;
     ++this->Entries;
@@ -516,7 +525,10 @@ public:
       record.Dropped[entry->first] = reason;
     }
     this->Recency.erase(dropped.Recency);
-    this->CostOrder.erase(dropped.CostSlot);
+    if (this->CostOrdered())
+    {
+      this->CostOrder.erase(dropped.CostSlot);
+    }
     this->MemoryUsage -= dropped.Bytes;
     --this->Entries;
     this->Evictions += reason == MissReason::Evicted;
@@ -574,7 +586,7 @@ public:
   // The entry the eviction policy gives up first (there is one).
   Entry* NextToEvict()
   {
-    if (this->EvictionPolicy == vtkTrackedArrayCache::LeastRecentlyUsed)
+    if (!this->CostOrdered())
     {
       return this->Recency.back();
     }
@@ -1459,6 +1471,7 @@ void vtkTrackedArrayCache::SetEvictionPolicy(int policy)
       return;
     }
     this->Internals->EvictionPolicy = policy;
+    this->Internals->RebuildCostOrder();
   }
   this->Modified();
 }

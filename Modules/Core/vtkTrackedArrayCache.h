@@ -319,7 +319,8 @@ public:
    *   outlives cheap large ones unless it goes unused for many half-lives; with equal
    *   costs, what is used often outlives what was used once (the `uses` factor: without
    *   it, a large array in constant use would go before small results used once).
-   * Evicting costs O(log n) per entry either way, and a hit O(1).
+   * A hit costs O(1) under both; a store or an eviction O(1) under LeastRecentlyUsed and
+   * O(log n) under CostAware, which keeps its order only while it is the policy.
    */
   enum EvictionPolicies
   {
@@ -329,8 +330,8 @@ public:
 
   ///@{
   /**
-   * The eviction policy, LeastRecentlyUsed by default. Changing it keeps every entry.
-   * Errors: an unknown policy.
+   * The eviction policy, LeastRecentlyUsed by default. Changing it keeps every entry
+   * (switching to CostAware orders them: O(n log n)). Errors: an unknown policy.
    */
   void SetEvictionPolicy(int policy);
   int GetEvictionPolicy();

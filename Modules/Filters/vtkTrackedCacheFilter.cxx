@@ -593,14 +593,19 @@ public:
     this->Record(self, result, reason, start);
   }
 
-  // Outputs the disk level has under `key`, if they fit the filter's outputs.
+  // Outputs the disk level has under `key`, if they fit the filter's outputs. Alone
+  // (the filter does not communicate), a miss takes the key's lock, waiting for another
+  // process computing it. With several processes every one must run the algorithm when
+  // any misses, so none may wait for a lock: it could wait on a process whose own
+  // collective calls wait for one of this job's processes.
   vtkSmartPointer<vtkTrackedCachedOutputs> LoadFromDisk(
     vtkTrackedDiskCache* disk, const std::string& key, vtkInformationVector* outputs)
   {
     std::vector<vtkSmartPointer<vtkObject>> loaded;
     double seconds = 0.0;
-    if (!disk->Load(key, loaded, seconds) ||
-      static_cast<int>(loaded.size()) != outputs->GetNumberOfInformationObjects())
+    const bool hit = this->Communicates() ? disk->Load(key, loaded, seconds)
+                                          : disk->LoadOrLock(key, loaded, seconds);
+    if (!hit || static_cast<int>(loaded.size()) != outputs->GetNumberOfInformationObjects())
     {
       return nullptr;
     }
@@ -1144,6 +1149,20 @@ int vtkTrackedCacheFilter::RequestData(
   vtkTrackedDiskCache* disk =
     internals.ParametersSource != "instance" ? internals.DiskCache.GetPointer() : nullptr;
   std::string diskKey;
+  // The disk key's lock, if a miss took it, goes at the latest when this execution ends
+  // (storing lets go of it sooner).
+  struct UnlockDiskKeyAtEnd
+  {
+    vtkTrackedDiskCache* Disk;
+    const std::string& Key;
+    ~UnlockDiskKeyAtEnd()
+    {
+      if (this->Disk && !this->Key.empty())
+      {
+        this->Disk->Unlock(this->Key);
+      }
+    }
+  } unlockDiskKey{ disk, diskKey };
   vtkSmartPointer<vtkTrackedCachedOutputs> found;
   const char* foundWhere = "hit";
   if (undigested.empty())

@@ -5,6 +5,7 @@
 #include "vtkObjectFactory.h"
 #include "vtkTrackedArrayCache.h"
 #include "vtkTrackedDiskEntry.h"
+#include "vtkTrackedDiskKeyLock.h"
 #include "vtkVersionMacros.h"
 
 #include <dirent.h>
@@ -18,12 +19,16 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <sstream>
+#include <thread>
 
 vtkStandardNewMacro(vtkTrackedDiskCache);
 
@@ -32,6 +37,7 @@ namespace
 const char* const EntrySuffix = ".vtkentry";
 const char* const TemporaryPrefix = ".tmp-";
 const char* const StatisticsPrefix = ".stats-";
+const char* const LockPrefix = ".lock-";
 constexpr std::size_t ReadablePrefixLength = 48;
 constexpr std::int64_t AbandonedTemporarySeconds = 3600;
 
@@ -278,6 +284,11 @@ public:
   int CompressionLevel = 1;
   double ExpireAfterDays = 0.0;
   vtkTypeInt64 MaximumSize = vtkTypeInt64(10) << 30;
+  double LockTimeout = 60.0;
+  // Key locks held, by key and the thread that took them (and lets go of them).
+  using LockHolder = std::pair<std::string, std::thread::id>;
+  std::map<LockHolder, std::unique_ptr<vtkTrackedDiskKeyLock>> HeldLocks;
+  bool LockWarned = false;
 
   // The directory as checked: which one, whether it may be used, and its secret.
   std::string CheckedDirectory;
@@ -449,16 +460,35 @@ public:
     return (prefix.empty() ? hex : prefix + "--" + hex) + EntrySuffix;
   }
 
-  // Removes the file at `path` if it is still the file `fd` has open: a writer may have
-  // renamed a good entry over it meanwhile.
-  static void RemoveIfSame(const std::string& path, int fd)
+  // Whether an entry file of `key` is in `directory` (not whether it is valid).
+  bool EntryExists(const std::string& directory, const std::string& key) const
   {
-    struct stat opened, current;
-    if (::fstat(fd, &opened) == 0 && ::stat(path.c_str(), &current) == 0 &&
-      opened.st_ino == current.st_ino && opened.st_dev == current.st_dev)
+    struct stat status;
+    for (bool readable : { false, true })
     {
-      ::unlink(path.c_str());
+      if (::stat((directory + "/" + this->EntryName(key, readable)).c_str(), &status) == 0)
+      {
+        return true;
+      }
     }
+    return false;
+  }
+
+  // Lets go of the lock of `key` if this thread holds it.
+  void Unlock(const std::string& key)
+  {
+    std::unique_ptr<vtkTrackedDiskKeyLock> held;
+    {
+      std::lock_guard<std::mutex> lock(this->Mutex);
+      auto found = this->HeldLocks.find({ key, std::this_thread::get_id() });
+      if (found == this->HeldLocks.end())
+      {
+        return;
+      }
+      held = std::move(found->second);
+      this->HeldLocks.erase(found);
+    }
+    held->Release();
   }
 };
 
@@ -711,6 +741,14 @@ bool vtkTrackedDiskCache::Store(
   const std::string& key, const std::vector<vtkObject*>& values, double computeSeconds)
 {
   auto& internals = *this->Internals;
+  // Whatever happens, the key's lock (if held here) goes once the entry is in place or
+  // given up: waiters then read the entry, or compute it themselves.
+  struct UnlockOnReturn
+  {
+    vtkInternals& Internals;
+    const std::string& Key;
+    ~UnlockOnReturn() { this->Internals.Unlock(this->Key); }
+  } unlockOnReturn{ internals, key };
   int compression = 0;
   int level = 0;
   bool readable = false;
@@ -825,9 +863,132 @@ bool vtkTrackedDiskCache::Store(
 bool vtkTrackedDiskCache::Load(
   const std::string& key, std::vector<vtkSmartPointer<vtkObject>>& values, double& computeSeconds)
 {
+  bool looked = false;
+  const bool hit = this->LoadEntry(key, values, computeSeconds, looked);
+  if (looked)
+  {
+    this->Internals->Count(hit ? &vtkInternals::Counts::Hits : &vtkInternals::Counts::Misses);
+  }
+  return hit;
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedDiskCache::LoadOrLock(
+  const std::string& key, std::vector<vtkSmartPointer<vtkObject>>& values, double& computeSeconds)
+{
+  bool looked = false;
+  bool hit = this->LoadEntry(key, values, computeSeconds, looked);
+  std::string directory, lockPath;
+  double timeout = 0;
+  if (!hit && looked && this->LockFor(key, directory, lockPath, timeout))
+  {
+    auto& internals = *this->Internals;
+    for (;;)
+    {
+      auto lock = std::make_unique<vtkTrackedDiskKeyLock>();
+      std::string error;
+      const auto outcome = lock->Acquire(
+        lockPath, timeout, [&] { return internals.EntryExists(directory, key); }, error);
+      if (outcome == vtkTrackedDiskKeyLock::Outcome::Failed)
+      {
+        std::lock_guard<std::mutex> guard(internals.Mutex);
+        if (!internals.LockWarned)
+        {
+          internals.LockWarned = true;
+          vtkWarningMacro("Computing without a key lock: " << error << ".");
+        }
+        break;
+      }
+      // Stored by another process while this one waited, or just before it got the lock.
+      hit = this->LoadEntry(key, values, computeSeconds, looked);
+      if (hit || outcome == vtkTrackedDiskKeyLock::Outcome::Acquired)
+      {
+        if (!hit)
+        {
+          std::lock_guard<std::mutex> guard(internals.Mutex);
+          internals.HeldLocks[{ key, std::this_thread::get_id() }] = std::move(lock);
+        }
+        break;
+      }
+      // The entry that appeared was damaged (and removed): wait again.
+    }
+  }
+  if (looked)
+  {
+    this->Internals->Count(hit ? &vtkInternals::Counts::Hits : &vtkInternals::Counts::Misses);
+  }
+  return hit;
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedDiskCache::LockFor(
+  const std::string& key, std::string& directory, std::string& lockPath, double& timeout)
+{
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  const auto& internals = *this->Internals;
+  if (internals.LockTimeout <= 0 || internals.ForceUpdate || !internals.WriteEnabled ||
+    !internals.Usable || internals.HeldLocks.count({ key, std::this_thread::get_id() }))
+  {
+    return false;
+  }
+  directory = internals.CheckedDirectory;
+  lockPath = directory + "/" + LockPrefix + KeyHex(key);
+  timeout = internals.LockTimeout;
+  return true;
+}
+
+//------------------------------------------------------------------------------
+vtkObject* vtkTrackedDiskCache::GetOrLock(const std::string& key)
+{
+  std::vector<vtkSmartPointer<vtkObject>> values;
+  double seconds = 0;
+  if (!this->LoadOrLock(key, values, seconds) || values.size() != 1 || !values[0])
+  {
+    return nullptr;
+  }
+  vtkObject* value = values[0];
+  value->Register(nullptr); // the caller's reference (VTK_NEWINSTANCE)
+  return value;
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedDiskCache::Unlock(const std::string& key)
+{
+  this->Internals->Unlock(key);
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedDiskCache::IsLockedHere(const std::string& key)
+{
+  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
+  return this->Internals->HeldLocks.count({ key, std::this_thread::get_id() }) != 0;
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedDiskCache::SetLockTimeout(double seconds)
+{
+  if (!std::isfinite(seconds) || seconds < 0)
+  {
+    vtkErrorMacro("The lock timeout must be finite and not negative (" << seconds << ").");
+    return;
+  }
+  SetLocked(this, this->Internals->Mutex, this->Internals->LockTimeout, seconds);
+}
+
+//------------------------------------------------------------------------------
+double vtkTrackedDiskCache::GetLockTimeout()
+{
+  return GetLocked(this->Internals->Mutex, this->Internals->LockTimeout);
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedDiskCache::LoadEntry(const std::string& key,
+  std::vector<vtkSmartPointer<vtkObject>>& values, double& computeSeconds, bool& looked)
+{
   auto& internals = *this->Internals;
   bool readable = false;
   double expireDays = 0;
+  looked = false;
   {
     std::lock_guard<std::mutex> lock(internals.Mutex);
     if (!internals.Enabled)
@@ -836,8 +997,7 @@ bool vtkTrackedDiskCache::Load(
     }
     if (internals.ForceUpdate)
     {
-      internals.Statistics.Misses++;
-      internals.Recorded.Misses++;
+      looked = true;
       return false;
     }
     readable = internals.ReadableNames;
@@ -847,6 +1007,7 @@ bool vtkTrackedDiskCache::Load(
   {
     return false;
   }
+  looked = true;
   std::string directory;
   std::string secret;
   {
@@ -868,7 +1029,6 @@ bool vtkTrackedDiskCache::Load(
   }
   if (fd < 0)
   {
-    internals.Count(&vtkInternals::Counts::Misses);
     return false;
   }
   FileDescriptor file(fd);
@@ -881,7 +1041,6 @@ bool vtkTrackedDiskCache::Load(
                                     : vtkTrackedDiskHeader::Status::Corrupt;
   if (headerStatus == vtkTrackedDiskHeader::Status::FutureVersion)
   {
-    internals.Count(&vtkInternals::Counts::Misses);
     vtkWarningMacro("Skipping " << path << ": " << error << ".");
     return false;
   }
@@ -895,9 +1054,8 @@ bool vtkTrackedDiskCache::Load(
   }
   if (valid && expireDays > 0 && static_cast<double>(Now() - header.Created) > expireDays * 86400.0)
   {
-    vtkInternals::RemoveIfSame(path, fd);
+    vtkTrackedDiskKeyLock::RemoveIfSame(path, fd);
     internals.Count(&vtkInternals::Counts::Evictions);
-    internals.Count(&vtkInternals::Counts::Misses);
     return false;
   }
   std::vector<vtkTrackedDigest> checksums;
@@ -913,16 +1071,14 @@ bool vtkTrackedDiskCache::Load(
   }
   if (!valid)
   {
-    vtkInternals::RemoveIfSame(path, fd);
+    vtkTrackedDiskKeyLock::RemoveIfSame(path, fd);
     internals.Count(&vtkInternals::Counts::Corrupt);
-    internals.Count(&vtkInternals::Counts::Misses);
     vtkWarningMacro("Removed a damaged cache entry " << path << ": " << error << ".");
     values.clear();
     return false;
   }
   ::futimens(fd, nullptr); // the last-access record
   computeSeconds = header.ComputeSeconds;
-  internals.Count(&vtkInternals::Counts::Hits);
   return true;
 }
 
@@ -963,6 +1119,7 @@ void vtkTrackedDiskCache::Clear()
   }
   for (const auto& pattern : { std::make_pair(std::string(), std::string(EntrySuffix)),
          std::make_pair(std::string(TemporaryPrefix), std::string()),
+         std::make_pair(std::string(LockPrefix), std::string()),
          std::make_pair(std::string(StatisticsPrefix), std::string()) })
   {
     for (const auto& entry : this->Internals->Scan(directory, pattern.first, pattern.second))
@@ -1017,7 +1174,7 @@ vtkTypeInt64 vtkTrackedDiskCache::Prune()
       static_cast<double>(Now() - header.Created) > expireDays * 86400.0;
     if (damaged || expired)
     {
-      vtkInternals::RemoveIfSame(entry.Path, file.Get());
+      vtkTrackedDiskKeyLock::RemoveIfSame(entry.Path, file.Get());
       internals.Count(damaged ? &vtkInternals::Counts::Corrupt : &vtkInternals::Counts::Evictions);
       ++removed;
     }
@@ -1028,6 +1185,10 @@ vtkTypeInt64 vtkTrackedDiskCache::Prune()
     {
       ::unlink(temporary.Path.c_str());
     }
+  }
+  for (const auto& lock : internals.Scan(directory, LockPrefix, ""))
+  {
+    vtkTrackedDiskKeyLock::RemoveIfAbandoned(lock.Path);
   }
   return removed + internals.EnforceSize(directory, maximum);
 }
@@ -1169,6 +1330,8 @@ void vtkTrackedDiskCache::PrintSelf(ostream& os, vtkIndent indent)
   os << indent << "CompressionLevel: " << internals.CompressionLevel << "\n";
   os << indent << "ExpireAfterDays: " << internals.ExpireAfterDays << "\n";
   os << indent << "MaximumSize: " << internals.MaximumSize << " bytes\n";
+  os << indent << "LockTimeout: " << internals.LockTimeout << " s\n";
+  os << indent << "LocksHeld: " << internals.HeldLocks.size() << "\n";
   os << indent << "NumberOfHits: " << internals.Statistics.Hits << "\n";
   os << indent << "NumberOfMisses: " << internals.Statistics.Misses << "\n";
   os << indent << "NumberOfWrites: " << internals.Statistics.Writes << "\n";

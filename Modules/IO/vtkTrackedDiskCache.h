@@ -42,6 +42,16 @@
  *   stays disabled (IsUsable() false); whatever uses it keeps working without it. A write
  *   that fails (disk full, file size limit) is an error; the entry is not kept.
  *
+ * - One computation per key across processes: LoadOrLock() (GetOrLock() from Python) on
+ *   a miss takes the key's lock, a file ".lock-<32 hex>" beside the entries held with
+ *   flock(2). Other processes (and threads) that miss the same key wait, for at most
+ *   LockTimeout per owner, and read the entry the first one stores; Store() of the key
+ *   lets go of the lock, Unlock() does without storing. A dead owner (even SIGKILL) lets
+ *   go at once; an owner that holds the lock past the timeout is taken over. A lock
+ *   belongs to the thread that took it: other threads wait for it as other processes do.
+ *   Nobody is served a partial entry: entries are renamed into place whole.
+ *   vtkTrackedCacheFilter (run by one process; with several, the decision stays
+ *   collective and none waits) and `cached(disk=...)` use it.
  * Statistics are this object's (GetNumberOfHits() ...); WriteStatistics() adds them to the
  * directory (a file per object, no lock), which `python3 -m trackedarraycache stats` sums.
  *
@@ -164,7 +174,44 @@ public:
    */
   bool Load(const std::string& key, std::vector<vtkSmartPointer<vtkObject>>& values,
     double& computeSeconds);
+
+  /**
+   * Load(), and on a miss takes the key's lock (see the class description): waits while
+   * another process holds it, and returns what that process stored as a hit. False is a
+   * miss, with the lock held by this object if IsLockedHere(key): compute, then Store()
+   * (which lets go) or Unlock(). No lock is taken with a LockTimeout of 0, ForceUpdate on,
+   * writes off, or when the lock file cannot be made (a warning); the lookup counts once.
+   */
+  bool LoadOrLock(const std::string& key, std::vector<vtkSmartPointer<vtkObject>>& values,
+    double& computeSeconds);
 #endif
+
+  /**
+   * LoadOrLock() of one object: a new copy on a hit, else null, with the key's lock held
+   * by this object when IsLockedHere(key). Then Set() or Unlock().
+   */
+  VTK_NEWINSTANCE vtkObject* GetOrLock(const std::string& key);
+
+  /**
+   * Lets go of the lock of `key` if this object holds it for the calling thread; nothing
+   * otherwise.
+   */
+  void Unlock(const std::string& key);
+
+  /**
+   * Whether this object holds the lock of `key` for the calling thread.
+   */
+  bool IsLockedHere(const std::string& key);
+
+  ///@{
+  /**
+   * How long a lookup that missed waits for another process computing the same key, in
+   * seconds per owner of its lock; 0 takes no lock (every process that misses computes).
+   * 60 by default. Errors: a negative or non-finite value.
+   */
+  void SetLockTimeout(double seconds);
+  double GetLockTimeout();
+  ///@}
 
   /**
    * Removes the entry of `key`; false if there was none.
@@ -172,14 +219,14 @@ public:
   bool Remove(const std::string& key);
 
   /**
-   * Removes every entry, temporary file and statistics file of the directory.
+   * Removes every entry, temporary file, lock file and statistics file of the directory.
    */
   void Clear();
 
   /**
    * Removes expired entries, files that are not valid entries, temporary files left by
-   * writers that died more than an hour ago, and the least recently accessed entries
-   * beyond MaximumSize. Returns the number of entries removed.
+   * writers that died more than an hour ago, lock files no process holds, and the least
+   * recently accessed entries beyond MaximumSize. Returns the number of entries removed.
    */
   vtkTypeInt64 Prune();
 
@@ -225,6 +272,14 @@ protected:
 private:
   vtkTrackedDiskCache(const vtkTrackedDiskCache&) = delete;
   void operator=(const vtkTrackedDiskCache&) = delete;
+  // Load() without counting the lookup; `looked` tells whether it was one (false when
+  // disabled or unusable).
+  bool LoadEntry(const std::string& key, std::vector<vtkSmartPointer<vtkObject>>& values,
+    double& computeSeconds, bool& looked);
+  // The directory and the path of `key`'s lock when a lookup that missed should take it,
+  // with the timeout; false when no lock is to be taken.
+  bool LockFor(
+    const std::string& key, std::string& directory, std::string& lockPath, double& timeout);
 
   class vtkInternals;
   std::unique_ptr<vtkInternals> Internals;

@@ -7,6 +7,12 @@
 //                                                     different sizes), removes, prunes;
 //                                                     exit 1 on a wrong load or an entry
 //                                                     taken for damaged
+//   TrackedDiskCacheWorker compute <dir> <key> <lock timeout s> <compute ms> <log>
+//                                                     LoadOrLock; on a miss "compute" (sleep),
+//                                                     append a line to <log>, store; print
+//                                                     "hit|computed <digest> <elapsed ms>"
+//   TrackedDiskCacheWorker hold <dir> <key>           take the key's lock, print "locked",
+//                                                     then stall until killed
 #include "TrackedDiskCacheContent.h"
 
 #include "vtkLogger.h"
@@ -14,11 +20,51 @@
 #include "vtkTrackedArrayCache.h"
 #include "vtkTrackedDiskCache.h"
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace
+{
+// LoadOrLock, and on a miss a computation of `computeMilliseconds` that `log` records.
+int Compute(vtkTrackedDiskCache* cache, const std::string& key, int computeMilliseconds,
+  const std::string& log)
+{
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<vtkSmartPointer<vtkObject>> values;
+  double seconds = 0;
+  const bool hit = cache->LoadOrLock(key, values, seconds);
+  if (!hit)
+  {
+    std::this_thread::sleep_for(std::chrono::milliseconds(computeMilliseconds));
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    const std::string line = "computed by " + std::to_string(::getpid()) + "\n";
+    const bool logged = fd >= 0 && ::write(fd, line.data(), line.size()) > 0;
+    if (fd >= 0)
+    {
+      ::close(fd);
+    }
+    values.assign(1, TrackedDiskCacheContent(40));
+    if (!logged || !cache->Store(key, { values[0] }, 1e-3 * computeMilliseconds))
+    {
+      return 1;
+    }
+  }
+  auto* data = values.size() == 1 ? vtkDataObject::SafeDownCast(values[0]) : nullptr;
+  const double elapsed =
+    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::printf("%s %s %.1f\n", hit ? "hit" : "computed",
+    data ? vtkTrackedArrayCache::ComputeDigest(data).c_str() : "none", elapsed);
+  return data ? 0 : 1;
+}
+}
 
 int main(int argc, char* argv[])
 {
@@ -51,6 +97,26 @@ int main(int argc, char* argv[])
     auto* data = vtkDataObject::SafeDownCast(loaded);
     std::printf("%s\n", data ? vtkTrackedArrayCache::ComputeDigest(data).c_str() : "miss");
     return 0;
+  }
+  if (mode == "compute" && argc == 7)
+  {
+    cache->SetLockTimeout(std::atof(argv[4]));
+    return Compute(cache, argv[3], std::atoi(argv[5]), argv[6]);
+  }
+  if (mode == "hold" && argc == 4)
+  {
+    std::vector<vtkSmartPointer<vtkObject>> values;
+    double seconds = 0;
+    if (cache->LoadOrLock(argv[3], values, seconds) || !cache->IsLockedHere(argv[3]))
+    {
+      return 1;
+    }
+    std::printf("locked\n");
+    std::fflush(stdout);
+    for (;;)
+    {
+      ::pause(); // a stalled owner, until killed
+    }
   }
   if (mode == "mixed" && argc == 5)
   {
