@@ -89,6 +89,15 @@ settings.MemoryBudgetMB = 0.25
 assert abs(information(contour, "CacheMemoryBudget") - 0.25) < 1e-9
 assert information(contour, "CacheMemoryUsage") <= 0.25
 print("settings: the memory budget follows")
+assert information(contour, "CacheEvictionPolicy") == 0
+settings.EvictionPolicy = "Cost Aware"
+assert information(contour, "CacheEvictionPolicy") == 1
+settings.EvictionPolicy = "Least Recently Used"
+assert information(contour, "CacheEvictionPolicy") == 0
+settings.DiskCacheLockTimeout = 5.0
+assert settings.GetPropertyValue("DiskCacheLockTimeout") == 5.0
+settings.DiskCacheLockTimeout = 60.0
+print("settings: the eviction policy follows")
 
 # With the disk cache on, a result evicted from memory comes back from disk.
 with tempfile.TemporaryDirectory() as directory:

@@ -82,6 +82,76 @@ def test_cached_with_a_disk_level_across_processes(tmp_path):
     assert any(name.startswith("trackedarraycache") or "--" in name for name in os.listdir(tmp_path))
 
 
+CACHED_SLOW_RUN = """
+    import os, sys, time
+    import numpy as np
+    from trackedarraycache import cached
+    directory, log, timeout = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    @cached(disk=directory, lock_timeout=timeout)
+    def expensive(values):
+        with open(log, "a") as record:
+            record.write(f"computed by {os.getpid()}\\n")
+        time.sleep(1.5)
+        return np.cumsum(values, axis=0)
+    print(float(expensive(np.arange(3000.0).reshape(1000, 3)).sum()))
+"""
+
+
+@pytest.mark.parametrize("timeout, computations", [(60, 1), (0, 4)])
+def test_cached_computes_a_key_once_across_processes(tmp_path, timeout, computations):
+    """4 processes that miss one key at once: with a lock timeout, one computes and the
+    others wait for its entry; with 0, each computes (as before the lock existed)."""
+    log = tmp_path / "computations"
+    script = tmp_path / "run.py"
+    script.write_text(textwrap.dedent(CACHED_SLOW_RUN))
+    directory = tmp_path / "cache"
+    processes = [
+        subprocess.Popen([sys.executable, str(script), str(directory), str(log), str(timeout)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    outputs = [process.communicate(timeout=120) for process in processes]
+    assert all(process.returncode == 0 for process in processes), [err for _, err in outputs]
+    assert len(set(out for out, _ in outputs)) == 1, "every process got the same result"
+    lines = log.read_text().splitlines()
+    if timeout == 0:
+        # Without a lock a process that starts after the first stored finds the entry.
+        assert 2 <= len(lines) <= computations, lines
+    else:
+        assert len(lines) == computations, lines
+    assert not [name for name in os.listdir(directory) if name.startswith(".lock-")]
+
+
+def test_cached_eviction_and_lock_options(tmp_path):
+    cache = vtkTrackedArrayCache()
+    own = cached(lambda x: x, eviction="cost", memory=1 << 20)
+    assert own.cache.GetEvictionPolicy() == vtkTrackedArrayCache.CostAware
+    assert cached(lambda x: x).cache.GetEvictionPolicy() == vtkTrackedArrayCache.LeastRecentlyUsed
+    with pytest.raises(ValueError, match="eviction="):
+        cached(lambda x: x, eviction="random")
+    with pytest.raises(ValueError, match="its own policy"):
+        cached(lambda x: x, memory=cache, eviction="cost")
+    with pytest.raises(ValueError, match="lock_timeout="):
+        cached(lambda x: x, disk=str(tmp_path), lock_timeout=-1)
+
+
+def test_cached_records_what_a_result_took(tmp_path):
+    """Under CostAware the result that took long outlives cheaper ones of the same size."""
+    import time
+
+    @cached(memory=3 * 8 * 1000 + 100, eviction="cost")
+    def made(seconds, tag):
+        time.sleep(seconds)
+        return np.full(1000, float(tag))
+
+    made(0.2, 0)
+    for tag in range(1, 5):
+        made(0.0, tag)
+    assert made.cache_info().misses == 5
+    made(0.2, 0)
+    assert made.cache_info().hits == 1, "the slow result was kept"
+
+
 def test_cached_refuses_an_unsafe_disk_directory(tmp_path):
     unsafe = tmp_path / "open"
     unsafe.mkdir(mode=0o777)

@@ -46,7 +46,10 @@ read-only copies) are kept in a per-function dictionary of at most ``maxsize`` e
 Plain results are returned as they are: a caller that changes a returned list or dict
 changes what later hits return, as with ``functools.lru_cache``. With a disk level, VTK
 and numpy results are also written there (VTK's XML formats) and found by later
-processes; other results stay in memory. Nothing is pickled.
+processes; other results stay in memory. Nothing is pickled. A process that misses
+takes the key's lock on the disk level: others that miss the same key meanwhile wait
+for its result (``lock_timeout``) instead of computing it too. Each result kept in
+memory records the seconds it took, which ``eviction="cost"`` weighs.
 
 Cost (``Testing/Benchmarks/benchmark_cached.py``, medians of one run on 2 shared cores):
 by default each VTK argument and each VTK result served costs one hash pass over its
@@ -59,6 +62,7 @@ that VTK 9.7's numpy interface viewed is still hashed (its buffer has another ow
 import functools
 import inspect
 import operator
+import time
 from collections import OrderedDict, namedtuple
 
 import numpy as np
@@ -211,12 +215,18 @@ def _handed_out(stored):
     return isinstance(stored, (vtkAbstractArray, vtkDataObject)) and not _holds_numpy(stored)
 
 
-def _disk_level(disk, compress, readable_names):
+_EVICTIONS = {"lru": vtkTrackedArrayCache.LeastRecentlyUsed, "cost": vtkTrackedArrayCache.CostAware}
+
+
+def _disk_level(disk, compress, readable_names, lock_timeout):
     """A vtkTrackedDiskCache from the `disk` option: one, or a directory."""
     if disk is None or isinstance(disk, vtkTrackedDiskCache):
         return disk
     level = vtkTrackedDiskCache()
     level.SetDirectory(str(disk))
+    if not lock_timeout >= 0:
+        raise ValueError(f"lock_timeout={lock_timeout!r}: seconds, 0 or more")
+    level.SetLockTimeout(float(lock_timeout))
     name, strength = compress if isinstance(compress, tuple) else (compress, None)
     if name not in _COMPRESSIONS:
         raise ValueError(f"compress={compress!r}: one of None, 'zlib', 'lz4', 'lzma'")
@@ -229,17 +239,27 @@ def _disk_level(disk, compress, readable_names):
     return level
 
 
+def _memory_level(memory, eviction):
+    """The function's vtkTrackedArrayCache from the `memory` and `eviction` options."""
+    if isinstance(memory, vtkTrackedArrayCache):
+        if eviction is not None:
+            raise ValueError("eviction=: a shared cache has its own policy (SetEvictionPolicy)")
+        return memory
+    if eviction not in (None, *_EVICTIONS):
+        raise ValueError(f"eviction={eviction!r}: 'lru' or 'cost'")
+    cache = vtkTrackedArrayCache()
+    if memory is not None:
+        cache.SetMemoryBudget(int(memory))
+    cache.SetEvictionPolicy(_EVICTIONS[eviction or "lru"])
+    return cache
+
+
 class _Memo:
-    def __init__(self, function, memory, maxsize, enable, write, force_update, disk,
+    def __init__(self, function, memory, eviction, maxsize, enable, write, force_update, disk,
                  trust_stamps):
         self.function = function
         self.private = not isinstance(memory, vtkTrackedArrayCache)
-        if not self.private:
-            self.cache = memory
-        else:
-            self.cache = vtkTrackedArrayCache()
-            if memory is not None:
-                self.cache.SetMemoryBudget(int(memory))
+        self.cache = _memory_level(memory, eviction)
         self.maxsize = maxsize
         self.enable, self.write, self.force_update = enable, write, force_update
         self.disk = disk
@@ -356,10 +376,16 @@ class _Memo:
             return True, self.plain[key]
         stored = self.recall(key)
         if stored is None:
-            stored = self.disk.Get(key) if self.disk is not None else None
+            if self.disk is None:
+                return False, None
+            started = time.perf_counter()
+            # A miss holds the key's lock (other processes wait for this one's result)
+            # until __call__ stores or unlocks.
+            stored = self.disk.GetOrLock(key)
             if stored is None:
                 return False, None
-            self.keep(key, stored)  # found on disk: kept in memory
+            # Kept in memory at the cost of loading it again.
+            self.keep(key, stored, time.perf_counter() - started)
         if _holds_numpy(stored):
             return True, _numpy_from_vtk(stored)
         return True, stored
@@ -381,16 +407,17 @@ class _Memo:
         checked = not self.trust_stamps and _handed_out(stored)
         return checked and _HANDED_OUT.Get(stored, key) is None
 
-    def keep(self, key, value):
-        """Stores a VTK value in memory; unless stamps are trusted, one handed out as it is
-        only with its content recorded, to be checked at each hit."""
+    def keep(self, key, value, seconds):
+        """Stores a VTK value in memory with what it took to compute; unless stamps are
+        trusted, one handed out as it is only with its content recorded, to be checked at
+        each hit."""
         checked = not self.trust_stamps and _handed_out(value)
         if checked and not _HANDED_OUT.Set(value, key, _RECORDED):
             return  # a data object type digests do not cover: its content cannot be checked
-        if self.cache.Set(key, _ENTRY_KEY, value):
+        if self.cache.Set(key, _ENTRY_KEY, value, float(seconds)):
             self.stored.add(key)
 
-    def store(self, key, result):
+    def store(self, key, result, seconds):
         if isinstance(result, np.ndarray):
             value = _vtk_from_numpy(result)
             if value is None:  # a dtype VTK arrays cannot hold: a read-only copy in memory
@@ -404,9 +431,9 @@ class _Memo:
             while self.maxsize is not None and len(self.plain) > self.maxsize:
                 self.plain.popitem(last=False)
             return
-        self.keep(key, value)
+        self.keep(key, value, seconds)
         if self.disk is not None and isinstance(value, (vtkAbstractArray, vtkDataObject)):
-            self.disk.Set(key, value)
+            self.disk.Set(key, value)  # lets go of the key's lock
 
     def __call__(self, *args, **kwargs):
         if not self.enable:
@@ -418,9 +445,14 @@ class _Memo:
                 self.hits += 1
                 return result
         self.misses += 1
-        result = self.function(*args, **kwargs)
-        if self.write:
-            self.store(key, result)
+        started = time.perf_counter()
+        try:
+            result = self.function(*args, **kwargs)
+            if self.write:
+                self.store(key, result, time.perf_counter() - started)
+        finally:
+            if self.disk is not None:
+                self.disk.Unlock(key)  # if the lookup took it and nothing was stored
         return result
 
     def info(self):
@@ -438,23 +470,29 @@ class _Memo:
 
 
 def cached(function=None, *, enable=True, write=True, force_update=False, memory=None,
-           maxsize=128, disk=None, compress="lz4", readable_names=False, trust_stamps=False):
+           eviction=None, maxsize=128, disk=None, compress="lz4", readable_names=False,
+           lock_timeout=60.0, trust_stamps=False):
     """Memoizes `function` by the content of its arguments (see the module's text).
 
     Options: ``enable`` (False calls straight through), ``write`` (False only reuses what
     is stored), ``force_update`` (recompute and overwrite), ``memory`` (a
     ``vtkTrackedArrayCache`` to share, or a budget in bytes for the function's own),
+    ``eviction`` (the own cache's policy: "lru", the default, or "cost", which weighs
+    the seconds each result took to compute; a shared cache keeps its own),
     ``maxsize`` (plain results kept), ``disk`` (a ``vtkTrackedDiskCache``, or a
     directory for one made with ``compress`` — None, "zlib", "lz4", "lzma", or a
-    (name, level) pair — and ``readable_names``), ``trust_stamps`` (reuse the kept
-    digests of unchanged VTK arguments and serve VTK results unhashed: for callers whose
-    writes into VTK arrays all call ``Modified()``). The wrapper has ``cache_info()`` and
+    (name, level) pair — ``readable_names`` and ``lock_timeout``: the seconds a process
+    that misses waits for another one computing the same key, 0 for no wait; see
+    ``vtkTrackedDiskCache.SetLockTimeout``), ``trust_stamps`` (reuse the kept digests of
+    unchanged VTK arguments and serve VTK results unhashed: for callers whose writes into
+    VTK arrays all call ``Modified()``). The wrapper has ``cache_info()`` and
     ``cache_clear()`` like ``functools.lru_cache`` (clearing leaves the disk level).
     """
-    disk = _disk_level(disk, compress, readable_names)
+    disk = _disk_level(disk, compress, readable_names, lock_timeout)
 
     def decorate(f):
-        memo = _Memo(f, memory, maxsize, enable, write, force_update, disk, trust_stamps)
+        memo = _Memo(f, memory, eviction, maxsize, enable, write, force_update, disk,
+                     trust_stamps)
 
         @functools.wraps(f)
         def wrapper(*args, **kwargs):

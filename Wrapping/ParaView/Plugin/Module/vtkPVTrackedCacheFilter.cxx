@@ -42,6 +42,12 @@ double vtkPVTrackedCacheFilter::GetCacheMemoryBudget()
 }
 
 //------------------------------------------------------------------------------
+int vtkPVTrackedCacheFilter::GetCacheEvictionPolicy()
+{
+  return this->GetCache()->GetEvictionPolicy();
+}
+
+//------------------------------------------------------------------------------
 vtkTypeInt64 vtkPVTrackedCacheFilter::GetNumberOfCacheEntries()
 {
   return this->GetCache()->GetNumberOfEntries();
@@ -53,5 +59,6 @@ void vtkPVTrackedCacheFilter::PrintSelf(ostream& os, vtkIndent indent)
   this->Superclass::PrintSelf(os, indent);
   os << indent << "CacheMemoryUsage: " << this->GetCacheMemoryUsage() << " MB\n";
   os << indent << "CacheMemoryBudget: " << this->GetCacheMemoryBudget() << " MB\n";
+  os << indent << "CacheEvictionPolicy: " << this->GetCacheEvictionPolicy() << "\n";
   os << indent << "NumberOfCacheEntries: " << this->GetNumberOfCacheEntries() << "\n";
 }

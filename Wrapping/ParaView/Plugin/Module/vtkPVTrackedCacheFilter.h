@@ -27,6 +27,7 @@ public:
    */
   double GetCacheMemoryUsage();
   double GetCacheMemoryBudget();
+  int GetCacheEvictionPolicy();
   vtkTypeInt64 GetNumberOfCacheEntries();
   ///@}
 

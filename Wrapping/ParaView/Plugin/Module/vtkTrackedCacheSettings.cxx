@@ -64,6 +64,32 @@ double vtkTrackedCacheSettings::GetMemoryBudget()
 }
 
 //------------------------------------------------------------------------------
+void vtkTrackedCacheSettings::SetEvictionPolicy(int policy)
+{
+  this->Cache->SetEvictionPolicy(policy); // reports an unknown policy
+  this->Modified();
+}
+
+//------------------------------------------------------------------------------
+int vtkTrackedCacheSettings::GetEvictionPolicy()
+{
+  return this->Cache->GetEvictionPolicy();
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedCacheSettings::SetDiskCacheLockTimeout(double seconds)
+{
+  this->DiskCache->SetLockTimeout(seconds); // reports a bad value
+  this->Modified();
+}
+
+//------------------------------------------------------------------------------
+double vtkTrackedCacheSettings::GetDiskCacheLockTimeout()
+{
+  return this->DiskCache->GetLockTimeout();
+}
+
+//------------------------------------------------------------------------------
 void vtkTrackedCacheSettings::SetDiskCacheEnabled(bool enabled)
 {
   this->DiskCache->SetEnabled(enabled);

@@ -40,6 +40,25 @@ public:
 
   ///@{
   /**
+   * The shared cache's eviction policy (vtkTrackedArrayCache::EvictionPolicies):
+   * LeastRecentlyUsed by default, or CostAware.
+   */
+  void SetEvictionPolicy(int policy);
+  int GetEvictionPolicy();
+  ///@}
+
+  ///@{
+  /**
+   * Seconds a cached filter that misses waits for another process computing the same
+   * result into the disk level (vtkTrackedDiskCache::SetLockTimeout); 60 by default, 0
+   * for no wait.
+   */
+  void SetDiskCacheLockTimeout(double seconds);
+  double GetDiskCacheLockTimeout();
+  ///@}
+
+  ///@{
+  /**
    * The disk level: off by default; its directory ("" for the default one) and the
    * megabytes it may take.
    */
