@@ -54,7 +54,7 @@ configure build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS=-fsanit
   -DTRACKEDARRAYCACHE_WRAP_PYTHON=OFF -DTRACKEDARRAYCACHE_BUILD_EXAMPLES=OFF \
   -DTRACKEDARRAYCACHE_BUILD_BENCHMARKS=OFF
 cmake --build build/tsan -j "$jobs" --target TestTrackedArrayCache TestArrayBufferPool \
-  TestTrackedDigest TestTrackedLoad
+  TestTrackedDigest TestTrackedLoad TestTrackedEviction TestTrackedDiskKeyLock
 # vtkSMPTools on its STDThread backend: it synchronizes with std::mutex, which TSan
 # sees; Debian's default backend, TBB, synchronizes inside uninstrumented libtbb and
 # would make every parallel region look racy. Testing/tsan.supp lists the one VTK race
@@ -63,6 +63,8 @@ export VTK_SMP_BACKEND_IN_USE=STDThread
 export TSAN_OPTIONS="halt_on_error=1 abort_on_error=1 second_deadlock_stack=1 suppressions=$PWD/Testing/tsan.supp"
 build/tsan/bin/TestTrackedArrayCache --gtest_filter='*Concurrent*:*CrossThread*'
 build/tsan/bin/TestArrayBufferPool --gtest_filter='*Concurrent*'
+build/tsan/bin/TestTrackedEviction --gtest_filter='*Concurrent*'
+build/tsan/bin/TestTrackedDiskKeyLock --gtest_filter='*ThreadsOfOneProcess*'
 build/tsan/bin/TestTrackedDigest --gtest_filter='*Concurrent*:*LayoutIndependence*:*CachedDigest*:*ContentMode*'
 # The load test under TSan at a fifth of its size: TSan slows every lock tenfold.
 TRACKED_LOAD_OPERATIONS=200000 build/tsan/bin/TestTrackedLoad
@@ -75,18 +77,19 @@ configure build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DTRACKEDARRAYCACHE_BUILD_BENCHMARKS=OFF
 asan_suites=(TestTrackedArrayView TestTrackedStorageGuard TestTrackedCacheFilter
   TestTrackedArrayCache TestArrayBufferPool TestTrackedDigest TestTrackedDataModel
-  TestTrackedDiskCache TestTrackedOracle TestTrackedLoad)
+  TestTrackedDiskCache TestTrackedOracle TestTrackedLoad TestTrackedEviction
+  TestTrackedDiskKeyLock)
 cmake --build build/asan -j "$jobs" --target "${asan_suites[@]}" TrackedDiskCacheWorker
 # Any report fails the run (leaks included). Two tests are left to the plain build: the
 # 2 GiB digest (slow under ASan), and the address-reuse test, which needs the allocator
 # to hand a freed block out again at once (ASan's allocator does not, even with its
 # quarantine off).
-# The disk cache suite, the one that drives VTK's XML writer and reader, unwinds slowly
+# The disk cache suites, which drive VTK's XML writer and reader, unwind slowly
 # (VTK has no frame pointers) so that Testing/lsan.supp can name the VTK frames of VTK's
 # own leaks; the other suites unwind fast (slow unwinding makes the oracle 17x slower).
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" LSAN_OPTIONS="suppressions=$PWD/Testing/lsan.supp"
 for suite in "${asan_suites[@]}"; do
-  unwind_fast=$([ "$suite" = TestTrackedDiskCache ] && echo 0 || echo 1)
+  unwind_fast=$([[ "$suite" = TestTrackedDiskCache || "$suite" = TestTrackedDiskKeyLock ]] && echo 0 || echo 1)
   ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=$unwind_fast" \
     build/asan/bin/"$suite" --gtest_brief=1 \
     --gtest_filter='-*BeyondTwoToTheThirtyOne*:*NewArrayAtAReusedAddressNeverHits*'

@@ -21,6 +21,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace
 {
@@ -380,4 +381,53 @@ TEST(TrackedEviction, ReplayedSessionRecomputesLessUnderCostAware)
     EXPECT_LE(uniformCostAware, 1.1 * uniformLru) << "seed " << seed;
     EXPECT_GT(uniformLru, 0.0);
   }
+}
+
+// Threads storing and hitting their own sources in one CostAware cache, while another
+// switches the policy and the half-life: the budget holds, and nothing breaks (run under
+// ThreadSanitizer by the test command).
+TEST(TrackedEviction, ConcurrentStoresAndHitsUnderCostAware)
+{
+  constexpr vtkTypeInt64 Budget = 20000;
+  vtkNew<vtkTrackedArrayCache> cache;
+  cache->SetMemoryBudget(Budget);
+  cache->SetEvictionPolicyToCostAware();
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < 4; ++t)
+  {
+    threads.emplace_back(
+      [&cache, t]
+      {
+        auto source = MakeSource();
+        std::mt19937 random(t);
+        for (int op = 0; op < 5000; ++op)
+        {
+          const std::string key = "k" + std::to_string(random() % 32);
+          if (random() % 3 == 0)
+          {
+            cache->Set(source, key, MakeValue(), 1 + random() % 1000, 1e-4 * (random() % 100));
+          }
+          else
+          {
+            cache->Get(source, key);
+          }
+        }
+      });
+  }
+  threads.emplace_back(
+    [&cache]
+    {
+      for (int op = 0; op < 200; ++op)
+      {
+        cache->SetCostHalfLife(5 + op % 20);
+        cache->SetEvictionPolicy(op % 2 ? vtkTrackedArrayCache::CostAware
+                                        : vtkTrackedArrayCache::LeastRecentlyUsed);
+      }
+    });
+  for (auto& thread : threads)
+  {
+    thread.join();
+  }
+  EXPECT_LE(cache->GetMemoryUsage(), Budget);
+  EXPECT_GT(cache->GetNumberOfEvictions(), 0);
 }
