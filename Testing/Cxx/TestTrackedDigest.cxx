@@ -27,15 +27,18 @@
 #include "vtkPolyData.h"
 #include "vtkRectilinearGrid.h"
 #include "vtkSMPTools.h"
+#include "vtkSOADataArrayTemplate.h"
 #include "vtkStringArray.h"
 #include "vtkStructuredGrid.h"
 #include "vtkTable.h"
+#include "vtkTrackedDigest.h"
 #include "vtkUnstructuredGrid.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
@@ -123,6 +126,51 @@ TEST(TrackedDigest, GoldenDigests)
   blocks->SetBlock(0, MakeMesh());
   blocks->GetMetaData(0u)->Set(vtkCompositeDataSet::NAME(), "mesh");
   EXPECT_EQ(Digest(blocks), "xxh3-128:d2259f6cf0044cdac228818833b4f03b");
+}
+
+// Pinned digests of the sizes each hashing path takes: one-shot in cache (64 KiB), several
+// 1 MiB chunks, streamed from memory (beyond 8 MiB), packed SOA values, texts and the
+// keyed hasher of the disk entries. Any XXH3 kernel must give these, bit for bit.
+TEST(TrackedDigest, GoldenDigestsOfEveryHashingPath)
+{
+  auto wave = [](vtkIdType i) { return std::sin(0.001 * static_cast<double>(i)) * 1e3; };
+  EXPECT_EQ(
+    Digest(MakeFilled<vtkDoubleArray>(8192, 1, wave)), "xxh3-128:82d16ef7b2318c996f53a0176cf5b21e");
+  EXPECT_EQ(Digest(MakeFilled<vtkDoubleArray>(131079, 1, wave)),
+    "xxh3-128:5e82947d304d4b28e3379198d3668b40");
+  EXPECT_EQ(Digest(MakeFilled<vtkDoubleArray>(400000, 3, wave)),
+    "xxh3-128:d9d01c04e044c32d674783b516927e38");
+  EXPECT_EQ(Digest(MakeFilled<vtkSOADataArrayTemplate<float>>(200000, 3, wave)),
+    "xxh3-128:b032b479f645705241f4ad8eda2c9e7f");
+  EXPECT_EQ(Digest(MakeFilled<vtkSOADataArrayTemplate<double>>(5, 2, wave)),
+    "xxh3-128:448c02e3bc4c0c661dd1a6cdb0b2a065");
+  // With their 8-byte length prefix, XXH3's length classes 4-8, 9-16, 17-128, 129-240, 241+.
+  const std::pair<std::size_t, const char*> texts[] = {
+    { 0, "xxh3-128:2c0a8a99dc147d5445c3b49d035665b2" },
+    { 1, "xxh3-128:c929cb38480a0c19149f67bc681bcace" },
+    { 16, "xxh3-128:e52cd9a8ec45ff443ba6d8c3a5c8ee69" },
+    { 17, "xxh3-128:a941c1daaba38f22defc8cbadf145dfa" },
+    { 128, "xxh3-128:2de1a698a2b0f4923c8cb294ac5e606f" },
+    { 129, "xxh3-128:9aeaecc616f7c2af5c4228df4bf102b2" },
+    { 240, "xxh3-128:68b30d757efb65cead2160bd4b5c4469" },
+    { 241, "xxh3-128:8be0618de705044245415e1103dc5f7c" },
+    { 1000, "xxh3-128:0c338f86afe37bfb35088a40b4491289" },
+  };
+  for (const auto& text : texts)
+  {
+    EXPECT_EQ(vtkTrackedArrayCache::ComputeTextDigest(std::string(text.first, 'v')), text.second)
+      << text.first;
+  }
+  const std::string secret(vtkTrackedHasher::MinimumSecretBytes, 's');
+  std::vector<unsigned char> bytes(3 << 20);
+  for (std::size_t i = 0; i < bytes.size(); ++i)
+  {
+    bytes[i] = static_cast<unsigned char>(i * 2654435761u >> 13);
+  }
+  vtkTrackedHasher keyed(secret);
+  keyed.Add(bytes.data(), 1000);
+  keyed.Add(bytes.data() + 1000, bytes.size() - 1000);
+  EXPECT_EQ(keyed.Digest().ToString(), "xxh3-128:90ce7081cf733ba865c508fa28a473e5");
 }
 
 TEST(TrackedDigest, TextForm)
