@@ -420,8 +420,8 @@ TEST(TrackedEviction, ConcurrentStoresAndHitsUnderCostAware)
       for (int op = 0; op < 200; ++op)
       {
         cache->SetCostHalfLife(5 + op % 20);
-        cache->SetEvictionPolicy(op % 2 ? vtkTrackedArrayCache::CostAware
-                                        : vtkTrackedArrayCache::LeastRecentlyUsed);
+        cache->SetEvictionPolicy(
+          op % 2 ? vtkTrackedArrayCache::CostAware : vtkTrackedArrayCache::LeastRecentlyUsed);
       }
     });
   for (auto& thread : threads)
