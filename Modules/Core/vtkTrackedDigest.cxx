@@ -17,18 +17,13 @@
 #include "vtkTrackedDataObjectArrays.h"
 #include "vtkVariant.h"
 
-// Runtime dispatch (xxHash >= 0.8): the *_dispatch entry points pick SSE2, AVX2 or
-// AVX-512 on the running CPU. Called by their own names, not through macros.
-#define XXH_DISPATCH_DISABLE_REPLACE 1
-// The state's definition, so that a hasher keeps it in place instead of allocating it.
-#define XXH_STATIC_LINKING_ONLY 1
-#include <xxh_x86dispatch.h>
-#include <xxhash.h>
+#include "vtkTrackedXXH3.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <type_traits>
 #include <vector>
 
@@ -40,29 +35,49 @@ namespace
 // AOS speed from memory, 512 KiB pieces at 0.85-0.95).
 constexpr std::size_t PieceBytes = 512 * 1024;
 
-vtkTrackedDigest FromHash(const XXH128_hash_t& hash)
+vtkTrackedDigest FromHash(const vtkTrackedXXH3::Hash128& hash)
 {
   vtkTrackedDigest digest;
-  digest.High = hash.high64;
-  digest.Low = hash.low64;
+  digest.High = hash.High;
+  digest.Low = hash.Low;
   return digest;
 }
 
-XXH128_canonical_t Canonical(const vtkTrackedDigest& digest)
+// XXH3-128's canonical form: the high half, then the low half, each big-endian.
+struct Canonical
 {
-  XXH128_hash_t hash;
-  hash.high64 = digest.High;
-  hash.low64 = digest.Low;
-  XXH128_canonical_t canonical;
-  XXH128_canonicalFromHash(&canonical, hash);
-  return canonical;
-}
+  explicit Canonical(const vtkTrackedDigest& digest)
+  {
+    for (int byte = 0; byte < 8; ++byte)
+    {
+      this->Bytes[byte] = static_cast<unsigned char>(digest.High >> (56 - 8 * byte));
+      this->Bytes[8 + byte] = static_cast<unsigned char>(digest.Low >> (56 - 8 * byte));
+    }
+  }
+  unsigned char Bytes[16];
+};
 
-// A vtkTrackedHasher with typed additions.
+// A vtkTrackedHasher with typed additions. The first bytes are gathered and hashed at once
+// (XXH3 one-shot gives the streamed digest of the same bytes, for a fraction of a streaming
+// state's fixed cost); beyond the buffer they stream.
 class Stream
 {
 public:
-  void Add(const void* bytes, std::size_t length) { this->Hasher.Add(bytes, length); }
+  void Add(const void* bytes, std::size_t length)
+  {
+    if (!this->Hasher && length <= sizeof(this->Buffer) - this->Used)
+    {
+      std::memcpy(this->Buffer + this->Used, bytes, length);
+      this->Used += length;
+      return;
+    }
+    if (!this->Hasher)
+    {
+      this->Hasher.emplace();
+      this->Hasher->Add(this->Buffer, this->Used);
+    }
+    this->Hasher->Add(bytes, length);
+  }
 
   template <typename T>
   void AddValue(T value)
@@ -99,14 +114,20 @@ public:
 
   void AddDigest(const vtkTrackedDigest& digest)
   {
-    const XXH128_canonical_t canonical = Canonical(digest);
-    this->Add(canonical.digest, sizeof(canonical.digest));
+    const Canonical canonical(digest);
+    this->Add(canonical.Bytes, sizeof(canonical.Bytes));
   }
 
-  vtkTrackedDigest Digest() const { return this->Hasher.Digest(); }
+  vtkTrackedDigest Digest() const
+  {
+    return this->Hasher ? this->Hasher->Digest()
+                        : FromHash(vtkTrackedXXH3::Hash(this->Buffer, this->Used));
+  }
 
 private:
-  vtkTrackedHasher Hasher;
+  unsigned char Buffer[1024];
+  std::size_t Used = 0;
+  std::optional<vtkTrackedHasher> Hasher;
 };
 
 // The digests of an array's chunks, in order; chunks are hashed in parallel.
@@ -180,7 +201,7 @@ bool DigestContiguous(vtkDataArray* array, vtkIdType values, std::vector<vtkTrac
     {
       const std::size_t begin = static_cast<std::size_t>(chunk) * vtkTrackedDigest::ChunkBytes;
       const std::size_t length = std::min(vtkTrackedDigest::ChunkBytes, total - begin);
-      digest = total <= CachedBytes ? FromHash(XXH3_128bits_dispatch(bytes + begin, length))
+      digest = total <= CachedBytes ? FromHash(vtkTrackedXXH3::Hash(bytes + begin, length))
                                     : DigestFromMemory(bytes + begin, length);
       return true;
     });
@@ -405,10 +426,10 @@ private:
 std::string vtkTrackedDigest::ToString() const
 {
   static const char* const hex = "0123456789abcdef";
-  const XXH128_canonical_t canonical = Canonical(*this);
+  const Canonical canonical(*this);
   std::string text = "xxh3-128:";
   text.reserve(9 + 32);
-  for (unsigned char byte : canonical.digest)
+  for (unsigned char byte : canonical.Bytes)
   {
     text.push_back(hex[byte >> 4]);
     text.push_back(hex[byte & 15]);
@@ -483,11 +504,8 @@ bool vtkTrackedDigest::OfDataObject(vtkDataObject* object, const ArrayDigestFunc
 //------------------------------------------------------------------------------
 vtkTrackedHasher::vtkTrackedHasher()
 {
-  static_assert(sizeof(XXH3_state_t) <= sizeof(State), "the state does not fit");
-  static_assert(alignof(XXH3_state_t) <= 64, "the state is aligned more strictly");
-  auto* state = reinterpret_cast<XXH3_state_t*>(this->State);
-  XXH3_INITSTATE(state);
-  XXH3_128bits_reset(state);
+  static_assert(vtkTrackedXXH3::StateBytes <= sizeof(State), "the state does not fit");
+  vtkTrackedXXH3::Active().Reset(this->State);
 }
 
 //------------------------------------------------------------------------------
@@ -496,9 +514,7 @@ vtkTrackedHasher::vtkTrackedHasher(const std::string& secret)
 {
   if (secret.size() >= MinimumSecretBytes)
   {
-    static_assert(MinimumSecretBytes >= XXH3_SECRET_SIZE_MIN, "too short a secret");
-    XXH3_128bits_reset_withSecret(
-      reinterpret_cast<XXH3_state_t*>(this->State), secret.data(), secret.size());
+    vtkTrackedXXH3::Active().ResetWithSecret(this->State, secret.data(), secret.size());
   }
 }
 
@@ -508,11 +524,11 @@ vtkTrackedHasher::~vtkTrackedHasher() = default;
 //------------------------------------------------------------------------------
 void vtkTrackedHasher::Add(const void* bytes, std::size_t length)
 {
-  XXH3_128bits_update_dispatch(reinterpret_cast<XXH3_state_t*>(this->State), bytes, length);
+  vtkTrackedXXH3::Active().Update(this->State, bytes, length);
 }
 
 //------------------------------------------------------------------------------
 vtkTrackedDigest vtkTrackedHasher::Digest() const
 {
-  return FromHash(XXH3_128bits_digest(reinterpret_cast<const XXH3_state_t*>(this->State)));
+  return FromHash(vtkTrackedXXH3::Active().Digest(this->State));
 }

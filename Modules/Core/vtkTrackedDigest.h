@@ -20,8 +20,8 @@
  * attribute roles, field data, and for composite data the tree: child counts, block
  * names (vtkCompositeDataSet::NAME) and empty blocks.
  *
- * Hashing uses xxHash's runtime dispatch (XXH3_*_dispatch), which picks the widest SIMD
- * the CPU has (SSE2, AVX2, AVX-512) in one binary. xxHash stays in the .cxx.
+ * Hashing uses XXH3 compiled inline for the widest SIMD the CPU has (SSE2, AVX2,
+ * AVX-512), chosen at start (vtkTrackedXXH3.h). xxHash stays in the .cxx files.
  */
 
 #ifndef vtkTrackedDigest_h
@@ -92,7 +92,7 @@ public:
 };
 
 /**
- * Streaming XXH3-128 over any bytes (xxHash's runtime-dispatched SIMD), for checksums
+ * Streaming XXH3-128 over any bytes (the kernel vtkTrackedXXH3 chose), for checksums
  * and keys built piece by piece; the digests above use it.
  */
 class vtkTrackedHasher
@@ -119,8 +119,8 @@ public:
   static constexpr std::size_t MinimumSecretBytes = 136;
 
 private:
-  // An XXH3_state_t, kept in place (no allocation per hasher); xxhash.h stays in the .cxx,
-  // which checks that it fits.
+  // An XXH3_state_t, kept in place (no allocation per hasher); xxhash.h stays in the kernels,
+  // which check that it fits.
   alignas(64) unsigned char State[640];
 };
 

@@ -1,0 +1,58 @@
+#include "vtkTrackedXXH3.h"
+
+namespace vtkTrackedXXH3
+{
+namespace Portable
+{
+extern const Kernel TheKernel;
+}
+#if VTK_TRACKED_XXH3_X86
+namespace AVX2
+{
+extern const Kernel TheKernel;
+}
+namespace AVX512
+{
+extern const Kernel TheKernel;
+}
+#endif
+
+//------------------------------------------------------------------------------
+std::size_t SupportedKernels(const Kernel* kernels[], std::size_t capacity)
+{
+  std::size_t count = 0;
+  auto add = [kernels, capacity, &count](const Kernel& kernel)
+  {
+    if (count < capacity)
+    {
+      kernels[count++] = &kernel;
+    }
+  };
+#if VTK_TRACKED_XXH3_X86
+  // libgcc's checks include the operating system's support of the registers' state.
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f"))
+  {
+    add(AVX512::TheKernel);
+  }
+  if (__builtin_cpu_supports("avx2"))
+  {
+    add(AVX2::TheKernel);
+  }
+#endif
+  add(Portable::TheKernel);
+  return count;
+}
+
+//------------------------------------------------------------------------------
+const Kernel& Active()
+{
+  static const Kernel* const chosen = []
+  {
+    const Kernel* kernels[3] = { nullptr, nullptr, nullptr };
+    SupportedKernels(kernels, 3);
+    return kernels[0];
+  }();
+  return *chosen;
+}
+}

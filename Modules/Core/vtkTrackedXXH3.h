@@ -1,0 +1,69 @@
+/**
+ * @file vtkTrackedXXH3.h
+ * @brief Private: XXH3-128 compiled inline for several x86 targets, one chosen at start.
+ *
+ * libxxhash's runtime-dispatch entry points cost about 20% of XXH3's speed against XXH3
+ * compiled inline for the CPU. Here xxhash.h is compiled inline (XXH_INLINE_ALL) three
+ * times, in vtkTrackedXXH3SSE2.cxx, vtkTrackedXXH3AVX2.cxx (-mavx2) and
+ * vtkTrackedXXH3AVX512.cxx (-mavx512f), and the widest kernel the running CPU supports
+ * (`__builtin_cpu_supports`) is chosen on first use. On other architectures there is one
+ * kernel, built with the portable flags. Every kernel gives XXH3's own digests, bit for
+ * bit: they differ in speed only.
+ *
+ * A streaming state is an XXH3_state_t in caller-provided memory (StateBytes, aligned
+ * to 64 bytes), always driven by the one kernel chosen.
+ */
+#ifndef vtkTrackedXXH3_h
+#define vtkTrackedXXH3_h
+
+#include <cstddef>
+#include <cstdint>
+
+namespace vtkTrackedXXH3
+{
+struct Hash128
+{
+  std::uint64_t Low;
+  std::uint64_t High;
+};
+
+/**
+ * The functions of one kernel.
+ */
+struct Kernel
+{
+  const char* Name;
+  Hash128 (*OneShot)(const void* bytes, std::size_t length);
+  void (*Reset)(void* state);
+  // `secret` (at least 136 bytes) must outlive the state's use.
+  void (*ResetWithSecret)(void* state, const void* secret, std::size_t length);
+  void (*Update)(void* state, const void* bytes, std::size_t length);
+  Hash128 (*Digest)(const void* state);
+};
+
+/**
+ * Bytes an XXH3_state_t takes.
+ */
+constexpr std::size_t StateBytes = 576;
+
+/**
+ * The kernel in use: the widest the CPU supports, chosen once.
+ */
+const Kernel& Active();
+
+/**
+ * Every kernel this build holds whose instructions the CPU supports, widest first (for the
+ * tests that compare them).
+ */
+std::size_t SupportedKernels(const Kernel* kernels[], std::size_t capacity);
+
+/**
+ * XXH3-128 of the bytes, by the active kernel.
+ */
+inline Hash128 Hash(const void* bytes, std::size_t length)
+{
+  return Active().OneShot(bytes, length);
+}
+}
+
+#endif

@@ -1,0 +1,4 @@
+// Private: the AVX512 kernel of vtkTrackedXXH3 (see vtkTrackedXXH3.h).
+#define vtkTrackedXXH3Target AVX512
+#define XXH3_KERNEL_NAME "avx512"
+#include "vtkTrackedXXH3Kernel.inl"

@@ -1,0 +1,116 @@
+// GoogleTest suite of the inline XXH3 kernels: every kernel this CPU supports gives
+// libxxhash's digests, one-shot, streamed in any pieces, and keyed.
+#include "vtkTrackedXXH3.h"
+
+#include <gtest/gtest.h>
+
+#include <xxhash.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace
+{
+std::vector<unsigned char> Bytes(std::size_t length)
+{
+  std::vector<unsigned char> bytes(length);
+  std::mt19937_64 random(length);
+  for (auto& byte : bytes)
+  {
+    byte = static_cast<unsigned char>(random());
+  }
+  return bytes;
+}
+
+std::vector<const vtkTrackedXXH3::Kernel*> Kernels()
+{
+  const vtkTrackedXXH3::Kernel* kernels[3] = { nullptr, nullptr, nullptr };
+  const std::size_t count = vtkTrackedXXH3::SupportedKernels(kernels, 3);
+  return { kernels, kernels + count };
+}
+
+void ExpectEqual(const vtkTrackedXXH3::Hash128& ours, const XXH128_hash_t& theirs,
+  const std::string& kernel, std::size_t length)
+{
+  EXPECT_EQ(ours.Low, theirs.low64) << kernel << ", " << length << " bytes";
+  EXPECT_EQ(ours.High, theirs.high64) << kernel << ", " << length << " bytes";
+}
+
+struct alignas(64) State
+{
+  unsigned char Bytes[vtkTrackedXXH3::StateBytes];
+};
+}
+
+TEST(TrackedXXH3, TheWidestSupportedKernelIsActive)
+{
+  const auto kernels = Kernels();
+  ASSERT_FALSE(kernels.empty());
+  EXPECT_EQ(&vtkTrackedXXH3::Active(), kernels.front());
+  std::printf("kernels here:");
+  for (const auto* kernel : kernels)
+  {
+    std::printf(" %s", kernel->Name);
+  }
+  std::printf(" (active: %s)\n", vtkTrackedXXH3::Active().Name);
+}
+
+TEST(TrackedXXH3, OneShotDigestsAreLibxxhashs)
+{
+  std::vector<std::size_t> lengths;
+  for (std::size_t length = 0; length <= 1100; ++length)
+  {
+    lengths.push_back(length);
+  }
+  for (std::size_t length : { 4095, 4096, 65536, 65537, 1 << 20, (3 << 20) + 5 })
+  {
+    lengths.push_back(length);
+  }
+  for (const auto* kernel : Kernels())
+  {
+    for (std::size_t length : lengths)
+    {
+      const auto bytes = Bytes(length);
+      ExpectEqual(kernel->OneShot(bytes.data(), length), XXH3_128bits(bytes.data(), length),
+        kernel->Name, length);
+    }
+  }
+}
+
+TEST(TrackedXXH3, StreamedAndKeyedDigestsAreLibxxhashs)
+{
+  const std::string secret(136, 'k');
+  std::mt19937 random(5);
+  for (const auto* kernel : Kernels())
+  {
+    for (std::size_t length : { 0, 7, 200, 1025, 70000, (2 << 20) + 3 })
+    {
+      const auto bytes = Bytes(length);
+      for (bool keyed : { false, true })
+      {
+        State state;
+        if (keyed)
+        {
+          kernel->ResetWithSecret(state.Bytes, secret.data(), secret.size());
+        }
+        else
+        {
+          kernel->Reset(state.Bytes);
+        }
+        for (std::size_t offset = 0; offset < length;)
+        {
+          const std::size_t piece = std::min<std::size_t>(length - offset, 1 + random() % 5000);
+          kernel->Update(state.Bytes, bytes.data() + offset, piece);
+          offset += piece;
+        }
+        const XXH128_hash_t expected = keyed
+          ? XXH3_128bits_withSecret(bytes.data(), length, secret.data(), secret.size())
+          : XXH3_128bits(bytes.data(), length);
+        ExpectEqual(kernel->Digest(state.Bytes), expected,
+          std::string(kernel->Name) + (keyed ? " keyed" : " streamed"), length);
+      }
+    }
+  }
+}
