@@ -723,17 +723,28 @@ bool vtkTrackedDiskCache::Set(const std::string& key, vtkObject* value)
 }
 
 //------------------------------------------------------------------------------
+namespace
+{
+// What Get() and GetOrLock() return: the one object loaded, with a reference for the
+// caller (VTK_NEWINSTANCE), or null.
+vtkObject* NewInstanceOf(bool loaded, const std::vector<vtkSmartPointer<vtkObject>>& values)
+{
+  if (!loaded || values.size() != 1 || !values[0])
+  {
+    return nullptr;
+  }
+  values[0]->Register(nullptr);
+  return values[0];
+}
+}
+
+//------------------------------------------------------------------------------
 vtkObject* vtkTrackedDiskCache::Get(const std::string& key)
 {
   std::vector<vtkSmartPointer<vtkObject>> values;
   double seconds = 0;
-  if (!this->Load(key, values, seconds) || values.size() != 1 || !values[0])
-  {
-    return nullptr;
-  }
-  vtkObject* value = values[0];
-  value->Register(nullptr); // the caller's reference (VTK_NEWINSTANCE)
-  return value;
+  const bool loaded = this->Load(key, values, seconds);
+  return NewInstanceOf(loaded, values);
 }
 
 //------------------------------------------------------------------------------
@@ -942,13 +953,8 @@ vtkObject* vtkTrackedDiskCache::GetOrLock(const std::string& key)
 {
   std::vector<vtkSmartPointer<vtkObject>> values;
   double seconds = 0;
-  if (!this->LoadOrLock(key, values, seconds) || values.size() != 1 || !values[0])
-  {
-    return nullptr;
-  }
-  vtkObject* value = values[0];
-  value->Register(nullptr); // the caller's reference (VTK_NEWINSTANCE)
-  return value;
+  const bool loaded = this->LoadOrLock(key, values, seconds);
+  return NewInstanceOf(loaded, values);
 }
 
 //------------------------------------------------------------------------------

@@ -208,6 +208,30 @@ BENCHMARK(PlainReadVector)->Apply(OneThreadSizes);
 BENCHMARK(RawXXH3Dispatch)->Apply(OneThreadSizes);
 BENCHMARK(RawXXH3InlineNative)->Apply(OneThreadSizes);
 
+// The fixed cost of a digest call: ComputeDigest of one tuple (24 bytes), text included,
+// next to raw XXH3 inline of the same bytes.
+void DigestCallCost(benchmark::State& state)
+{
+  auto array = MakeArray<vtkDoubleArray>(1);
+  for (auto _ : state)
+  {
+    benchmark::DoNotOptimize(vtkTrackedArrayCache::ComputeDigest(array));
+  }
+}
+BENCHMARK(DigestCallCost);
+
+void RawXXH3CallCost(benchmark::State& state)
+{
+  auto array = MakeArray<vtkDoubleArray>(1);
+  std::uint64_t digest[2];
+  for (auto _ : state)
+  {
+    RawXXH3Inline(array->GetVoidPointer(0), 3 * sizeof(double), digest);
+    benchmark::DoNotOptimize(digest);
+  }
+}
+BENCHMARK(RawXXH3CallCost);
+
 // First digest after a change of a 1M x 3 float64 array (24 MiB), as trimesh's
 // TrackedArray pays it, through the cache's GetDigest().
 void FirstDigestAfterChange(benchmark::State& state)
