@@ -78,7 +78,7 @@ configure build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 asan_suites=(TestTrackedArrayView TestTrackedStorageGuard TestTrackedCacheFilter
   TestTrackedArrayCache TestArrayBufferPool TestTrackedDigest TestTrackedDataModel
   TestTrackedDiskCache TestTrackedOracle TestTrackedLoad TestTrackedEviction
-  TestTrackedDiskKeyLock)
+  TestTrackedDiskKeyLock TestTrackedXXH3)
 cmake --build build/asan -j "$jobs" --target "${asan_suites[@]}" TrackedDiskCacheWorker
 # Any report fails the run (leaks included). Two tests are left to the plain build: the
 # 2 GiB digest (slow under ASan), and the address-reuse test, which needs the allocator
