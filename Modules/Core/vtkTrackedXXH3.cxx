@@ -1,5 +1,8 @@
 #include "vtkTrackedXXH3.h"
 
+#include <cstdlib>
+#include <cstring>
+
 namespace vtkTrackedXXH3
 {
 namespace Portable
@@ -50,7 +53,15 @@ const Kernel& Active()
   static const Kernel* const chosen = []
   {
     const Kernel* kernels[3] = { nullptr, nullptr, nullptr };
-    SupportedKernels(kernels, 3);
+    const std::size_t count = SupportedKernels(kernels, 3);
+    const char* asked = std::getenv("VTK_TRACKED_XXH3_KERNEL");
+    for (std::size_t k = 0; asked && k < count; ++k)
+    {
+      if (std::strcmp(asked, kernels[k]->Name) == 0)
+      {
+        return kernels[k];
+      }
+    }
     return kernels[0];
   }();
   return *chosen;

@@ -47,7 +47,9 @@ struct Kernel
 constexpr std::size_t StateBytes = 576;
 
 /**
- * The kernel in use: the widest the CPU supports, chosen once.
+ * The kernel in use: the widest the CPU supports, chosen once; or the one named by the
+ * environment variable VTK_TRACKED_XXH3_KERNEL ("avx512", "avx2", "sse2"), if the CPU
+ * supports it (to compare them).
  */
 const Kernel& Active();
 
