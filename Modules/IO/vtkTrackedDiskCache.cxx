@@ -29,6 +29,7 @@
 #include <random>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 vtkStandardNewMacro(vtkTrackedDiskCache);
 
@@ -460,18 +461,21 @@ public:
     return (prefix.empty() ? hex : prefix + "--" + hex) + EntrySuffix;
   }
 
-  // Whether an entry file of `key` is in `directory` (not whether it is valid).
-  bool EntryExists(const std::string& directory, const std::string& key) const
+  // Which entry file of `key` is in `directory` now: its inode and modification time, or
+  // zeros if there is none (whether it is valid is for a load to tell).
+  std::pair<ino_t, std::int64_t> EntryFile(
+    const std::string& directory, const std::string& key) const
   {
     struct stat status;
     for (bool readable : { false, true })
     {
       if (::stat((directory + "/" + this->EntryName(key, readable)).c_str(), &status) == 0)
       {
-        return true;
+        return { status.st_ino,
+          static_cast<std::int64_t>(status.st_mtim.tv_sec) * 1000000000 + status.st_mtim.tv_nsec };
       }
     }
-    return false;
+    return { 0, 0 };
   }
 
   // Lets go of the lock of `key` if this thread holds it.
@@ -894,12 +898,19 @@ bool vtkTrackedDiskCache::LoadOrLock(
   if (!hit && looked && this->LockFor(key, directory, lockPath, timeout))
   {
     auto& internals = *this->Internals;
+    // A file that did not load (of a newer format version, left in place) must not end the
+    // wait again: only another file, or this one rewritten, does.
+    auto unloadable = internals.EntryFile(directory, key);
     for (;;)
     {
       auto lock = std::make_unique<vtkTrackedDiskKeyLock>();
       std::string error;
-      const auto outcome = lock->Acquire(
-        lockPath, timeout, [&] { return internals.EntryExists(directory, key); }, error);
+      auto entryStored = [&]
+      {
+        const auto now = internals.EntryFile(directory, key);
+        return now.first != 0 && now != unloadable;
+      };
+      const auto outcome = lock->Acquire(lockPath, timeout, entryStored, error);
       if (outcome == vtkTrackedDiskKeyLock::Outcome::Failed)
       {
         std::lock_guard<std::mutex> guard(internals.Mutex);
@@ -921,7 +932,8 @@ bool vtkTrackedDiskCache::LoadOrLock(
         }
         break;
       }
-      // The entry that appeared was damaged (and removed): wait again.
+      // The entry that appeared was damaged (and removed) or of a newer version: wait again.
+      unloadable = internals.EntryFile(directory, key);
     }
   }
   if (looked)

@@ -327,3 +327,27 @@ TEST_F(TrackedDiskKeyLockTest, CacheFiltersMissingOneKeyComputeItOnce)
   EXPECT_EQ(digests[0], digests[1]);
   EXPECT_TRUE(this->Files(".lock-").empty());
 }
+
+// An entry of a newer format version stays in place and is a miss: waiting for a stalled
+// owner must not end on it again and again, but at the timeout, as without it.
+TEST_F(TrackedDiskKeyLockTest, ANewerEntryInPlaceDoesNotEndTheWait)
+{
+  ASSERT_TRUE(this->Cache->Set("k", TrackedDiskCacheContent(10)));
+  const std::string path = this->Cache->GetEntryPath("k");
+  std::string future = ReadFile(path);
+  future[8] = 99; // the format version
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << future;
+  const pid_t holder = this->StartHolder("k");
+  this->Cache->SetLockTimeout(0.5);
+  std::vector<vtkSmartPointer<vtkObject>> values;
+  double seconds = 0;
+  const auto started = Clock::now();
+  EXPECT_FALSE(this->Cache->LoadOrLock("k", values, seconds));
+  const double waited = std::chrono::duration<double>(Clock::now() - started).count();
+  ::kill(holder, SIGKILL);
+  Wait(holder);
+  EXPECT_TRUE(this->Cache->IsLockedHere("k")) << "taken over after the timeout";
+  EXPECT_GE(waited, 0.5);
+  EXPECT_LT(waited, 10.0);
+  this->Cache->Unlock("k");
+}

@@ -29,6 +29,8 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 namespace
@@ -105,6 +107,7 @@ int main(int argc, char* argv[])
   }
   if (mode == "hold" && argc == 4)
   {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL); // never outlives a test that failed to kill it
     std::vector<vtkSmartPointer<vtkObject>> values;
     double seconds = 0;
     if (cache->LoadOrLock(argv[3], values, seconds) || !cache->IsLockedHere(argv[3]))

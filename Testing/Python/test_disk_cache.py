@@ -212,3 +212,35 @@ def test_size_parsing():
     assert parse_size("1.5k") == 1536
     assert parse_size("123") == 123
     assert parse_size("2GiB") == 2 * 2**30
+
+
+def test_cached_takes_no_lock_for_results_kept_in_memory_only(tmp_path):
+    """A miss locks its key on the disk level only while results are stored there: not
+    with write=False, and not once a result turned out to stay in memory."""
+    disk = vtkTrackedDiskCache()
+    disk.SetDirectory(str(tmp_path))
+    locked = []  # whether a lock file existed while each call computed
+
+    def lock_files():
+        return any(name.startswith(".lock-") for name in os.listdir(tmp_path))
+
+    @cached(disk=disk)
+    def plain(x):
+        locked.append(lock_files())
+        return {"x": x}
+
+    @cached(disk=disk, write=False)
+    def unwritten(x):
+        locked.append(lock_files())
+        return np.arange(3.0) * x
+
+    @cached(disk=disk)
+    def stored(x):
+        locked.append(lock_files())
+        return np.arange(3.0) * x
+
+    assert plain(1) == {"x": 1} and plain(2) == {"x": 2}
+    assert unwritten(2).tolist() == [0.0, 2.0, 4.0]
+    assert stored(2).tolist() == [0.0, 2.0, 4.0] and stored(3).tolist() == [0.0, 3.0, 6.0]
+    assert locked == [True, False, False, True, True]
+    assert not lock_files()

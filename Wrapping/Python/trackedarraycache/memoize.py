@@ -263,6 +263,9 @@ class _Memo:
         self.maxsize = maxsize
         self.enable, self.write, self.force_update = enable, write, force_update
         self.disk = disk
+        # Whether a miss takes the disk key's lock: only while the function's results are
+        # stored there (a lock on a result no one stores would only make others wait).
+        self.lock_disk = write
         self.trust_stamps = trust_stamps
         self.plain = OrderedDict()  # key digest -> plain result, least recent first
         self.stored = set()  # key digests this function stored in the cache
@@ -381,7 +384,7 @@ class _Memo:
             started = time.perf_counter()
             # A miss holds the key's lock (other processes wait for this one's result)
             # until __call__ stores or unlocks.
-            stored = self.disk.GetOrLock(key)
+            stored = self.disk.GetOrLock(key) if self.lock_disk else self.disk.Get(key)
             if stored is None:
                 return False, None
             # Kept in memory at the cost of loading it again.
@@ -426,13 +429,16 @@ class _Memo:
         else:
             value = result if isinstance(result, vtkObject) else None
         if value is None:
+            self.lock_disk = False  # kept in memory only, as its kind will likely be again
             self.plain[key] = result
             self.plain.move_to_end(key)
             while self.maxsize is not None and len(self.plain) > self.maxsize:
                 self.plain.popitem(last=False)
             return
         self.keep(key, value, seconds)
-        if self.disk is not None and isinstance(value, (vtkAbstractArray, vtkDataObject)):
+        if not isinstance(value, (vtkAbstractArray, vtkDataObject)):
+            self.lock_disk = False  # a locator and such: kept in memory only
+        elif self.disk is not None:
             self.disk.Set(key, value)  # lets go of the key's lock
 
     def __call__(self, *args, **kwargs):
