@@ -461,21 +461,29 @@ public:
     return (prefix.empty() ? hex : prefix + "--" + hex) + EntrySuffix;
   }
 
-  // Which entry file of `key` is in `directory` now: its inode and modification time, or
+  // Which entry file of `key` is in `directory` now, by device and inode (entries are
+  // renamed into place: a new one is a new inode, while hits only touch its times), or
   // zeros if there is none (whether it is valid is for a load to tell).
-  std::pair<ino_t, std::int64_t> EntryFile(
-    const std::string& directory, const std::string& key) const
+  std::pair<dev_t, ino_t> EntryFile(const std::string& directory, const std::string& key) const
   {
     struct stat status;
     for (bool readable : { false, true })
     {
       if (::stat((directory + "/" + this->EntryName(key, readable)).c_str(), &status) == 0)
       {
-        return { status.st_ino,
-          static_cast<std::int64_t>(status.st_mtim.tv_sec) * 1000000000 + status.st_mtim.tv_nsec };
+        return { status.st_dev, status.st_ino };
       }
     }
     return { 0, 0 };
+  }
+
+  // Removes the lock files of `directory` that no process holds (their owners died).
+  void RemoveAbandonedLocks(const std::string& directory)
+  {
+    for (const auto& lock : this->Scan(directory, LockPrefix, ""))
+    {
+      vtkTrackedDiskKeyLock::RemoveIfAbandoned(lock.Path);
+    }
   }
 
   // Lets go of the lock of `key` if this thread holds it.
@@ -792,7 +800,8 @@ bool vtkTrackedDiskCache::Store(
   }
   vtkTrackedDiskHeader header;
   header.Created = Now();
-  header.ComputeSeconds = computeSeconds;
+  // What a caller passed is not trusted to be a duration: readers record it as a cost.
+  header.ComputeSeconds = std::isfinite(computeSeconds) && computeSeconds >= 0 ? computeSeconds : 0;
   header.VTKVersion = VTK_VERSION;
   header.Key = key;
   header.Digest = KeyHex(key);
@@ -908,7 +917,7 @@ bool vtkTrackedDiskCache::LoadOrLock(
       auto entryStored = [&]
       {
         const auto now = internals.EntryFile(directory, key);
-        return now.first != 0 && now != unloadable;
+        return now.second != 0 && now != unloadable;
       };
       const auto outcome = lock->Acquire(lockPath, timeout, entryStored, error);
       if (outcome == vtkTrackedDiskKeyLock::Outcome::Failed)
@@ -1137,7 +1146,6 @@ void vtkTrackedDiskCache::Clear()
   }
   for (const auto& pattern : { std::make_pair(std::string(), std::string(EntrySuffix)),
          std::make_pair(std::string(TemporaryPrefix), std::string()),
-         std::make_pair(std::string(LockPrefix), std::string()),
          std::make_pair(std::string(StatisticsPrefix), std::string()) })
   {
     for (const auto& entry : this->Internals->Scan(directory, pattern.first, pattern.second))
@@ -1145,6 +1153,7 @@ void vtkTrackedDiskCache::Clear()
       ::unlink(entry.Path.c_str());
     }
   }
+  this->Internals->RemoveAbandonedLocks(directory);
 }
 
 //------------------------------------------------------------------------------
@@ -1204,10 +1213,7 @@ vtkTypeInt64 vtkTrackedDiskCache::Prune()
       ::unlink(temporary.Path.c_str());
     }
   }
-  for (const auto& lock : internals.Scan(directory, LockPrefix, ""))
-  {
-    vtkTrackedDiskKeyLock::RemoveIfAbandoned(lock.Path);
-  }
+  internals.RemoveAbandonedLocks(directory);
   return removed + internals.EnforceSize(directory, maximum);
 }
 

@@ -219,7 +219,8 @@ public:
   bool Remove(const std::string& key);
 
   /**
-   * Removes every entry, temporary file, lock file and statistics file of the directory.
+   * Removes every entry, temporary file and statistics file of the directory, and the lock
+   * files no process holds.
    */
   void Clear();
 

@@ -19,6 +19,9 @@ using Clock = std::chrono::steady_clock;
 // The longest pause between two looks at the lock and the entry.
 constexpr std::chrono::milliseconds LongestPoll{ 50 };
 
+// Timeouts are capped (about three years) so that no clock arithmetic overflows.
+constexpr double LongestTimeout = 1e8;
+
 std::string ErrnoText(const char* what, const std::string& path)
 {
   return std::string(what) + " " + path + ": " + std::strerror(errno);
@@ -31,6 +34,40 @@ std::string ReadOwner(int fd)
   const ssize_t read = ::pread(fd, owner, sizeof(owner), 0);
   return read > 0 ? std::string(owner, static_cast<std::size_t>(read)) : std::string();
 }
+
+// Every change of which file is at a lock's path (taking, releasing, taking over, pruning)
+// happens under this exclusive flock on one file of the directory, so that no process
+// removes a lock file another has just made and locked. Held for microseconds; the kernel
+// lets go of it if its holder dies.
+class DirectoryGuard
+{
+public:
+  DirectoryGuard(const std::string& lockPath, std::string& error)
+  {
+    const std::string path = lockPath.substr(0, lockPath.rfind('/') + 1) + ".keylock-guard";
+    this->Fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, S_IRUSR | S_IWUSR);
+    if (this->Fd < 0 || ::flock(this->Fd, LOCK_EX) != 0)
+    {
+      error = ErrnoText("cannot lock", path);
+      this->Close();
+    }
+  }
+  ~DirectoryGuard() { this->Close(); }
+  DirectoryGuard(const DirectoryGuard&) = delete;
+  DirectoryGuard& operator=(const DirectoryGuard&) = delete;
+  bool IsHeld() const { return this->Fd >= 0; }
+
+private:
+  void Close()
+  {
+    if (this->Fd >= 0)
+    {
+      ::close(this->Fd);
+      this->Fd = -1;
+    }
+  }
+  int Fd = -1;
+};
 
 void WriteOwner(int fd)
 {
@@ -67,58 +104,78 @@ vtkTrackedDiskKeyLock::Outcome vtkTrackedDiskKeyLock::Acquire(const std::string&
 {
   this->Release();
   const auto timeout = std::chrono::duration_cast<Clock::duration>(
-    std::chrono::duration<double>(std::max(timeoutSeconds, 0.0)));
+    std::chrono::duration<double>(std::min(std::max(timeoutSeconds, 0.0), LongestTimeout)));
   std::string waitedFor; // the owner whose lock the timeout counts for
   auto deadline = Clock::now() + timeout;
   std::chrono::milliseconds poll{ 1 };
   for (;;)
   {
-    const int fd =
-      ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, S_IRUSR | S_IWUSR);
-    if (fd < 0)
+    const Attempt attempt = this->TryAcquire(path, waitedFor, Clock::now() >= deadline, error);
+    if (attempt == Attempt::Acquired || attempt == Attempt::Failed)
     {
-      error = ErrnoText("cannot open", path);
-      return Outcome::Failed;
+      return attempt == Attempt::Acquired ? Outcome::Acquired : Outcome::Failed;
     }
-    if (::flock(fd, LOCK_EX | LOCK_NB) == 0)
+    if (attempt == Attempt::Retry)
     {
-      if (IsFileAt(fd, path))
-      {
-        WriteOwner(fd);
-        this->Fd = fd;
-        this->Path = path;
-        return Outcome::Acquired;
-      }
-      ::close(fd); // released and removed meanwhile: the next one is at the path
       continue;
     }
-    if (errno != EWOULDBLOCK)
+    if (attempt == Attempt::NewOwner)
     {
-      error = ErrnoText("cannot lock", path);
-      ::close(fd);
-      return Outcome::Failed;
-    }
-    const std::string owner = ReadOwner(fd);
-    if (owner != waitedFor)
-    {
-      waitedFor = owner; // another owner: it gets the whole timeout
-      deadline = Clock::now() + timeout;
+      deadline = Clock::now() + timeout; // another owner: it gets the whole timeout
     }
     if (entryExists())
     {
-      ::close(fd);
       return Outcome::EntryAppeared;
     }
-    if (Clock::now() >= deadline)
-    {
-      RemoveIfSame(path, fd); // taken over: the stalled owner keeps an unlinked file
-      ::close(fd);
-      continue;
-    }
-    ::close(fd);
     std::this_thread::sleep_for(poll);
     poll = std::min(2 * poll, LongestPoll);
   }
+}
+
+//------------------------------------------------------------------------------
+vtkTrackedDiskKeyLock::Attempt vtkTrackedDiskKeyLock::TryAcquire(
+  const std::string& path, std::string& waitedFor, bool takeOver, std::string& error)
+{
+  DirectoryGuard guard(path, error);
+  if (!guard.IsHeld())
+  {
+    return Attempt::Failed;
+  }
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, S_IRUSR | S_IWUSR);
+  if (fd < 0)
+  {
+    error = ErrnoText("cannot open", path);
+    return Attempt::Failed;
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) == 0)
+  {
+    // Under the guard, the file at the path is the one just locked.
+    WriteOwner(fd);
+    this->Fd = fd;
+    this->Path = path;
+    this->Process = ::getpid();
+    return Attempt::Acquired;
+  }
+  Attempt attempt = Attempt::Wait;
+  if (errno != EWOULDBLOCK)
+  {
+    error = ErrnoText("cannot lock", path);
+    attempt = Attempt::Failed;
+  }
+  else if (const std::string owner = ReadOwner(fd); owner != waitedFor)
+  {
+    waitedFor = owner;
+    attempt = Attempt::NewOwner;
+  }
+  else if (takeOver)
+  {
+    // The same owner held it all the timeout long: its file goes (it keeps an unlinked
+    // one), and the next attempt locks a new file.
+    ::unlink(path.c_str());
+    attempt = Attempt::Retry;
+  }
+  ::close(fd);
+  return attempt;
 }
 
 //------------------------------------------------------------------------------
@@ -128,7 +185,13 @@ void vtkTrackedDiskKeyLock::Release()
   {
     return;
   }
-  RemoveIfSame(this->Path, this->Fd);
+  // A child forked after Acquire() shares the lock but must not remove its parent's file.
+  if (this->Process == ::getpid())
+  {
+    std::string error;
+    DirectoryGuard guard(this->Path, error);
+    RemoveIfSame(this->Path, this->Fd);
+  }
   ::close(this->Fd); // lets go of the flock
   this->Fd = -1;
   this->Path.clear();
@@ -137,6 +200,8 @@ void vtkTrackedDiskKeyLock::Release()
 //------------------------------------------------------------------------------
 void vtkTrackedDiskKeyLock::RemoveIfAbandoned(const std::string& path)
 {
+  std::string error;
+  DirectoryGuard guard(path, error);
   const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0)
   {

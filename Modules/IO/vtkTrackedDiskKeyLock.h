@@ -13,9 +13,11 @@
  * The stalled owner may still finish and store: entries are renamed into place whole, so
  * no one is ever served a partial entry; the key is merely computed twice.
  *
- * Release() removes the lock file while still holding it, then closes it: a waiter that
- * opened the old file then finds it is no longer the one at the path, and opens the new
- * one.
+ * Release() removes the lock file while still holding it, then closes it. Which file is at
+ * a lock's path only changes under a short flock on ".keylock-guard" in the directory
+ * (taking, releasing, taking over and pruning all hold it), so that no process ever
+ * removes a lock file another has just made and locked. A child forked after Acquire()
+ * shares the lock (flock follows the open file), and does not remove it when it lets go.
  *
  * @sa vtkTrackedDiskCache
  */
@@ -70,8 +72,22 @@ public:
   static void RemoveIfSame(const std::string& path, int fd);
 
 private:
+  enum class Attempt
+  {
+    Acquired,
+    Wait,     // held by the owner waited for
+    NewOwner, // held by another owner than before: the timeout starts again
+    Retry,    // the owner was taken over: try again at once
+    Failed
+  };
+  // One look at the lock under the directory's guard: take it if free; else tell who
+  // holds it, and with `takeOver` remove the file of an owner still `waitedFor`.
+  Attempt TryAcquire(
+    const std::string& path, std::string& waitedFor, bool takeOver, std::string& error);
+
   int Fd = -1;
   std::string Path;
+  long Process = 0; // the process that took it
 };
 
 #endif
