@@ -230,32 +230,49 @@ public:
 
   // log2 of CostAware's score, plus `uses / CostHalfLife` (the same for every entry, so
   // left out): ordering entries by it orders them by score.
-  double Priority(
-    double seconds, vtkTypeInt64 bytes, std::uint64_t lastUse, std::uint64_t useCount) const
+  static double Priority(double seconds, vtkTypeInt64 bytes, std::uint64_t lastUse,
+    std::uint64_t useCount, double halfLife)
   {
     const double cost = std::max(seconds, vtkTrackedArrayCache::GetMinimumCostSeconds());
     return std::log2(cost * static_cast<double>(useCount) /
              static_cast<double>(std::max<vtkTypeInt64>(bytes, 1))) +
-      static_cast<double>(lastUse) / this->CostHalfLife;
+      static_cast<double>(lastUse) / halfLife;
   }
 
   double Priority(const Entry& entry) const
   {
-    return this->Priority(entry.Seconds, entry.Bytes, entry.LastUse, entry.UseCount);
+    return Priority(entry.Seconds, entry.Bytes, entry.LastUse, entry.UseCount, this->CostHalfLife);
   }
 
   bool CostOrdered() const { return this->EvictionPolicy == vtkTrackedArrayCache::CostAware; }
 
-  // Keys every entry anew under CostAware (the policy or the half-life changed), or
-  // empties the order under LeastRecentlyUsed.
-  void RebuildCostOrder()
+  // Sets the policy and the half-life, keying every entry anew under CostAware or emptying
+  // the order under LeastRecentlyUsed. The new order is built aside: if that throws,
+  // nothing has changed.
+  void SetCostOrdering(int policy, double halfLife)
   {
-    this->CostOrder.clear();
+    std::multimap<double, Entry*> rebuilt;
+    std::vector<std::multimap<double, Entry*>::iterator> slots;
+    if (policy == vtkTrackedArrayCache::CostAware)
+    {
+      slots.reserve(this->Recency.size());
+      for (Entry* entry : this->Recency)
+      {
+        slots.push_back(rebuilt.emplace(
+          Priority(entry->Seconds, entry->Bytes, entry->LastUse, entry->UseCount, halfLife),
+          entry));
+      }
+    }
+    // Nothing below throws. Swapping keeps the slots valid; under LeastRecentlyUsed they are
+    // never read.
+    this->CostOrder.swap(rebuilt);
+    std::size_t next = 0;
     for (Entry* entry : this->Recency)
     {
-      entry->CostSlot = this->CostOrdered() ? this->CostOrder.emplace(this->Priority(*entry), entry)
-                                            : this->CostOrder.end();
+      entry->CostSlot = slots.empty() ? this->CostOrder.end() : slots[next++];
     }
+    this->EvictionPolicy = policy;
+    this->CostHalfLife = halfLife;
   }
 
   static void OnSourceEvent(vtkObject* caller, unsigned long eventId, void* clientData, void*)
@@ -478,7 +495,8 @@ public:
     {
       if (this->CostOrdered())
       {
-        costSlot = this->CostOrder.emplace(this->Priority(seconds, bytes, use, 1), nullptr);
+        costSlot =
+          this->CostOrder.emplace(Priority(seconds, bytes, use, 1, this->CostHalfLife), nullptr);
       }
       inserted = record.Entries.emplace(key, Entry{});
     }
@@ -599,9 +617,11 @@ public:
       {
         return entry;
       }
-      // Used since it was keyed: key it anew, and look again.
-      this->CostOrder.erase(lowest);
-      entry->CostSlot = this->CostOrder.emplace(priority, entry);
+      // Used since it was keyed: key it anew (moving its node: nothing allocates, nothing
+      // throws), and look again.
+      auto node = this->CostOrder.extract(lowest);
+      node.key() = priority;
+      entry->CostSlot = this->CostOrder.insert(std::move(node));
     }
   }
 
@@ -1470,8 +1490,7 @@ void vtkTrackedArrayCache::SetEvictionPolicy(int policy)
     {
       return;
     }
-    this->Internals->EvictionPolicy = policy;
-    this->Internals->RebuildCostOrder();
+    this->Internals->SetCostOrdering(policy, this->Internals->CostHalfLife);
   }
   this->Modified();
 }
@@ -1497,8 +1516,7 @@ void vtkTrackedArrayCache::SetCostHalfLife(double uses)
     {
       return;
     }
-    this->Internals->CostHalfLife = uses;
-    this->Internals->RebuildCostOrder();
+    this->Internals->SetCostOrdering(this->Internals->EvictionPolicy, uses);
   }
   this->Modified();
 }
