@@ -35,10 +35,33 @@
 
 namespace
 {
+// With TRACKED_WORKER_START=<path> set, says it is ready ("<path>.<pid>") and waits for
+// <path> to exist, so that several workers start their lookups at once.
+void WaitForTheStart()
+{
+  const char* start = std::getenv("TRACKED_WORKER_START");
+  if (!start)
+  {
+    return;
+  }
+  const std::string ready = std::string(start) + "." + std::to_string(::getpid());
+  const int fd = ::open(ready.c_str(), O_WRONLY | O_CREAT, 0600);
+  if (fd >= 0)
+  {
+    ::close(fd);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (::access(start, F_OK) != 0 && std::chrono::steady_clock::now() < deadline)
+  {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
 // LoadOrLock, and on a miss a computation of `computeMilliseconds` that `log` records.
 int Compute(vtkTrackedDiskCache* cache, const std::string& key, int computeMilliseconds,
   const std::string& log)
 {
+  WaitForTheStart();
   const auto start = std::chrono::steady_clock::now();
   std::vector<vtkSmartPointer<vtkObject>> values;
   double seconds = 0;

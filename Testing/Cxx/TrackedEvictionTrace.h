@@ -7,7 +7,9 @@
 // - normals of 6 meshes: 12-36 MB arrays that take 0.04-0.12 s, the first meshes more
 //   often (weights 1/(m+1));
 // - an occasional 1M-point decimation: 2 results of 2 MB that take 15-25 s.
-// Each access is a lookup; a miss recomputes (its seconds are counted) and stores.
+// Each access is a lookup; a miss recomputes (its seconds are counted) and stores. The
+// trace is the same wherever the standard library is libstdc++ (the distributions'
+// algorithms are the library's own).
 #ifndef TrackedEvictionTrace_h
 #define TrackedEvictionTrace_h
 
@@ -46,25 +48,30 @@ inline Trace MakeSessionTrace(unsigned seed, int accesses)
   auto uniform = [&random](double low, double high)
   { return std::uniform_real_distribution<double>(low, high)(random); };
   Trace trace;
-  auto add = [&trace](const std::string& name, double megabytes, double seconds)
+  // An item's seconds are drawn before its size, in this order on every compiler.
+  auto add = [&](const std::string& name, double lowSeconds, double highSeconds,
+               double lowMegabytes, double highMegabytes)
   {
+    const double seconds = uniform(lowSeconds, highSeconds);
+    const double megabytes =
+      lowMegabytes < highMegabytes ? uniform(lowMegabytes, highMegabytes) : lowMegabytes;
     trace.Items.push_back({ vtkTrackedArrayCache::ComputeTextDigest(name),
       static_cast<vtkTypeInt64>(megabytes * MB), seconds });
     trace.WorkingSetBytes += trace.Items.back().Bytes;
   };
   for (int i = 0; i < Contours; ++i)
   {
-    add("contour " + std::to_string(i), uniform(3, 6), uniform(0.25, 0.4));
+    add("contour " + std::to_string(i), 0.25, 0.4, 3, 6);
   }
   std::vector<double> meshWeights;
   for (int m = 0; m < Meshes; ++m)
   {
-    add("normals " + std::to_string(m), uniform(12, 36), uniform(0.04, 0.12));
+    add("normals " + std::to_string(m), 0.04, 0.12, 12, 36);
     meshWeights.push_back(1.0 / (m + 1));
   }
   for (int d = 0; d < Decimations; ++d)
   {
-    add("decimation " + std::to_string(d), 2, uniform(15, 25));
+    add("decimation " + std::to_string(d), 15, 25, 2, 2);
   }
   std::discrete_distribution<int> meshOf(meshWeights.begin(), meshWeights.end());
   int isovalue = 0;

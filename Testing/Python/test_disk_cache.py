@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 
 import numpy as np
 import pytest
@@ -86,7 +87,10 @@ CACHED_SLOW_RUN = """
     import os, sys, time
     import numpy as np
     from trackedarraycache import cached
-    directory, log, timeout = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    directory, log, timeout, start = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
+    open(f"{start}.{os.getpid()}", "w").close()  # ready; all look the key up at once
+    while not os.path.exists(start):
+        time.sleep(0.002)
     @cached(disk=directory, lock_timeout=timeout)
     def expensive(values):
         with open(log, "a") as record:
@@ -105,20 +109,21 @@ def test_cached_computes_a_key_once_across_processes(tmp_path, timeout, computat
     script = tmp_path / "run.py"
     script.write_text(textwrap.dedent(CACHED_SLOW_RUN))
     directory = tmp_path / "cache"
+    start = tmp_path / "start"
     processes = [
-        subprocess.Popen([sys.executable, str(script), str(directory), str(log), str(timeout)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen([sys.executable, str(script), str(directory), str(log), str(timeout),
+                          str(start)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(4)
     ]
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob("start.*"))) < 4 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    start.touch()
     outputs = [process.communicate(timeout=120) for process in processes]
     assert all(process.returncode == 0 for process in processes), [err for _, err in outputs]
     assert len(set(out for out, _ in outputs)) == 1, "every process got the same result"
     lines = log.read_text().splitlines()
-    if timeout == 0:
-        # Without a lock a process that starts after the first stored finds the entry.
-        assert 2 <= len(lines) <= computations, lines
-    else:
-        assert len(lines) == computations, lines
+    assert len(lines) == computations, lines
     assert not [name for name in os.listdir(directory) if name.startswith(".lock-")]
 
 
@@ -137,7 +142,6 @@ def test_cached_eviction_and_lock_options(tmp_path):
 
 def test_cached_records_what_a_result_took(tmp_path):
     """Under CostAware the result that took long outlives cheaper ones of the same size."""
-    import time
 
     @cached(memory=3 * 8 * 1000 + 100, eviction="cost")
     def made(seconds, tag):
