@@ -320,7 +320,9 @@ public:
    *   costs, what is used often outlives what was used once (the `uses` factor: without
    *   it, a large array in constant use would go before small results used once).
    * A hit costs O(1) under both; a store or an eviction O(1) under LeastRecentlyUsed and
-   * O(log n) under CostAware, which keeps its order only while it is the policy.
+   * O(log n) amortized under CostAware, which keeps its order only while it is the policy.
+   * (A lookup that must hash its source first, or wait for another thread's computation,
+   * may count as more than one use.)
    */
   enum EvictionPolicies
   {

@@ -47,11 +47,13 @@
  *   flock(2). Other processes (and threads) that miss the same key wait, for at most
  *   LockTimeout per owner, and read the entry the first one stores; Store() of the key
  *   lets go of the lock, Unlock() does without storing. A dead owner (even SIGKILL) lets
- *   go at once; an owner that holds the lock past the timeout is taken over. A lock
+ *   go at once; an owner that holds the lock past the timeout is taken over (so set the
+ *   timeout above the longest computation: each waiter in turn takes over a longer one). A lock
  *   belongs to the thread that took it: other threads wait for it as other processes do.
  *   Nobody is served a partial entry: entries are renamed into place whole.
- *   vtkTrackedCacheFilter (run by one process; with several, the decision stays
- *   collective and none waits) and `cached(disk=...)` use it.
+ *   vtkTrackedCacheFilter (when its executions make no collective calls; with several
+ *   processes that do, the decision stays collective and none waits) and
+ *   `cached(disk=...)` use it.
  * Statistics are this object's (GetNumberOfHits() ...); WriteStatistics() adds them to the
  * directory (a file per object, no lock), which `python3 -m trackedarraycache stats` sums.
  *

@@ -224,8 +224,8 @@ def _disk_level(disk, compress, readable_names, lock_timeout):
         return disk
     level = vtkTrackedDiskCache()
     level.SetDirectory(str(disk))
-    if not lock_timeout >= 0:
-        raise ValueError(f"lock_timeout={lock_timeout!r}: seconds, 0 or more")
+    if not (isinstance(lock_timeout, (int, float)) and 0 <= lock_timeout < float("inf")):
+        raise ValueError(f"lock_timeout={lock_timeout!r}: finite seconds, 0 or more")
     level.SetLockTimeout(float(lock_timeout))
     name, strength = compress if isinstance(compress, tuple) else (compress, None)
     if name not in _COMPRESSIONS:
@@ -489,7 +489,8 @@ def cached(function=None, *, enable=True, write=True, force_update=False, memory
     directory for one made with ``compress`` — None, "zlib", "lz4", "lzma", or a
     (name, level) pair — ``readable_names`` and ``lock_timeout``: the seconds a process
     that misses waits for another one computing the same key, 0 for no wait; see
-    ``vtkTrackedDiskCache.SetLockTimeout``), ``trust_stamps`` (reuse the kept digests of
+    ``vtkTrackedDiskCache.SetLockTimeout``; a ``vtkTrackedDiskCache`` given keeps its own),
+    ``trust_stamps`` (reuse the kept digests of
     unchanged VTK arguments and serve VTK results unhashed: for callers whose writes into
     VTK arrays all call ``Modified()``). The wrapper has ``cache_info()`` and
     ``cache_clear()`` like ``functools.lru_cache`` (clearing leaves the disk level).
