@@ -2,13 +2,14 @@
  * @file vtkTrackedXXH3.h
  * @brief Private: XXH3-128 compiled inline for several x86 targets, one chosen at start.
  *
- * libxxhash's runtime-dispatch entry points ran about 20% slower than XXH3 compiled inline
- * for the CPU on an AVX2-only AMD Zen 3 (on an AVX-512 EPYC they do not). Here xxhash.h is compiled inline (XXH_INLINE_ALL) three
- * times, in vtkTrackedXXH3Portable.cxx (SSE2 on x86-64), vtkTrackedXXH3AVX2.cxx (-mavx2)
- * and vtkTrackedXXH3AVX512.cxx (-mavx512f), and the widest kernel the running CPU supports
- * (`__builtin_cpu_supports`) is chosen on first use. On other architectures there is one
- * kernel, built with the portable flags. Every kernel gives XXH3's own digests, bit for
- * bit: they differ in speed only.
+ * libxxhash's runtime-dispatch entry points ran about 20% slower than XXH3 compiled
+ * inline for the CPU on an AVX2-only AMD Zen 3 (on an AVX-512 EPYC they do not). Here
+ * xxhash.h is compiled inline (XXH_INLINE_ALL) three times, in vtkTrackedXXH3Portable.cxx
+ * (SSE2 on x86-64), vtkTrackedXXH3AVX2.cxx (-mavx2) and vtkTrackedXXH3AVX512.cxx
+ * (-mavx512f), and the widest kernel the running CPU supports (`__builtin_cpu_supports`)
+ * is chosen on first use. On other architectures there is one kernel, built with the
+ * portable flags. Every kernel gives XXH3's own digests, bit for bit: they differ in speed
+ * only.
  *
  * A streaming state is an XXH3_state_t in caller-provided memory (StateBytes, aligned
  * to 64 bytes), always driven by the one kernel chosen.
