@@ -204,7 +204,7 @@ public:
   // CostAware's order, lowest score first (empty under LeastRecentlyUsed, which does not
   // pay for it): keyed by Priority() as of the entry's last refresh. Hits only count themselves
   // (O(1)); since that only raises the priority, a key is never above the entry's true priority,
-  // and EvictFor() refreshes a stale key before trusting it.
+  // and NextToEvict() refreshes a stale key before trusting it.
   std::multimap<double, Entry*> CostOrder;
   std::uint64_t Uses = 0;                            // lookups and stores so far: CostAware's clock
   std::map<ComputingKey, std::thread::id> Computing; // who computes what
