@@ -6,6 +6,8 @@
 #include "vtkTrackedArrayCache.h"
 #include "vtkTrackedDiskEntry.h"
 #include "vtkTrackedDiskKeyLock.h"
+#include "vtkTrackedEntryBytes.h"
+#include "vtkTrackedFileIO.h"
 #include "vtkVersionMacros.h"
 
 #include <dirent.h>
@@ -87,46 +89,6 @@ std::string ErrnoText()
   return std::strerror(errno);
 }
 
-// Reads exactly `size` bytes; false at the end of the file or on an error.
-bool ReadAll(int fd, char* bytes, std::size_t size)
-{
-  while (size > 0)
-  {
-    const ssize_t got = ::read(fd, bytes, size);
-    if (got < 0 && errno == EINTR)
-    {
-      continue;
-    }
-    if (got <= 0)
-    {
-      return false;
-    }
-    bytes += got;
-    size -= static_cast<std::size_t>(got);
-  }
-  return true;
-}
-
-bool WriteAt(int fd, std::uint64_t position, const std::string& bytes)
-{
-  std::size_t done = 0;
-  while (done < bytes.size())
-  {
-    const ssize_t written =
-      ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(position + done));
-    if (written < 0 && errno == EINTR)
-    {
-      continue;
-    }
-    if (written <= 0)
-    {
-      return false;
-    }
-    done += static_cast<std::size_t>(written);
-  }
-  return true;
-}
-
 class FileDescriptor
 {
 public:
@@ -173,7 +135,7 @@ vtkTrackedDiskHeader::Status ReadHeader(int fd, const std::string& secret,
   vtkTrackedDiskHeader& header, std::size_t& headerBytes, std::string& error)
 {
   char prefix[vtkTrackedDiskHeader::PrefixBytes];
-  if (!ReadAll(fd, prefix, sizeof(prefix)))
+  if (!vtkTrackedFileIO::ReadAt(fd, 0, prefix, sizeof(prefix)))
   {
     error = "shorter than a header";
     return vtkTrackedDiskHeader::Status::Corrupt;
@@ -182,12 +144,14 @@ vtkTrackedDiskHeader::Status ReadHeader(int fd, const std::string& secret,
   if (measured != vtkTrackedDiskHeader::Status::Ok)
   {
     error = measured == vtkTrackedDiskHeader::Status::FutureVersion ? "written by a newer format"
+      : measured == vtkTrackedDiskHeader::Status::OlderVersion      ? "written by an older format"
                                                                     : "not a valid entry";
     return measured;
   }
   std::string bytes(prefix, sizeof(prefix));
   bytes.resize(headerBytes);
-  if (!ReadAll(fd, &bytes[sizeof(prefix)], headerBytes - sizeof(prefix)))
+  if (!vtkTrackedFileIO::ReadAt(
+        fd, sizeof(prefix), &bytes[sizeof(prefix)], headerBytes - sizeof(prefix)))
   {
     error = "a truncated header";
     return vtkTrackedDiskHeader::Status::Corrupt;
@@ -215,7 +179,7 @@ bool LoadSecret(const std::string& directory, std::string& secret, std::string& 
         secret.assign(SecretBytes, '\0');
         if (S_ISREG(status.st_mode) && status.st_uid == ::geteuid() &&
           static_cast<std::size_t>(status.st_size) == SecretBytes &&
-          ReadAll(file.Get(), &secret[0], SecretBytes))
+          vtkTrackedFileIO::ReadAt(file.Get(), 0, &secret[0], SecretBytes))
         {
           return true;
         }
@@ -250,23 +214,17 @@ bool LoadSecret(const std::string& directory, std::string& secret, std::string& 
   return false;
 }
 
-// Reads the chunk checksums that follow the payload and checks them against the header.
-bool ReadChunkList(int fd, const vtkTrackedDiskHeader& header, std::size_t headerBytes,
+// The chunk checksums that follow the payload in `entry`, checked against the header.
+bool ReadChunkList(const char* entry, const vtkTrackedDiskHeader& header, std::size_t headerBytes,
   const std::string& secret, std::vector<vtkTrackedDigest>& checksums)
 {
-  // The file's size matched FileBytes(): the list is there, and no larger than the file.
-  const std::uint64_t chunks = header.NumberOfChunks();
-  std::string list(static_cast<std::size_t>(16 * chunks), '\0');
-  if (::lseek(fd, static_cast<off_t>(headerBytes + header.PayloadSize), SEEK_SET) < 0 ||
-    (!list.empty() && !ReadAll(fd, &list[0], list.size())))
-  {
-    return false;
-  }
-  checksums.resize(static_cast<std::size_t>(chunks));
+  // The file's size matched FileBytes(): the list is there.
+  const char* list = entry + headerBytes + header.PayloadSize;
+  checksums.resize(static_cast<std::size_t>(header.NumberOfChunks()));
   for (std::size_t i = 0; i < checksums.size(); ++i)
   {
-    std::memcpy(&checksums[i].High, list.data() + 16 * i, 8);
-    std::memcpy(&checksums[i].Low, list.data() + 16 * i + 8, 8);
+    std::memcpy(&checksums[i].High, list + 16 * i, 8);
+    std::memcpy(&checksums[i].Low, list + 16 * i + 8, 8);
   }
   return vtkTrackedChecksumList(checksums, secret) == header.ChunkListChecksum;
 }
@@ -281,7 +239,8 @@ public:
   bool WriteEnabled = true;
   bool ForceUpdate = false;
   bool ReadableNames = false;
-  int Compression = LZ4;
+  int Compression = None;
+  bool MemoryMapping = true;
   int CompressionLevel = 1;
   double ExpireAfterDays = 0.0;
   vtkTypeInt64 MaximumSize = vtkTypeInt64(10) << 30;
@@ -685,6 +644,16 @@ int vtkTrackedDiskCache::GetCompressionLevel()
 }
 
 //------------------------------------------------------------------------------
+void vtkTrackedDiskCache::SetMemoryMapping(bool mapping)
+{
+  SetLocked(this, this->Internals->Mutex, this->Internals->MemoryMapping, mapping);
+}
+bool vtkTrackedDiskCache::GetMemoryMapping()
+{
+  return GetLocked(this->Internals->Mutex, this->Internals->MemoryMapping);
+}
+
+//------------------------------------------------------------------------------
 void vtkTrackedDiskCache::SetExpireAfterDays(double days)
 {
   if (!(days >= 0))
@@ -820,15 +789,10 @@ bool vtkTrackedDiskCache::Store(
     {
       failure = "cannot create " + temporary + ": " + ErrnoText();
     }
-    else if (!vtkTrackedWritePayload(
-               file.Get(), headerBytes, values, compression, level, header.PayloadSize, failure))
+    else if (!vtkTrackedWritePayload(file.Get(), headerBytes, values, compression, level,
+               header.ChunkBytes, secret, header.PayloadSize, checksums, failure))
     {
       // failure says why
-    }
-    else if (!vtkTrackedChecksumPayload(
-               file.Get(), headerBytes, header.PayloadSize, header.ChunkBytes, secret, checksums))
-    {
-      failure = "cannot read back " + temporary + ": " + ErrnoText();
     }
     else
     {
@@ -839,8 +803,13 @@ bool vtkTrackedDiskCache::Store(
         list.append(reinterpret_cast<const char*>(&checksum.High), sizeof(checksum.High));
         list.append(reinterpret_cast<const char*>(&checksum.Low), sizeof(checksum.Low));
       }
-      if (!WriteAt(file.Get(), headerBytes + header.PayloadSize, list) ||
-        !WriteAt(file.Get(), 0, header.Encode(secret)))
+      const std::string encoded = header.Encode(secret);
+      // Read-only once complete: a mapped entry must not be truncated in place (see
+      // vtkTrackedEntryBytes.h).
+      if (!vtkTrackedFileIO::WriteAt(
+            file.Get(), headerBytes + header.PayloadSize, list.data(), list.size()) ||
+        !vtkTrackedFileIO::WriteAt(file.Get(), 0, encoded.data(), encoded.size()) ||
+        ::fchmod(file.Get(), S_IRUSR) != 0)
       {
         failure = "cannot write " + temporary + ": " + ErrnoText();
       }
@@ -1015,6 +984,7 @@ bool vtkTrackedDiskCache::LoadEntry(const std::string& key,
   auto& internals = *this->Internals;
   bool readable = false;
   double expireDays = 0;
+  bool mapping = true;
   looked = false;
   {
     std::lock_guard<std::mutex> lock(internals.Mutex);
@@ -1029,6 +999,7 @@ bool vtkTrackedDiskCache::LoadEntry(const std::string& key,
     }
     readable = internals.ReadableNames;
     expireDays = internals.ExpireAfterDays;
+    mapping = internals.MemoryMapping;
   }
   if (!this->IsUsable())
   {
@@ -1071,6 +1042,10 @@ bool vtkTrackedDiskCache::LoadEntry(const std::string& key,
     vtkWarningMacro("Skipping " << path << ": " << error << ".");
     return false;
   }
+  if (headerStatus == vtkTrackedDiskHeader::Status::OlderVersion)
+  {
+    return false; // a miss: the next store of the key replaces it
+  }
   bool valid = headerStatus == vtkTrackedDiskHeader::Status::Ok;
   if (valid &&
     (header.Key != key || header.Digest != KeyHex(key) ||
@@ -1085,8 +1060,19 @@ bool vtkTrackedDiskCache::LoadEntry(const std::string& key,
     internals.Count(&vtkInternals::Counts::Evictions);
     return false;
   }
+  std::shared_ptr<vtkTrackedEntryBytes> bytes;
+  if (valid)
+  {
+    bytes = mapping ? vtkTrackedEntryBytes::Map(fd, header.FileBytes(headerBytes), error)
+                    : vtkTrackedEntryBytes::Read(fd, header.FileBytes(headerBytes), error);
+    if (!bytes)
+    {
+      vtkErrorMacro("Cannot read the cache entry " << path << ": " << error << ".");
+      return false;
+    }
+  }
   std::vector<vtkTrackedDigest> checksums;
-  if (valid && !ReadChunkList(fd, header, headerBytes, secret, checksums))
+  if (valid && !ReadChunkList(bytes->GetData(), header, headerBytes, secret, checksums))
   {
     valid = false;
     error = "a chunk list that fails its checksum";
@@ -1094,7 +1080,7 @@ bool vtkTrackedDiskCache::LoadEntry(const std::string& key,
   if (valid)
   {
     valid = vtkTrackedReadPayload(
-      fd, headerBytes, header.PayloadSize, header.ChunkBytes, checksums, secret, &values, error);
+      bytes, headerBytes, header.PayloadSize, header.ChunkBytes, checksums, secret, values, error);
   }
   if (!valid)
   {
@@ -1352,6 +1338,7 @@ void vtkTrackedDiskCache::PrintSelf(ostream& os, vtkIndent indent)
   os << indent << "ReadableNames: " << (internals.ReadableNames ? "On" : "Off") << "\n";
   os << indent << "Compression: " << compressions[internals.Compression] << "\n";
   os << indent << "CompressionLevel: " << internals.CompressionLevel << "\n";
+  os << indent << "MemoryMapping: " << (internals.MemoryMapping ? "On" : "Off") << "\n";
   os << indent << "ExpireAfterDays: " << internals.ExpireAfterDays << "\n";
   os << indent << "MaximumSize: " << internals.MaximumSize << " bytes\n";
   os << indent << "LockTimeout: " << internals.LockTimeout << " s\n";

@@ -122,14 +122,28 @@ public:
 
   ///@{
   /**
-   * How payloads are compressed (VTK's XML compressors; LZ4 by default) and how hard,
-   * from 1 (fastest) to 9 (smallest), 1 by default. Errors: an unknown compression, a level
-   * outside 1-9.
+   * How array values are compressed (VTK's zlib, LZ4 or LZMA compressor; none by default, so
+   * that hits map values in place) and how hard, from 1 (fastest) to 9 (smallest), 1 by
+   * default. Compressed values are decompressed straight into the arrays' buffers on a hit.
+   * Errors: an unknown compression, a level outside 1-9.
    */
   void SetCompression(int compression);
   int GetCompression();
   void SetCompressionLevel(int level);
   int GetCompressionLevel();
+  ///@}
+
+  ///@{
+  /**
+   * Whether hits memory-map entries (on by default): the uncompressed values of a hit are
+   * then handed to VTK arrays in place, without a copy, after every byte of the entry has
+   * been checked against its checksum. Mapped values are private to the process (writing
+   * into them never changes the entry) and stay valid when other processes replace or
+   * remove the entry. Off, a hit reads the entry into memory of its own first: for
+   * directories that other tools than this cache may truncate in place.
+   */
+  void SetMemoryMapping(bool mapping);
+  bool GetMemoryMapping();
   ///@}
 
   ///@{

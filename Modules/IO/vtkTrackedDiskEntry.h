@@ -9,32 +9,19 @@
  *       (u64), chunk size C (u32), checksum of the chunk list (XXH3-128), then three texts
  *       (u32 length + bytes): the VTK version that wrote it, the key, the key's digest
  *     header checksum (u64: the low half of the XXH3-128 of everything before it)
- *     payload (P bytes)
+ *     payload (P bytes): the stored objects, in the native format of
+ *       vtkTrackedEntryFormat.h (format 2)
  *     chunk list: the XXH3-128 of each C-byte chunk of the payload (the last one shorter),
  *       16 bytes each, up to the end of the file
  *
- * Every byte of the payload is checked against its chunk's checksum before anything reads
- * it; readers verify chunks as they reach them, so an entry is read once, not hashed in a
- * pass of its own first. The checksums are keyed with the cache directory's secret
- * (XXH3-128 with a secret): an entry made without it, crafted or copied from elsewhere,
- * never reaches VTK's XML readers, which are not built for hostile input.
+ * Every byte of the payload is checked against its chunk's checksum, in one pass over the
+ * mapped entry, before anything is decoded or served. The checksums are keyed with the
+ * cache directory's secret (XXH3-128 with a secret): an entry made without it, crafted or
+ * copied from elsewhere, is never decoded. Nothing in an entry is code.
  *
- * The payload holds the stored objects: a count (u32), then each object as a node:
- *
- *     0 none | 1 leaf: class name, fix-ups, XML size (u64), XML bytes | 2 multiblock:
- *     count (u32), then per block a name flag (u8), its name if set, and a node |
- *     3 partitioned data set: count, nodes | 4 partitioned collection: data assembly XML,
- *     count, per partitioned data set a name flag, name, node | 5 array: VTK data type (as
- *     text), fix-ups, XML size, XML bytes of a one-column vtkTable holding it (it comes
- *     back with the same type and values, in VTK's AOS layout)
- *
- * Leaves are VTK's own XML formats (appended raw binary data, optionally compressed by
- * VTK's zlib, LZ4 or LZMA compressor), written and read through streams straight to and
- * from the entry file: nothing in an entry is code. Fix-ups restore what the XML formats
- * change: a flag for a point set stored without a points object (u8), and the indices of
- * its unnamed arrays (u32 count, increasing u32 indices in vtkTrackedVisitOwnArrays()
- * order), which XML names "Array 0x...". Every length and count read is checked against
- * what is left before it is used.
+ * Format 1 (VTK XML leaves) is no longer read: such an entry is a miss, left in place
+ * for the older module that may share the directory, and replaced by the next store of
+ * its key. An entry of a newer format is a miss left in place too.
  */
 
 #ifndef vtkTrackedDiskEntry_h
@@ -45,17 +32,19 @@
 #include "vtkTrackedDigest.h"       // for the checksums
 
 #include <cstdint> // for sizes
+#include <memory>  // for the entry's bytes
 #include <string>  // for texts
 #include <vector>  // for objects and checksums
 
 VTK_ABI_NAMESPACE_BEGIN
 class vtkObject;
 VTK_ABI_NAMESPACE_END
+class vtkTrackedEntryBytes;
 
 struct vtkTrackedDiskHeader
 {
   static constexpr char Magic[9] = "VTKTACE\n";
-  static constexpr std::uint32_t FormatVersion = 1;
+  static constexpr std::uint32_t FormatVersion = 2;
   static constexpr std::size_t PrefixBytes = 16; // magic, version, header length
   static constexpr std::uint32_t MaximumHeaderBytes = 1 << 20;
   static constexpr std::uint32_t DefaultChunkBytes = 1 << 20;
@@ -86,6 +75,7 @@ struct vtkTrackedDiskHeader
     Ok,
     NotOurs,       // no magic: not an entry
     FutureVersion, // written by a newer format: left alone
+    OlderVersion,  // written by an older format: left alone, replaced by the next store
     Corrupt        // truncated, inconsistent or failing its checksum
   };
 
@@ -103,20 +93,16 @@ struct vtkTrackedDiskHeader
 };
 
 /**
- * Writes the payload of `objects` (data objects of the types above, composite trees of
- * them, arrays; nulls allowed) into the open file `fd` from `offset` on, and gives its
- * size. Compression: 0 none, 1 zlib, 2 LZ4, 3 LZMA, with a level from 1 to 9. False with
- * `error` for an object it cannot store or a failed write (errno then tells why).
+ * Writes the payload of `objects` (data objects of the types vtkTrackedEntryFormat.h
+ * lists, composite trees of them, arrays; nulls allowed) into the open file `fd` from
+ * `offset` on, and gives its size and the checksums of its `chunkBytes`-byte chunks (keyed
+ * with `secret`), computed as it is written. Compression: 0 none, 1 zlib, 2 LZ4, 3 LZMA,
+ * with a level from 1 to 9. False with `error` for an object it cannot store or a failed
+ * write (errno then tells why).
  */
 bool vtkTrackedWritePayload(int fd, std::uint64_t offset, const std::vector<vtkObject*>& objects,
-  int compression, int level, std::uint64_t& size, std::string& error);
-
-/**
- * The checksums of the chunks of the payload at [offset, offset + size) of `fd`, read back
- * from the file. False if it cannot be read.
- */
-bool vtkTrackedChecksumPayload(int fd, std::uint64_t offset, std::uint64_t size,
-  std::uint32_t chunkBytes, const std::string& secret, std::vector<vtkTrackedDigest>& checksums);
+  int compression, int level, std::uint32_t chunkBytes, const std::string& secret,
+  std::uint64_t& size, std::vector<vtkTrackedDigest>& checksums, std::string& error);
 
 /**
  * The checksum of a chunk list, as the header records it.
@@ -125,13 +111,13 @@ vtkTrackedDigest vtkTrackedChecksumList(
   const std::vector<vtkTrackedDigest>& checksums, const std::string& secret);
 
 /**
- * Reads the objects of the payload at [offset, offset + size) of `fd`; each chunk is
- * checked against `checksums` (keyed with `secret`) before any of its bytes is used. With
- * `objects` null, only checks the framing (no XML is parsed). False with `error` on
- * anything damaged or malformed.
+ * Reads the objects of the payload at [offset, offset + size) of `bytes`: every chunk is
+ * checked against `checksums` (keyed with `secret`) first; uncompressed values are then
+ * lent to the arrays in place (the arrays keep `bytes` alive). False with `error` on
+ * anything damaged or malformed; `objects` is then empty.
  */
-bool vtkTrackedReadPayload(int fd, std::uint64_t offset, std::uint64_t size,
-  std::uint32_t chunkBytes, const std::vector<vtkTrackedDigest>& checksums,
-  const std::string& secret, std::vector<vtkSmartPointer<vtkObject>>* objects, std::string& error);
+bool vtkTrackedReadPayload(const std::shared_ptr<vtkTrackedEntryBytes>& bytes, std::uint64_t offset,
+  std::uint64_t size, std::uint32_t chunkBytes, const std::vector<vtkTrackedDigest>& checksums,
+  const std::string& secret, std::vector<vtkSmartPointer<vtkObject>>& objects, std::string& error);
 
 #endif

@@ -378,7 +378,7 @@ TEST_F(TrackedDiskKeyLockTest, ANewerEntryInPlaceDoesNotEndTheWait)
   const std::string path = this->Cache->GetEntryPath("k");
   std::string future = ReadFile(path);
   future[8] = 99; // the format version
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << future;
+  ReplaceFile(path, future);
   const pid_t holder = this->StartHolder("k");
   this->Cache->SetLockTimeout(0.5);
   std::vector<vtkSmartPointer<vtkObject>> values;

@@ -118,4 +118,12 @@ inline std::string ReadFile(const std::string& path)
   return text.str();
 }
 
+// Puts `bytes` at `path` as a new file: entries are read-only, and a process that is not
+// root could not truncate one to write into it.
+inline void ReplaceFile(const std::string& path, const std::string& bytes)
+{
+  ::unlink(path.c_str());
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
 #endif

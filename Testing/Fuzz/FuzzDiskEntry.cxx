@@ -2,18 +2,21 @@
 // chooses how the rest is used:
 //   even: as a whole entry file, read through vtkTrackedDiskCache::Get() (header parsing,
 //         size checks, keyed checksums);
-//   odd:  as a payload with valid chunk checksums, whose framing is decoded (kinds,
-//         counts, names, fix-ups, sizes) without handing leaves to VTK's XML readers.
-// With TRACKED_FUZZ_VTK_READERS=1 odd inputs also go through VTK's XML readers, which are
-// not built for hostile input (see README.md: VTK 9.1 crashes on some). Any crash,
-// sanitizer report or leak is a finding.
+//   odd:  as a payload with valid chunk checksums, decoded into objects (kinds, counts,
+//         names, blocks, compressed frames, cell arrays), whose digests are then computed
+//         (which reads every array the objects hold).
+// Any crash, sanitizer report or leak is a finding. Testing/Fuzz/make_disk_corpus.py makes
+// the seeds.
+#include "vtkAbstractArray.h"
+#include "vtkDataObject.h"
 #include "vtkObject.h"
 #include "vtkSmartPointer.h"
+#include "vtkTrackedArrayCache.h"
 #include "vtkTrackedDigest.h"
 #include "vtkTrackedDiskCache.h"
 #include "vtkTrackedDiskEntry.h"
+#include "vtkTrackedEntryBytes.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -29,8 +32,6 @@ const char* const Key = "fuzzed entry";
 struct Setup
 {
   vtkSmartPointer<vtkTrackedDiskCache> Cache = vtkSmartPointer<vtkTrackedDiskCache>::New();
-  std::string Payload; // where payloads are written
-  bool Readers = false;
 
   Setup()
   {
@@ -39,9 +40,6 @@ struct Setup
     const std::string root = ::mkdtemp(pattern);
     this->Cache->SetDirectory(root + "/cache");
     this->Cache->IsUsable();
-    this->Payload = root + "/payload";
-    const char* readers = std::getenv("TRACKED_FUZZ_VTK_READERS");
-    this->Readers = readers && std::string(readers) == "1";
   }
 };
 
@@ -51,7 +49,7 @@ Setup& Fixture()
   return setup;
 }
 
-void DecodePayload(const std::string& payload, bool readers)
+void DecodePayload(const std::string& payload)
 {
   const std::uint32_t chunkBytes = 4096;
   const std::string secret; // any key: the checksums are made here with it
@@ -62,16 +60,25 @@ void DecodePayload(const std::string& payload, bool readers)
     hasher.Add(payload.data() + begin, std::min<std::size_t>(chunkBytes, payload.size() - begin));
     checksums.push_back(hasher.Digest());
   }
-  {
-    std::ofstream file(Fixture().Payload, std::ios::binary | std::ios::trunc);
-    file << payload;
-  }
-  const int fd = ::open(Fixture().Payload.c_str(), O_RDONLY);
+  auto bytes = vtkTrackedEntryBytes::Copy(payload.data(), payload.size());
   std::vector<vtkSmartPointer<vtkObject>> objects;
   std::string error;
-  vtkTrackedReadPayload(
-    fd, 0, payload.size(), chunkBytes, checksums, secret, readers ? &objects : nullptr, error);
-  ::close(fd);
+  if (!vtkTrackedReadPayload(
+        bytes, 0, payload.size(), chunkBytes, checksums, secret, objects, error))
+  {
+    return;
+  }
+  for (const auto& object : objects)
+  {
+    if (auto* array = vtkAbstractArray::SafeDownCast(object))
+    {
+      vtkTrackedArrayCache::ComputeDigest(array);
+    }
+    else if (auto* data = vtkDataObject::SafeDownCast(object))
+    {
+      vtkTrackedArrayCache::ComputeDigest(data);
+    }
+  }
 }
 }
 
@@ -85,7 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string rest(reinterpret_cast<const char*>(data) + 1, size - 1);
   if (data[0] % 2)
   {
-    DecodePayload(rest, setup.Readers);
+    DecodePayload(rest);
     return 0;
   }
   {

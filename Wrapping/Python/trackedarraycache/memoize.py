@@ -476,7 +476,7 @@ class _Memo:
 
 
 def cached(function=None, *, enable=True, write=True, force_update=False, memory=None,
-           eviction=None, maxsize=128, disk=None, compress="lz4", readable_names=False,
+           eviction=None, maxsize=128, disk=None, compress=None, readable_names=False,
            lock_timeout=60.0, trust_stamps=False):
     """Memoizes `function` by the content of its arguments (see the module's text).
 

@@ -1,0 +1,890 @@
+// The payload decoder of vtkTrackedDiskCache entries (vtkTrackedEntryFormat.h). Every chunk
+// is checked against its checksum first, in one pass; then the description is parsed as
+// untrusted, each length and count checked against what is left before it is used, and the
+// objects are built with uncompressed values lent in place from the entry's bytes.
+#include "vtkTrackedDiskEntry.h"
+
+#include "vtkBitArray.h"
+#include "vtkCellArray.h"
+#include "vtkCellData.h"
+#include "vtkCompositeDataSet.h"
+#include "vtkDataAssembly.h"
+#include "vtkDataCompressor.h"
+#include "vtkDataSetAttributes.h"
+#include "vtkFieldData.h"
+#include "vtkIdTypeArray.h"
+#include "vtkImageData.h"
+#include "vtkInformation.h"
+#include "vtkLZ4DataCompressor.h"
+#include "vtkLZMADataCompressor.h"
+#include "vtkMultiBlockDataSet.h"
+#include "vtkNew.h"
+#include "vtkPartitionedDataSet.h"
+#include "vtkPartitionedDataSetCollection.h"
+#include "vtkPointData.h"
+#include "vtkPoints.h"
+#include "vtkPolyData.h"
+#include "vtkRectilinearGrid.h"
+#include "vtkSMPTools.h"
+#include "vtkSmartPointer.h"
+#include "vtkStringArray.h"
+#include "vtkStructuredGrid.h"
+#include "vtkTable.h"
+#include "vtkTrackedEntryBytes.h"
+#include "vtkTrackedEntryFormat.h"
+#include "vtkTrackedVTKVersion.h"
+#include "vtkUnsignedCharArray.h"
+#include "vtkUnstructuredGrid.h"
+#include "vtkVariantArray.h"
+#include "vtkZLibDataCompressor.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+namespace
+{
+using namespace vtkTrackedEntryFormat;
+
+// From this size on, a payload's chunks are checked in parallel.
+constexpr std::uint64_t ParallelCheckBytes = std::uint64_t(8) << 20;
+
+// Whether every chunk matches its checksum. Large payloads are checked on all cores: the
+// chunks are independent, and a hit waits for the last one.
+bool ChunksMatch(const char* payload, std::uint64_t size, std::uint32_t chunkBytes,
+  const std::vector<vtkTrackedDigest>& checksums, const std::string& secret)
+{
+  if (chunkBytes == 0 || checksums.size() != (size + chunkBytes - 1) / chunkBytes)
+  {
+    return false;
+  }
+  std::atomic<bool> match{ true };
+  auto check = [payload, size, chunkBytes, &checksums, &secret, &match](
+                 vtkIdType first, vtkIdType last)
+  {
+    for (vtkIdType chunk = first; chunk < last && match.load(std::memory_order_relaxed); ++chunk)
+    {
+      const std::uint64_t begin = static_cast<std::uint64_t>(chunk) * chunkBytes;
+      vtkTrackedHasher hasher(secret);
+      hasher.Add(payload + begin,
+        static_cast<std::size_t>(std::min<std::uint64_t>(chunkBytes, size - begin)));
+      if (hasher.Digest() != checksums[static_cast<std::size_t>(chunk)])
+      {
+        match = false;
+      }
+    }
+  };
+  const auto chunks = static_cast<vtkIdType>(checksums.size());
+  if (size >= ParallelCheckBytes)
+  {
+    vtkSMPTools::For(0, chunks, 1, check);
+  }
+  else
+  {
+    check(0, chunks);
+  }
+  return match;
+}
+
+bool IsNumericType(int type)
+{
+  switch (type)
+  {
+    case VTK_CHAR:
+    case VTK_SIGNED_CHAR:
+    case VTK_UNSIGNED_CHAR:
+    case VTK_SHORT:
+    case VTK_UNSIGNED_SHORT:
+    case VTK_INT:
+    case VTK_UNSIGNED_INT:
+    case VTK_LONG:
+    case VTK_UNSIGNED_LONG:
+    case VTK_LONG_LONG:
+    case VTK_UNSIGNED_LONG_LONG:
+    case VTK_FLOAT:
+    case VTK_DOUBLE:
+    case VTK_ID_TYPE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+vtkSmartPointer<vtkDataCompressor> NewDecompressor(int compression)
+{
+  switch (compression)
+  {
+    case 1:
+      return vtkSmartPointer<vtkZLibDataCompressor>::New();
+    case 2:
+      return vtkSmartPointer<vtkLZ4DataCompressor>::New();
+    case 3:
+      return vtkSmartPointer<vtkLZMADataCompressor>::New();
+    default:
+      return nullptr;
+  }
+}
+
+// A value from its VTK type and the 8 bytes stored for numbers.
+bool MakeVariant(int type, std::uint64_t bits, vtkVariant& value)
+{
+  double real = 0;
+  std::memcpy(&real, &bits, sizeof(real));
+  const auto integer = static_cast<std::int64_t>(bits);
+  switch (type)
+  {
+    case VTK_CHAR:
+      value = vtkVariant(static_cast<char>(integer));
+      return true;
+    case VTK_SIGNED_CHAR:
+      value = vtkVariant(static_cast<signed char>(integer));
+      return true;
+    case VTK_UNSIGNED_CHAR:
+      value = vtkVariant(static_cast<unsigned char>(bits));
+      return true;
+    case VTK_SHORT:
+      value = vtkVariant(static_cast<short>(integer));
+      return true;
+    case VTK_UNSIGNED_SHORT:
+      value = vtkVariant(static_cast<unsigned short>(bits));
+      return true;
+    case VTK_INT:
+      value = vtkVariant(static_cast<int>(integer));
+      return true;
+    case VTK_UNSIGNED_INT:
+      value = vtkVariant(static_cast<unsigned int>(bits));
+      return true;
+    case VTK_LONG:
+      value = vtkVariant(static_cast<long>(integer));
+      return true;
+    case VTK_UNSIGNED_LONG:
+      value = vtkVariant(static_cast<unsigned long>(bits));
+      return true;
+    case VTK_LONG_LONG:
+      value = vtkVariant(static_cast<long long>(integer));
+      return true;
+    case VTK_UNSIGNED_LONG_LONG:
+      value = vtkVariant(static_cast<unsigned long long>(bits));
+      return true;
+    case VTK_FLOAT:
+      value = vtkVariant(static_cast<float>(real));
+      return true;
+    case VTK_DOUBLE:
+      value = vtkVariant(real);
+      return true;
+    default:
+      return false;
+  }
+}
+
+//------------------------------------------------------------------------------
+class Decoder
+{
+public:
+  Decoder(const std::shared_ptr<vtkTrackedEntryBytes>& bytes, std::uint64_t base,
+    std::uint64_t blocksEnd, const char* description, std::uint64_t descriptionBytes)
+    : Bytes(bytes)
+    , Base(base)
+    , BlocksEnd(blocksEnd)
+    , Reader(description, static_cast<std::size_t>(descriptionBytes))
+  {
+  }
+
+  bool Objects(std::vector<vtkSmartPointer<vtkObject>>& objects)
+  {
+    const std::uint32_t count = this->Reader.Count(1);
+    for (std::uint32_t i = 0; i < count && !this->Reader.Failed(); ++i)
+    {
+      const auto kind = this->Reader.Value<std::uint8_t>();
+      objects.emplace_back(kind == Array ? vtkSmartPointer<vtkObject>(this->ArrayRecord())
+                                         : vtkSmartPointer<vtkObject>(this->Node(kind, 0)));
+    }
+    return !this->Reader.Failed() && this->Reader.Left() == 0;
+  }
+
+private:
+  // Fails the decoding (for good) and gives null.
+  std::nullptr_t Fail()
+  {
+    this->Reader.Fail();
+    return nullptr;
+  }
+
+  vtkSmartPointer<vtkDataObject> Node(std::uint8_t kind, int depth)
+  {
+    if (depth > MaximumDepth || this->Reader.Failed())
+    {
+      return this->Fail();
+    }
+    switch (kind)
+    {
+      case NoObject:
+        return nullptr;
+      case DataObject:
+        return this->DataObjectNode();
+      case MultiBlock:
+      case Partitioned:
+      case PartitionedCollection:
+        return this->Composite(kind, depth);
+      default:
+        return this->Fail();
+    }
+  }
+
+  vtkSmartPointer<vtkDataObject> DataObjectNode()
+  {
+    const std::string name = this->Reader.Text();
+    vtkSmartPointer<vtkDataObject> data = NewDataObject(name);
+    if (!data || !this->Fields(data->GetFieldData()) || !this->Leaf(data))
+    {
+      return this->Fail();
+    }
+    return data;
+  }
+
+  static vtkSmartPointer<vtkDataObject> NewDataObject(const std::string& name)
+  {
+    if (name == "vtkImageData")
+    {
+      return vtkSmartPointer<vtkImageData>::New();
+    }
+    if (name == "vtkRectilinearGrid")
+    {
+      return vtkSmartPointer<vtkRectilinearGrid>::New();
+    }
+    if (name == "vtkStructuredGrid")
+    {
+      return vtkSmartPointer<vtkStructuredGrid>::New();
+    }
+    if (name == "vtkPolyData")
+    {
+      return vtkSmartPointer<vtkPolyData>::New();
+    }
+    if (name == "vtkUnstructuredGrid")
+    {
+      return vtkSmartPointer<vtkUnstructuredGrid>::New();
+    }
+    if (name == "vtkTable")
+    {
+      return vtkSmartPointer<vtkTable>::New();
+    }
+    if (name == "vtkDataObject")
+    {
+      return vtkSmartPointer<vtkDataObject>::New();
+    }
+    return nullptr;
+  }
+
+  bool Leaf(vtkDataObject* data)
+  {
+    bool ok = true;
+    if (auto* image = vtkImageData::SafeDownCast(data))
+    {
+      int extent[6];
+      double origin[3], spacing[3], direction[9];
+      ok = this->Extent(extent) && this->Doubles(origin, 3) && this->Doubles(spacing, 3) &&
+        this->Doubles(direction, 9);
+      image->SetExtent(extent);
+      image->SetOrigin(origin);
+      image->SetSpacing(spacing);
+      image->SetDirectionMatrix(direction);
+    }
+    else if (auto* rectilinear = vtkRectilinearGrid::SafeDownCast(data))
+    {
+      int extent[6];
+      ok = this->Extent(extent);
+      rectilinear->SetExtent(extent);
+      vtkSmartPointer<vtkDataArray> x, y, z;
+      ok = ok && this->OptionalNumbers(x) && this->OptionalNumbers(y) && this->OptionalNumbers(z);
+      rectilinear->SetXCoordinates(x);
+      rectilinear->SetYCoordinates(y);
+      rectilinear->SetZCoordinates(z);
+    }
+    else if (auto* structured = vtkStructuredGrid::SafeDownCast(data))
+    {
+      int extent[6];
+      ok = this->Extent(extent);
+      structured->SetExtent(extent);
+      ok = ok && this->Points(structured);
+    }
+    else if (auto* poly = vtkPolyData::SafeDownCast(data))
+    {
+      ok = this->Points(poly);
+      void (vtkPolyData::*setters[])(vtkCellArray*) = { &vtkPolyData::SetVerts,
+        &vtkPolyData::SetLines, &vtkPolyData::SetPolys, &vtkPolyData::SetStrips };
+      for (auto setter : setters)
+      {
+        vtkSmartPointer<vtkCellArray> cells;
+        ok = ok && this->Cells(cells);
+        if (ok && cells)
+        {
+          (poly->*setter)(cells);
+        }
+      }
+    }
+    else if (auto* grid = vtkUnstructuredGrid::SafeDownCast(data))
+    {
+      ok = this->Points(grid) && this->UnstructuredCells(grid);
+    }
+    else if (auto* table = vtkTable::SafeDownCast(data))
+    {
+      return this->Attributes(table->GetRowData());
+    }
+    if (auto* dataSet = vtkDataSet::SafeDownCast(data))
+    {
+      return ok && this->Attributes(dataSet->GetPointData()) &&
+        this->Attributes(dataSet->GetCellData());
+    }
+    return ok;
+  }
+
+  // An extent whose spans VTK can count in an int.
+  bool Extent(int* extent)
+  {
+    for (int i = 0; i < 6; ++i)
+    {
+      extent[i] = this->Reader.Value<std::int32_t>();
+    }
+    for (int axis = 0; axis < 3; ++axis)
+    {
+      const std::int64_t span = std::int64_t(extent[2 * axis + 1]) - extent[2 * axis];
+      if (span < -1 || span >= std::numeric_limits<int>::max())
+      {
+        extent[0] = 0;
+        extent[1] = -1;
+        return false;
+      }
+    }
+    return !this->Reader.Failed();
+  }
+
+  bool Doubles(double* values, int count)
+  {
+    for (int i = 0; i < count; ++i)
+    {
+      values[i] = this->Reader.Value<double>();
+    }
+    return !this->Reader.Failed();
+  }
+
+  bool Points(vtkPointSet* pointSet)
+  {
+    vtkSmartPointer<vtkDataArray> values;
+    if (!this->OptionalNumbers(values))
+    {
+      return false;
+    }
+    if (values)
+    {
+      if (values->GetNumberOfComponents() != 3)
+      {
+        return false;
+      }
+      vtkNew<vtkPoints> points;
+      points->SetData(values);
+      pointSet->SetPoints(points);
+    }
+    return true;
+  }
+
+  // An offsets and a connectivity array that VTK's cell array takes, offsets starting at 0
+  // and ending at the connectivity's size.
+  bool Cells(vtkSmartPointer<vtkCellArray>& cells)
+  {
+    if (this->Reader.Value<std::uint8_t>() == 0)
+    {
+      return !this->Reader.Failed();
+    }
+    vtkSmartPointer<vtkDataArray> offsets = this->Numbers();
+    vtkSmartPointer<vtkDataArray> connectivity = this->Numbers();
+    if (!offsets || !connectivity || offsets->GetNumberOfComponents() != 1 ||
+      connectivity->GetNumberOfComponents() != 1 || offsets->GetNumberOfTuples() < 1 ||
+      offsets->GetDataType() != connectivity->GetDataType() ||
+      (offsets->GetDataType() != VTK_TYPE_INT32 && offsets->GetDataType() != VTK_TYPE_INT64) ||
+      offsets->GetComponent(0, 0) != 0 ||
+      offsets->GetComponent(offsets->GetNumberOfTuples() - 1, 0) !=
+        static_cast<double>(connectivity->GetNumberOfTuples()))
+    {
+      return false;
+    }
+    cells = vtkSmartPointer<vtkCellArray>::New();
+    return cells->SetData(offsets, connectivity);
+  }
+
+  bool UnstructuredCells(vtkUnstructuredGrid* grid)
+  {
+    vtkSmartPointer<vtkCellArray> cells;
+    vtkSmartPointer<vtkDataArray> types;
+    if (!this->Cells(cells))
+    {
+      return false;
+    }
+    const auto faceLayout = this->Reader.Value<std::uint8_t>();
+    if (!this->OptionalNumbers(types) || !cells != !types)
+    {
+      return false;
+    }
+    if (cells &&
+      (types->GetDataType() != VTK_UNSIGNED_CHAR || types->GetNumberOfComponents() != 1 ||
+        types->GetNumberOfTuples() != cells->GetNumberOfCells()))
+    {
+      return false;
+    }
+#if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 6, 0)
+    vtkSmartPointer<vtkCellArray> faces, faceLocations;
+    if (faceLayout != FacesInCellArrays || !this->Cells(faces) || !this->Cells(faceLocations) ||
+      !faces != !faceLocations || (faces && !cells) ||
+      (faceLocations && faceLocations->GetNumberOfCells() != cells->GetNumberOfCells()))
+    {
+      return false;
+    }
+    if (faces)
+    {
+      grid->SetPolyhedralCells(types, cells, faceLocations, faces);
+    }
+    else if (cells)
+    {
+      grid->SetCells(types, cells);
+    }
+#else
+    vtkSmartPointer<vtkDataArray> faces, faceLocations;
+    if (faceLayout != FacesInIdArrays || !this->OptionalNumbers(faces) ||
+      !this->OptionalNumbers(faceLocations) || !faces != !faceLocations || (faces && !cells))
+    {
+      return false;
+    }
+    auto* idFaces = vtkIdTypeArray::SafeDownCast(faces);
+    auto* idFaceLocations = vtkIdTypeArray::SafeDownCast(faceLocations);
+    if (faces &&
+      (!idFaces || !idFaceLocations ||
+        idFaceLocations->GetNumberOfTuples() != cells->GetNumberOfCells()))
+    {
+      return false;
+    }
+    auto* cellTypes = vtkUnsignedCharArray::SafeDownCast(types);
+    if (faces)
+    {
+      grid->SetCells(cellTypes, cells, idFaceLocations, idFaces);
+    }
+    else if (cells)
+    {
+      grid->SetCells(cellTypes, cells);
+    }
+#endif
+    return true;
+  }
+
+  bool Fields(vtkFieldData* fields)
+  {
+    const std::uint32_t count = this->Reader.Count(1);
+    for (std::uint32_t i = 0; i < count; ++i)
+    {
+      vtkSmartPointer<vtkAbstractArray> array = this->ArrayRecord();
+      if (!array)
+      {
+        return false;
+      }
+      fields->AddArray(array);
+    }
+    // AddArray() replaces an array of the same name: no such pair is ever stored.
+    return !this->Reader.Failed() && fields->GetNumberOfArrays() == static_cast<int>(count);
+  }
+
+  bool Attributes(vtkDataSetAttributes* attributes)
+  {
+    if (!this->Fields(attributes))
+    {
+      return false;
+    }
+    const std::uint32_t types = this->Reader.Count(sizeof(std::int32_t));
+    for (std::uint32_t type = 0; type < types; ++type)
+    {
+      const auto index = this->Reader.Value<std::int32_t>();
+      if (index < -1 || index >= attributes->GetNumberOfArrays())
+      {
+        return false;
+      }
+      if (index >= 0 && type < vtkDataSetAttributes::NUM_ATTRIBUTES)
+      {
+        attributes->SetActiveAttribute(index, static_cast<int>(type));
+      }
+    }
+    return !this->Reader.Failed();
+  }
+
+  bool OptionalNumbers(vtkSmartPointer<vtkDataArray>& numbers)
+  {
+    if (this->Reader.Value<std::uint8_t>() == 0)
+    {
+      return !this->Reader.Failed();
+    }
+    numbers = this->Numbers();
+    return numbers != nullptr;
+  }
+
+  vtkSmartPointer<vtkDataArray> Numbers()
+  {
+    return vtkDataArray::SafeDownCast(this->ArrayRecord());
+  }
+
+  vtkSmartPointer<vtkAbstractArray> ArrayRecord()
+  {
+    const auto layout = this->Reader.Value<std::uint8_t>();
+    const auto type = this->Reader.Value<std::int32_t>();
+    std::string name;
+    const bool named = this->Reader.OptionalText(name);
+    const auto components = this->Reader.Value<std::int32_t>();
+    const auto tuples = this->Reader.Value<std::int64_t>();
+    if (this->Reader.Failed() || components < 1 || tuples < 0 ||
+      tuples > std::numeric_limits<vtkIdType>::max() / components)
+    {
+      return this->Fail();
+    }
+    vtkSmartPointer<vtkAbstractArray> array = NewArray(layout, type);
+    if (!array)
+    {
+      return this->Fail();
+    }
+    array->SetNumberOfComponents(components);
+    if (named)
+    {
+      array->SetName(name.c_str());
+    }
+    const std::uint32_t names = this->Reader.Count(1);
+    if (names != 0 && names != static_cast<std::uint32_t>(components))
+    {
+      return this->Fail();
+    }
+    for (std::uint32_t component = 0; component < names; ++component)
+    {
+      std::string componentName;
+      if (this->Reader.OptionalText(componentName))
+      {
+        array->SetComponentName(component, componentName.c_str());
+      }
+    }
+    const vtkIdType values = tuples * components;
+    const bool filled = layout == Numeric
+      ? this->NumericValues(static_cast<vtkDataArray*>(array.Get()), values)
+      : layout == Bits ? this->BitValues(static_cast<vtkBitArray*>(array.Get()), tuples)
+                       : this->PackedValues(array, values);
+    if (!filled || this->Reader.Failed() || array->GetNumberOfTuples() != tuples)
+    {
+      return this->Fail();
+    }
+    return array;
+  }
+
+  static vtkSmartPointer<vtkAbstractArray> NewArray(std::uint8_t layout, int type)
+  {
+    vtkSmartPointer<vtkAbstractArray> array;
+    if ((layout == Numeric && IsNumericType(type)) || (layout == Bits && type == VTK_BIT))
+    {
+      array = vtkSmartPointer<vtkAbstractArray>::Take(vtkDataArray::CreateDataArray(type));
+    }
+    else if (layout == Strings && type == VTK_STRING)
+    {
+      array = vtkSmartPointer<vtkStringArray>::New();
+    }
+    else if (layout == Variants && type == VTK_VARIANT)
+    {
+      array = vtkSmartPointer<vtkVariantArray>::New();
+    }
+    return array;
+  }
+
+  // Where a block's bytes are (within the payload, before the description, after the block
+  // before it), with its compressor and sizes.
+  struct BlockRecord
+  {
+    std::uint8_t Compressor = 0;
+    std::uint64_t Offset = 0;
+    std::uint64_t Stored = 0;
+    std::uint64_t Bytes = 0;
+  };
+
+  bool Block(BlockRecord& block)
+  {
+    block.Compressor = this->Reader.Value<std::uint8_t>();
+    block.Offset = this->Reader.Value<std::uint64_t>();
+    block.Stored = this->Reader.Value<std::uint64_t>();
+    block.Bytes = this->Reader.Value<std::uint64_t>();
+    if (this->Reader.Failed() || block.Offset < this->BlocksDone ||
+      block.Offset > this->BlocksEnd || block.Stored > this->BlocksEnd - block.Offset ||
+      (block.Compressor == 0 && block.Stored != block.Bytes) || block.Compressor > 3)
+    {
+      return false;
+    }
+    this->BlocksDone = block.Offset + block.Stored;
+    return true;
+  }
+
+  const char* At(std::uint64_t offset) const
+  {
+    return this->Bytes->GetData() + this->Base + offset;
+  }
+
+  // The block's values, decompressed if need be, into `destination` (block.Bytes long).
+  bool Unpack(const BlockRecord& block, char* destination) const
+  {
+    if (block.Compressor == 0)
+    {
+      std::memcpy(destination, this->At(block.Offset), static_cast<std::size_t>(block.Bytes));
+      return true;
+    }
+    vtkSmartPointer<vtkDataCompressor> decompressor = NewDecompressor(block.Compressor);
+    std::uint64_t read = 0;
+    for (std::uint64_t done = 0; done < block.Bytes; done += FrameBytes)
+    {
+      std::uint64_t stored = 0;
+      if (sizeof(stored) > block.Stored - read)
+      {
+        return false;
+      }
+      std::memcpy(&stored, this->At(block.Offset + read), sizeof(stored));
+      read += sizeof(stored);
+      const auto length = static_cast<std::size_t>(std::min(FrameBytes, block.Bytes - done));
+      if (stored > block.Stored - read ||
+        decompressor->Uncompress(
+          reinterpret_cast<const unsigned char*>(this->At(block.Offset + read)),
+          static_cast<std::size_t>(stored), reinterpret_cast<unsigned char*>(destination + done),
+          length) != length)
+      {
+        return false;
+      }
+      read += stored;
+    }
+    return read == block.Stored;
+  }
+
+  bool NumericValues(vtkDataArray* array, vtkIdType values)
+  {
+    BlockRecord block;
+    const auto valueBytes = static_cast<std::uint64_t>(array->GetDataTypeSize());
+    if (!this->Block(block) || block.Bytes / valueBytes != static_cast<std::uint64_t>(values) ||
+      block.Bytes % valueBytes != 0)
+    {
+      return false;
+    }
+    if (values == 0)
+    {
+      return true;
+    }
+    if (block.Compressor == 0 && this->Bytes->Lend(this->Base + block.Offset, values, array))
+    {
+      return true;
+    }
+    return Allocate(array, values / array->GetNumberOfComponents()) &&
+      this->Unpack(block, static_cast<char*>(array->GetVoidPointer(0)));
+  }
+
+  // Whether `tuples` tuples could be allocated (VTK reports a failure by allocating none).
+  static bool Allocate(vtkAbstractArray* array, vtkIdType tuples)
+  {
+    array->SetNumberOfTuples(tuples);
+    return array->GetNumberOfTuples() == tuples;
+  }
+
+  bool BitValues(vtkBitArray* array, vtkIdType tuples)
+  {
+    BlockRecord block;
+    const auto values = static_cast<std::uint64_t>(tuples) * array->GetNumberOfComponents();
+    if (!this->Block(block) || block.Bytes != (values + 7) / 8)
+    {
+      return false;
+    }
+    if (values == 0)
+    {
+      return true;
+    }
+    return Allocate(array, tuples) &&
+      this->Unpack(block, reinterpret_cast<char*>(array->GetPointer(0)));
+  }
+
+  // Strings and variants: unpacked, then parsed value by value.
+  bool PackedValues(vtkAbstractArray* array, vtkIdType values)
+  {
+    BlockRecord block;
+    if (!this->Block(block) || block.Bytes > this->Bytes->GetSize() * 64)
+    {
+      return false;
+    }
+    std::vector<char> packed(static_cast<std::size_t>(block.Bytes));
+    if (!packed.empty() && !this->Unpack(block, packed.data()))
+    {
+      return false;
+    }
+    SpanReader reader(packed.data(), packed.size());
+    auto* strings = vtkStringArray::SafeDownCast(array);
+    auto* variants = vtkVariantArray::SafeDownCast(array);
+    // Each value takes at least 4 bytes (a variant's type) or 8 (a string's length).
+    if (static_cast<std::uint64_t>(values) > packed.size() / (strings ? 8 : 4))
+    {
+      return false;
+    }
+    array->SetNumberOfValues(values);
+    for (vtkIdType i = 0; i < values && !reader.Failed(); ++i)
+    {
+      if (strings)
+      {
+        strings->SetValue(i, LongText(reader));
+        continue;
+      }
+      const auto type = reader.Value<std::int32_t>();
+      vtkVariant value;
+      if (type == VTK_STRING)
+      {
+        value = vtkVariant(vtkStdString(LongText(reader)));
+      }
+      else if (type != 0 && !MakeVariant(type, reader.Value<std::uint64_t>(), value))
+      {
+        return false;
+      }
+      variants->SetValue(i, value);
+    }
+    return !reader.Failed() && reader.Left() == 0;
+  }
+
+  static std::string LongText(SpanReader& reader)
+  {
+    const auto length = reader.Value<std::uint64_t>();
+    if (length > reader.Left())
+    {
+      reader.Fail();
+      return std::string();
+    }
+    std::string text(static_cast<std::size_t>(length), '\0');
+    for (char& c : text)
+    {
+      c = reader.Value<char>();
+    }
+    return text;
+  }
+
+  vtkSmartPointer<vtkDataObject> Composite(std::uint8_t kind, int depth)
+  {
+    vtkSmartPointer<vtkCompositeDataSet> composite;
+    if (kind == MultiBlock)
+    {
+      composite = vtkSmartPointer<vtkMultiBlockDataSet>::New();
+    }
+    else if (kind == Partitioned)
+    {
+      composite = vtkSmartPointer<vtkPartitionedDataSet>::New();
+    }
+    else
+    {
+      composite = vtkSmartPointer<vtkPartitionedDataSetCollection>::New();
+    }
+    if (!this->Fields(composite->GetFieldData()))
+    {
+      return this->Fail();
+    }
+    std::string assembly;
+    if (kind == PartitionedCollection)
+    {
+      assembly = this->Reader.Text();
+    }
+    const std::uint32_t count = this->Reader.Count(1);
+    for (std::uint32_t i = 0; i < count && !this->Reader.Failed(); ++i)
+    {
+      std::string name;
+      const bool named = kind != Partitioned && this->Reader.OptionalText(name);
+      vtkSmartPointer<vtkDataObject> child =
+        this->Node(this->Reader.Value<std::uint8_t>(), depth + 1);
+      if (this->Reader.Failed() || !SetChild(composite, i, child, named ? &name : nullptr))
+      {
+        return this->Fail();
+      }
+    }
+    if (!assembly.empty())
+    {
+      vtkNew<vtkDataAssembly> parsed;
+      if (!parsed->InitializeFromXML(assembly.c_str()))
+      {
+        return this->Fail();
+      }
+      static_cast<vtkPartitionedDataSetCollection*>(composite.Get())->SetDataAssembly(parsed);
+    }
+    return composite;
+  }
+
+  static bool SetChild(
+    vtkCompositeDataSet* composite, unsigned int i, vtkDataObject* child, const std::string* name)
+  {
+    vtkInformation* metaData = nullptr;
+    if (auto* blocks = vtkMultiBlockDataSet::SafeDownCast(composite))
+    {
+      blocks->SetBlock(i, child);
+      metaData = name ? blocks->GetMetaData(i) : nullptr;
+    }
+    else if (auto* collection = vtkPartitionedDataSetCollection::SafeDownCast(composite))
+    {
+      auto* partitioned = vtkPartitionedDataSet::SafeDownCast(child);
+      if (child && !partitioned)
+      {
+        return false;
+      }
+      collection->SetPartitionedDataSet(i, partitioned);
+      metaData = name ? collection->GetMetaData(i) : nullptr;
+    }
+    else
+    {
+      static_cast<vtkPartitionedDataSet*>(composite)->SetPartition(i, child);
+    }
+    if (metaData)
+    {
+      metaData->Set(vtkCompositeDataSet::NAME(), name->c_str());
+    }
+    return true;
+  }
+
+  const std::shared_ptr<vtkTrackedEntryBytes>& Bytes;
+  std::uint64_t Base;      // where the payload starts in the bytes
+  std::uint64_t BlocksEnd; // where the description starts, from the payload's start
+  std::uint64_t BlocksDone = 0;
+  SpanReader Reader;
+};
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedReadPayload(const std::shared_ptr<vtkTrackedEntryBytes>& bytes, std::uint64_t offset,
+  std::uint64_t size, std::uint32_t chunkBytes, const std::vector<vtkTrackedDigest>& checksums,
+  const std::string& secret, std::vector<vtkSmartPointer<vtkObject>>& objects, std::string& error)
+{
+  objects.clear();
+  if (offset > bytes->GetSize() || size > bytes->GetSize() - offset)
+  {
+    error = "a payload beyond the end of the entry";
+    return false;
+  }
+  const char* payload = bytes->GetData() + offset;
+  if (!ChunksMatch(payload, size, chunkBytes, checksums, secret))
+  {
+    error = "a payload chunk that fails its checksum";
+    return false;
+  }
+  std::uint64_t trailer[2] = { 0, 0 };
+  if (size >= TrailerBytes)
+  {
+    std::memcpy(trailer, payload + size - TrailerBytes, TrailerBytes);
+  }
+  const std::uint64_t descriptionAt = trailer[0];
+  const std::uint64_t descriptionBytes = trailer[1];
+  if (size < TrailerBytes || descriptionAt > size - TrailerBytes ||
+    descriptionBytes != size - TrailerBytes - descriptionAt)
+  {
+    error = "a damaged payload";
+    return false;
+  }
+  Decoder decoder(bytes, offset, descriptionAt, payload + descriptionAt, descriptionBytes);
+  if (!decoder.Objects(objects))
+  {
+    objects.clear();
+    error = "a damaged payload";
+    return false;
+  }
+  return true;
+}
