@@ -1260,6 +1260,35 @@ vtkTypeInt64 vtkTrackedDiskCache::GetOldestEntryTime()
 }
 
 //------------------------------------------------------------------------------
+int vtkTrackedDiskCache::GetEntryFormatVersion()
+{
+  return static_cast<int>(vtkTrackedDiskHeader::FormatVersion);
+}
+
+//------------------------------------------------------------------------------
+vtkTypeInt64 vtkTrackedDiskCache::GetNumberOfEntriesInOtherFormats()
+{
+  if (!this->IsUsable())
+  {
+    return 0;
+  }
+  vtkTypeInt64 others = 0;
+  for (const auto& entry : this->Internals->Scan(this->GetDirectory(), "", EntrySuffix))
+  {
+    FileDescriptor file(::open(entry.Path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    char prefix[vtkTrackedDiskHeader::PrefixBytes];
+    std::size_t headerBytes = 0;
+    if (file.Get() >= 0 && vtkTrackedFileIO::ReadAt(file.Get(), 0, prefix, sizeof(prefix)))
+    {
+      const auto status = vtkTrackedDiskHeader::Measure(prefix, sizeof(prefix), headerBytes);
+      others += status == vtkTrackedDiskHeader::Status::OlderVersion ||
+        status == vtkTrackedDiskHeader::Status::FutureVersion;
+    }
+  }
+  return others;
+}
+
+//------------------------------------------------------------------------------
 vtkTypeInt64 vtkTrackedDiskCache::GetNumberOfHits()
 {
   return GetLocked(this->Internals->Mutex, this->Internals->Statistics.Hits);

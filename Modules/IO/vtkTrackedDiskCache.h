@@ -264,6 +264,17 @@ public:
 
   ///@{
   /**
+   * The entry format this cache writes and reads (2: raw array values behind a compact
+   * description, mapped on hits), and how many entries of the directory are of another:
+   * older ones (format 1, VTK XML) and newer ones are misses, left in place for the program
+   * that wrote them, and replaced by the next store of their key.
+   */
+  static int GetEntryFormatVersion();
+  vtkTypeInt64 GetNumberOfEntriesInOtherFormats();
+  ///@}
+
+  ///@{
+  /**
    * This object's statistics since construction or ResetStatistics(): lookups that hit
    * and missed, entries written, entries evicted for MaximumSize or expired, damaged
    * entries found (and removed).

@@ -30,6 +30,7 @@
 #include "vtkStringArray.h"
 #include "vtkStructuredGrid.h"
 #include "vtkTable.h"
+#include "vtkTrackedEntryArrays.h"
 #include "vtkTrackedEntryBytes.h"
 #include "vtkTrackedEntryFormat.h"
 #include "vtkTrackedVTKVersion.h"
@@ -86,30 +87,6 @@ bool ChunksMatch(const char* payload, std::uint64_t size, std::uint32_t chunkByt
     check(0, chunks);
   }
   return match;
-}
-
-bool IsNumericType(int type)
-{
-  switch (type)
-  {
-    case VTK_CHAR:
-    case VTK_SIGNED_CHAR:
-    case VTK_UNSIGNED_CHAR:
-    case VTK_SHORT:
-    case VTK_UNSIGNED_SHORT:
-    case VTK_INT:
-    case VTK_UNSIGNED_INT:
-    case VTK_LONG:
-    case VTK_UNSIGNED_LONG:
-    case VTK_LONG_LONG:
-    case VTK_UNSIGNED_LONG_LONG:
-    case VTK_FLOAT:
-    case VTK_DOUBLE:
-    case VTK_ID_TYPE:
-      return true;
-    default:
-      return false;
-  }
 }
 
 vtkSmartPointer<vtkDataCompressor> NewDecompressor(int compression)
@@ -532,17 +509,23 @@ private:
   vtkSmartPointer<vtkAbstractArray> ArrayRecord()
   {
     const auto layout = this->Reader.Value<std::uint8_t>();
+    const std::string className = this->Reader.Text();
     const auto type = this->Reader.Value<std::int32_t>();
     std::string name;
     const bool named = this->Reader.OptionalText(name);
     const auto components = this->Reader.Value<std::int32_t>();
     const auto tuples = this->Reader.Value<std::int64_t>();
+    // VTK allocates per component: more components than an empty array may have
+    // (MaximumEmptyComponents), or than the blocks hold values (bits, at the least), cannot
+    // be honest.
     if (this->Reader.Failed() || components < 1 || tuples < 0 ||
-      tuples > std::numeric_limits<vtkIdType>::max() / components)
+      tuples > std::numeric_limits<vtkIdType>::max() / components ||
+      static_cast<std::uint64_t>(components) >
+        std::max<std::uint64_t>(MaximumEmptyComponents, 8 * this->BlocksEnd))
     {
       return this->Fail();
     }
-    vtkSmartPointer<vtkAbstractArray> array = NewArray(layout, type);
+    vtkSmartPointer<vtkAbstractArray> array = NewArray(layout, className, type);
     if (!array)
     {
       return this->Fail();
@@ -577,22 +560,17 @@ private:
     return array;
   }
 
-  static vtkSmartPointer<vtkAbstractArray> NewArray(std::uint8_t layout, int type)
+  // An array of the class recorded, if it has the layout recorded.
+  static vtkSmartPointer<vtkAbstractArray> NewArray(
+    std::uint8_t layout, const std::string& className, int type)
   {
-    vtkSmartPointer<vtkAbstractArray> array;
-    if ((layout == Numeric && IsNumericType(type)) || (layout == Bits && type == VTK_BIT))
-    {
-      array = vtkSmartPointer<vtkAbstractArray>::Take(vtkDataArray::CreateDataArray(type));
-    }
-    else if (layout == Strings && type == VTK_STRING)
-    {
-      array = vtkSmartPointer<vtkStringArray>::New();
-    }
-    else if (layout == Variants && type == VTK_VARIANT)
-    {
-      array = vtkSmartPointer<vtkVariantArray>::New();
-    }
-    return array;
+    vtkSmartPointer<vtkAbstractArray> array = vtkTrackedEntryArrays::New(className, type);
+    const bool matches = array &&
+      (layout == Numeric      ? vtkDataArray::SafeDownCast(array) && type != VTK_BIT
+          : layout == Bits    ? type == VTK_BIT
+          : layout == Strings ? type == VTK_STRING
+                              : layout == Variants && type == VTK_VARIANT);
+    return matches ? array : nullptr;
   }
 
   // Where a block's bytes are (within the payload, before the description, after the block
@@ -613,7 +591,8 @@ private:
     block.Bytes = this->Reader.Value<std::uint64_t>();
     if (this->Reader.Failed() || block.Offset < this->BlocksDone ||
       block.Offset > this->BlocksEnd || block.Stored > this->BlocksEnd - block.Offset ||
-      (block.Compressor == 0 && block.Stored != block.Bytes) || block.Compressor > 3)
+      (block.Compressor == 0 && block.Stored != block.Bytes) || block.Compressor > 3 ||
+      block.Bytes / FrameBytes > block.Stored / sizeof(std::uint64_t)) // a frame per stored size
     {
       return false;
     }
@@ -707,7 +686,7 @@ private:
   bool PackedValues(vtkAbstractArray* array, vtkIdType values)
   {
     BlockRecord block;
-    if (!this->Block(block) || block.Bytes > this->Bytes->GetSize() * 64)
+    if (!this->Block(block))
     {
       return false;
     }

@@ -28,6 +28,7 @@
 #include "vtkStringArray.h"
 #include "vtkStructuredGrid.h"
 #include "vtkTable.h"
+#include "vtkTrackedEntryArrays.h"
 #include "vtkTrackedEntryFormat.h"
 #include "vtkTrackedFileIO.h"
 #include "vtkTrackedVTKVersion.h"
@@ -436,17 +437,24 @@ private:
     const bool bits = array->GetDataType() == VTK_BIT;
     auto* strings = vtkStringArray::SafeDownCast(array);
     auto* variants = vtkVariantArray::SafeDownCast(array);
-    if (!(numbers || strings || variants))
+    const char* className = vtkTrackedEntryArrays::StoredClassName(array);
+    if (!(numbers || strings || variants) || !className)
     {
-      error = Named(array) +
-        " cannot be stored on disk: it is neither a data, string nor variant "
-        "array";
+      error = Named(array) + " cannot be stored on disk: it is neither a data, string nor " +
+        "variant array of a standard type";
+      return false;
+    }
+    if (array->GetNumberOfTuples() == 0 && array->GetNumberOfComponents() > MaximumEmptyComponents)
+    {
+      error = Named(array) + " cannot be stored on disk: an empty array of more than " +
+        std::to_string(MaximumEmptyComponents) + " components";
       return false;
     }
     this->Description.Value<std::uint8_t>(bits ? Bits
         : numbers                              ? Numeric
         : strings                              ? Strings
                                                : Variants);
+    this->Description.Text(className);
     this->Description.Value<std::int32_t>(array->GetDataType());
     this->Description.OptionalText(array->GetName());
     this->Description.Value<std::int32_t>(array->GetNumberOfComponents());

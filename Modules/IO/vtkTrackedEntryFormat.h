@@ -35,9 +35,10 @@
  *     cell array := offsets array, connectivity array
  *     optional X := present (u8: 0 or 1), then X if present
  *     text := length (u32), bytes; optional text is an optional of it (a null name)
- *     array := layout (u8: 1 numeric, 2 bit, 3 string, 4 variant), VTK data type (i32),
- *       name (optional text), components (i32), tuples (i64), component names (a count
- *       (u32), then optional texts), values (a block)
+ *     array := layout (u8: 1 numeric, 2 bit, 3 string, 4 variant), class name (text: one of
+ *       vtkTrackedEntryArrays.h), VTK data type (i32), name (optional text), components
+ *       (i32), tuples (i64), component names (a count (u32), then optional texts), values
+ *       (a block)
  *     block := compressor (u8: 0 none, 1 zlib, 2 LZ4, 3 LZMA), offset (u64), stored bytes
  *       (u64), value bytes (u64); a compressed block is a sequence of frames of at most
  *       FrameBytes value bytes each, every frame its stored size (u64) then its bytes
@@ -83,6 +84,10 @@ enum FaceLayout : std::uint8_t
   FacesInIdArrays = 1,
   FacesInCellArrays = 2
 };
+
+// An empty array has at most this many components (one with values has no more than
+// values): a decoder allocates per component before it reads any value.
+constexpr std::int32_t MaximumEmptyComponents = 1 << 16;
 
 // Composite trees deeper than this are refused: a crafted payload must not exhaust the
 // stack.

@@ -8,7 +8,15 @@
 #include "TrackedDiskCacheFixture.h"
 #include "TrackedTestHelpers.h"
 
+#include "vtkTrackedVTKVersion.h" // for VTK_TRACKED_HAS_IMPLICIT_ARRAYS
+
+#if VTK_TRACKED_HAS_IMPLICIT_ARRAYS
+#include "vtkAffineArray.h"
+#include "vtkConstantArray.h"
+#endif
 #include "vtkBitArray.h"
+#include "vtkCell.h"
+#include "vtkCellArray.h"
 #include "vtkCellData.h"
 #include "vtkCharArray.h"
 #include "vtkCompositeDataSet.h"
@@ -33,7 +41,10 @@
 #include "vtkTable.h"
 #include "vtkTrackedArrayCache.h"
 #include "vtkTrackedCacheFilter.h"
+#include "vtkTrackedDataObjectArrays.h"
+#include "vtkTrackedEntryArrays.h"
 #include "vtkTrackedEntryBytes.h"
+#include "vtkTypeInt64Array.h"
 #include "vtkUnsignedLongArray.h"
 #include "vtkUnstructuredGrid.h"
 #include "vtkVariantArray.h"
@@ -268,6 +279,88 @@ TEST_F(TrackedDiskCacheTest, WhatTheXMLFormatRefusedRoundTripsExactly)
   EXPECT_EQ(this->Cache->GetNumberOfCorruptEntries(), 0);
 }
 
+// Unstructured grids keep their cell types and polyhedron faces (id arrays before VTK 9.6,
+// cell arrays since), and cell types set for all cells at once (a vtkConstantArray since
+// VTK 9.6, stored as values).
+TEST_F(TrackedDiskCacheTest, PolyhedraAndCellTypesRoundTrip)
+{
+  auto cube = []
+  {
+    auto grid = vtkSmartPointer<vtkUnstructuredGrid>::New();
+    vtkNew<vtkPoints> points;
+    for (int i = 0; i < 8; ++i)
+    {
+      points->InsertNextPoint(i & 1, (i >> 1) & 1, (i >> 2) & 1);
+    }
+    grid->SetPoints(points);
+    return grid;
+  };
+  auto polyhedra = cube();
+  const vtkIdType ids[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+  const vtkIdType faces[30] = { 4, 0, 2, 3, 1, 4, 4, 5, 7, 6, 4, 0, 1, 5, 4, 4, 2, 6, 7, 3, 4, 0, 4,
+    6, 2, 4, 1, 3, 7, 5 };
+  polyhedra->InsertNextCell(VTK_HEXAHEDRON, 8, ids);
+  polyhedra->InsertNextCell(VTK_POLYHEDRON, 8, ids, 6, faces);
+  auto tetras = cube();
+  vtkNew<vtkCellArray> cells;
+  const vtkIdType first[4] = { 0, 1, 3, 2 };
+  const vtkIdType second[4] = { 4, 5, 7, 6 };
+  cells->InsertNextCell(4, first);
+  cells->InsertNextCell(4, second);
+  tetras->SetCells(VTK_TETRA, cells);
+  for (vtkUnstructuredGrid* grid : { polyhedra.Get(), tetras.Get() })
+  {
+    ASSERT_TRUE(this->Cache->Set("grid", grid));
+    vtkSmartPointer<vtkObject> loaded = this->Load(this->Cache, "grid");
+    auto* back = vtkUnstructuredGrid::SafeDownCast(loaded);
+    ASSERT_NE(back, nullptr);
+    EXPECT_EQ(Digest(back), Digest(grid));
+    ASSERT_EQ(back->GetNumberOfCells(), grid->GetNumberOfCells());
+    for (vtkIdType cell = 0; cell < grid->GetNumberOfCells(); ++cell)
+    {
+      EXPECT_EQ(back->GetCellType(cell), grid->GetCellType(cell));
+      EXPECT_EQ(back->GetCell(cell)->GetNumberOfFaces(), grid->GetCell(cell)->GetNumberOfFaces());
+    }
+  }
+}
+
+#if VTK_TRACKED_HAS_IMPLICIT_ARRAYS
+// Implicit arrays are stored as their values and come back as AOS arrays of the same type,
+// with the same digest; so do cell arrays with implicit offsets (SetData(cellSize, ...)).
+TEST_F(TrackedDiskCacheTest, ImplicitArraysComeBackAsTheirValues)
+{
+  vtkNew<vtkAffineArray<double>> affine;
+  affine->SetNumberOfComponents(3);
+  affine->SetNumberOfTuples(5000);
+  affine->ConstructBackend(0.5, -2.0);
+  affine->SetName("affine");
+  vtkNew<vtkConstantArray<int>> constant;
+  constant->SetNumberOfTuples(7000);
+  constant->ConstructBackend(7);
+  for (vtkDataArray* array : std::vector<vtkDataArray*>{ affine, constant })
+  {
+    SCOPED_TRACE(array->GetClassName());
+    ASSERT_TRUE(this->Cache->Set("k", array));
+    vtkSmartPointer<vtkObject> loaded = this->Load(this->Cache, "k");
+    auto* back = vtkDataArray::SafeDownCast(loaded);
+    ASSERT_NE(back, nullptr);
+    EXPECT_TRUE(back->HasStandardMemoryLayout()) << "as values";
+    EXPECT_EQ(back->GetDataType(), array->GetDataType());
+    EXPECT_EQ(Digest(back), Digest(array));
+  }
+  auto triangles = vtkSmartPointer<vtkPolyData>::New();
+  vtkNew<vtkPoints> points;
+  points->SetNumberOfPoints(6);
+  triangles->SetPoints(points);
+  vtkNew<vtkCellArray> polys;
+  polys->SetData(3, MakeFilled<vtkTypeInt64Array>(6, 1, [](vtkIdType i) { return i; }));
+  triangles->SetPolys(polys);
+  triangles->GetPointData()->AddArray(affine);
+  ASSERT_TRUE(this->Cache->Set("triangles", triangles));
+  EXPECT_EQ(Digest(this->Load(this->Cache, "triangles")), Digest(triangles));
+}
+#endif
+
 // A variant holding an object has no place on disk: refused with an error, nothing stored.
 TEST_F(TrackedDiskCacheTest, VariantsHoldingObjectsAreRefused)
 {
@@ -317,6 +410,34 @@ TEST_F(TrackedDiskCacheTest, MappedHitsLendValuesThatOutliveTheEntry)
   EXPECT_EQ(vtkTrackedEntryBytes::GetNumberOfLentBlocks(), before);
   EXPECT_EQ(mapped->GetValue(3 * tuples - 1), stored->GetValue(3 * tuples - 1));
   EXPECT_EQ(mapped->GetValue(3 * tuples), 1.0);
+}
+
+// Every numeric array of a mapped polydata hit is lent in place, cell arrays included (VTK
+// takes their offsets and connectivity as they are), and comes back as its own class, or
+// for classes an entry does not make (VTK 9.7 keeps cells in vtkAOSDataArrayTemplate<long
+// long>) as VTK's own class for its type.
+TEST_F(TrackedDiskCacheTest, MappedDataSetsLendEveryArray)
+{
+  auto sphere = TrackedDiskCacheContent(40);
+  const std::size_t before = vtkTrackedEntryBytes::GetNumberOfLentBlocks();
+  ASSERT_TRUE(this->Cache->Set("sphere", sphere));
+  vtkSmartPointer<vtkObject> loaded = this->Load(this->Cache, "sphere");
+  std::size_t numeric = 0;
+  std::vector<std::string> classes, loadedClasses;
+  vtkTrackedVisitArrays(vtkDataObject::SafeDownCast(loaded),
+    [&](const char*, int, vtkAbstractArray* array)
+    {
+      numeric += vtkDataArray::SafeDownCast(array) && array->GetNumberOfValues() > 0;
+      loadedClasses.emplace_back(array->GetClassName());
+    });
+  vtkTrackedVisitArrays(vtkDataObject::SafeDownCast(sphere),
+    [&](const char*, int, vtkAbstractArray* array)
+    { classes.emplace_back(vtkTrackedEntryArrays::StoredClassName(array)); });
+  EXPECT_GE(numeric, 4u);
+  EXPECT_EQ(vtkTrackedEntryBytes::GetNumberOfLentBlocks(), before + numeric) << "none copied";
+  EXPECT_EQ(loadedClasses, classes);
+  loaded = nullptr;
+  EXPECT_EQ(vtkTrackedEntryBytes::GetNumberOfLentBlocks(), before);
 }
 
 // Without mapping, or compressed, a hit gives the same values from memory of its own.
@@ -625,9 +746,11 @@ TEST_F(TrackedDiskCacheTest, DamagedFilesAreMissesAndRemoved)
   EXPECT_EQ(this->Load(this->Cache, "k"), nullptr);
   EXPECT_EQ(::access(path.c_str(), F_OK), 0) << "kept";
   EXPECT_EQ(this->Cache->GetNumberOfCorruptEntries(), corrupt);
+  EXPECT_EQ(this->Cache->GetNumberOfEntriesInOtherFormats(), 1);
   EXPECT_EQ(this->Cache->Prune(), 0) << "not damaged";
   ASSERT_TRUE(this->Cache->Set("k", value));
   EXPECT_EQ(Digest(this->Load(this->Cache, "k")), Digest(value));
+  EXPECT_EQ(this->Cache->GetNumberOfEntriesInOtherFormats(), 0);
   // An entry renamed to another key's name is not served for that key.
   ASSERT_TRUE(this->Cache->Set("other", value));
   ASSERT_EQ(::rename(this->Cache->GetEntryPath("other").c_str(), path.c_str()), 0);
