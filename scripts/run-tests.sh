@@ -11,9 +11,9 @@
 #      everything against it with -Werror=deprecated-declarations, run ctest (GoogleTest
 #      suites, oracle, MPI, install checks, pytest) and the demo; then an AddressSanitizer +
 #      UBSan build of the suites whose code only 9.7 compiles (implicit arrays, shared bit,
-#      string and variant buffers). Without a VTK 9.7 the stage prints one line saying so,
-#      and the last line says it did not run; with TRACKEDARRAYCACHE_REQUIRE_VTK97=1 (CI)
-#      that fails the command;
+#      string and variant buffers, the disk format's 9.7 layouts). Without a VTK 9.7 the
+#      stage prints one line saying so, and the last line says it did not run; with
+#      TRACKEDARRAYCACHE_REQUIRE_VTK97=1 (CI) that fails the command;
 #   4. ParaView 5.11 stage (its VTK 9.2): switch packages, build the module, its Python
 #      package and the plugin, run the GoogleTest suite, pytest (with the completeness
 #      test of the described filter classes), the installed-package check and the plugin's
@@ -84,17 +84,12 @@ cmake --build build/asan -j "$jobs" --target "${asan_suites[@]}" TrackedDiskCach
 # 2 GiB digest (slow under ASan), and the address-reuse test, which needs the allocator
 # to hand a freed block out again at once (ASan's allocator does not, even with its
 # quarantine off).
-# The disk cache suites, which drive VTK's XML writer and reader, unwind slowly
-# (VTK has no frame pointers) so that Testing/lsan.supp can name the VTK frames of VTK's
-# own leaks; the other suites unwind fast (slow unwinding makes the oracle 17x slower).
-export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" LSAN_OPTIONS="suppressions=$PWD/Testing/lsan.supp"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 for suite in "${asan_suites[@]}"; do
-  unwind_fast=$([[ "$suite" = TestTrackedDiskCache || "$suite" = TestTrackedDiskKeyLock ]] && echo 0 || echo 1)
-  ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=$unwind_fast" \
-    build/asan/bin/"$suite" --gtest_brief=1 \
+  ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" build/asan/bin/"$suite" --gtest_brief=1 \
     --gtest_filter='-*BeyondTwoToTheThirtyOne*:*NewArrayAtAReusedAddressNeverHits*'
 done
-unset UBSAN_OPTIONS LSAN_OPTIONS
+unset UBSAN_OPTIONS
 
 stage "VTK 9.1: libFuzzer targets, 60 s each (clang 14, ASan + UBSan)"
 CC=clang-14 CXX=clang++-14 configure build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -103,9 +98,7 @@ CC=clang-14 CXX=clang++-14 configure build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInf
   -DTRACKEDARRAYCACHE_BUILD_EXAMPLES=OFF -DTRACKEDARRAYCACHE_BUILD_BENCHMARKS=OFF
 cmake --build build/fuzz -j "$jobs"
 rm -f build/fuzz/crash-* build/fuzz/leak-* build/fuzz/oom-* build/fuzz/timeout-*
-# Slow unwinding: VTK has no frame pointers, and Testing/lsan.supp names a VTK frame.
-export ASAN_OPTIONS="fast_unwind_on_malloc=0" UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
-export LSAN_OPTIONS="suppressions=$PWD/Testing/lsan.supp"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 for target in FuzzDiskEntry FuzzArrayDigest; do
   corpus=build/fuzz/corpus-$target
   mkdir -p "$corpus"
@@ -123,7 +116,7 @@ for target in FuzzDiskEntry FuzzArrayDigest; do
     exit 1
   fi
 done
-unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+unset UBSAN_OPTIONS
 
 vtk97_status=""
 vtk97=${TRACKEDARRAYCACHE_VTK97:-}
@@ -155,11 +148,11 @@ else
       -DTRACKEDARRAYCACHE_WRAP_PYTHON=OFF -DTRACKEDARRAYCACHE_BUILD_EXAMPLES=OFF \
       -DTRACKEDARRAYCACHE_BUILD_BENCHMARKS=OFF
     suites97=(TestTrackedDataModel TestTrackedArrayCache TestArrayBufferPool TestTrackedArrayView
-      TestTrackedStorageGuard TestTrackedOracle)
-    cmake --build build/asan97 -j "$jobs" --target "${suites97[@]}"
+      TestTrackedStorageGuard TestTrackedOracle TestTrackedDiskCache)
+    cmake --build build/asan97 -j "$jobs" --target "${suites97[@]}" TrackedDiskCacheWorker
     for suite in "${suites97[@]}"; do
       UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-        ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" LSAN_OPTIONS="suppressions=$PWD/Testing/lsan.supp" \
+        ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" \
         build/asan97/bin/"$suite" --gtest_brief=1 --gtest_filter='-*NewArrayAtAReusedAddressNeverHits*'
     done
   )

@@ -3,6 +3,7 @@
 and the command line."""
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -81,6 +82,27 @@ def test_cached_with_a_disk_level_across_processes(tmp_path):
     assert first.split()[0] == "1" and second.split()[0] == "0", "the second process computed nothing"
     assert first.split()[1:] == second.split()[1:]
     assert any(name.startswith("trackedarraycache") or "--" in name for name in os.listdir(tmp_path))
+
+
+# Every numpy dtype VTK has an array for comes back from another process with its dtype and
+# values (format 1, VTK's XML, refused int8, int64 as long, and names with '<').
+def test_cached_keeps_every_numpy_dtype_across_processes(tmp_path):
+    code = f"""
+        import numpy as np
+        from trackedarraycache import cached
+        calls = []
+        dtypes = ("int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64",
+                  "float32", "float64")
+        @cached(disk={str(tmp_path)!r})
+        def typed(dtype):
+            calls.append(1)
+            return (np.arange(12) - 6).astype(dtype).reshape(4, 3)
+        results = [typed(dtype) for dtype in dtypes]
+        print(len(calls), " ".join(f"{{r.dtype}}:{{r.shape}}:{{r.tolist()}}" for r in results))
+    """
+    first, second = run_python(code), run_python(code)
+    assert first.split()[0] == "10" and second.split()[0] == "0", second
+    assert first.split()[1:] == second.split()[1:]
 
 
 CACHED_SLOW_RUN = """
@@ -179,6 +201,8 @@ def test_the_command_line(tmp_path):
     disk.WriteStatistics()
     output = cli("stats", directory=tmp_path)
     assert "entries                                                   3" in output
+    assert re.search(r"\nentry format +2 \(native, mapped on hits\)\n", output), output
+    assert re.search(r"\nentries of other formats \(misses\) +0\n", output), output
     assert "hit rate                                            50.00 %" in output
     assert "writes                                                    3" in output
     assert "oldest entry" in output and "seconds ago" in output

@@ -95,6 +95,8 @@ def stats(arguments):
     maximum = cache.GetMaximumSize()
     row("cache directory", directory)
     row("entries", cache.GetNumberOfEntries())
+    row("entry format", f"{vtkTrackedDiskCache.GetEntryFormatVersion()} (native, mapped on hits)")
+    row("entries of other formats (misses)", cache.GetNumberOfEntriesInOtherFormats())
     row("cache size", human_size(cache.GetSizeInBytes()))
     row("maximum size (default)", human_size(maximum) if maximum else "unlimited")
     row("oldest entry", f"{human_age(time.time() - oldest)} ago" if oldest else "-")

@@ -45,8 +45,8 @@ other results (numpy arrays of other dtypes, such as strings, float16 or long do
 read-only copies) are kept in a per-function dictionary of at most ``maxsize`` entries.
 Plain results are returned as they are: a caller that changes a returned list or dict
 changes what later hits return, as with ``functools.lru_cache``. With a disk level, VTK
-and numpy results are also written there (VTK's XML formats) and found by later
-processes; other results stay in memory. Nothing is pickled. A process that misses
+and numpy results are also written there (raw values, mapped back without a copy on a
+hit) and found by later processes; other results stay in memory. Nothing is pickled. A process that misses
 takes the key's lock on the disk level: others that miss the same key meanwhile wait
 for its result (``lock_timeout``) instead of computing it too. Each result kept in
 memory records the seconds it took, which ``eviction="cost"`` weighs.
