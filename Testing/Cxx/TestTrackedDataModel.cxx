@@ -57,18 +57,6 @@ vtkSmartPointer<vtkDoubleArray> MakeValue()
 }
 
 // Eight points of a unit cube, and a grid over them.
-vtkSmartPointer<vtkUnstructuredGrid> MakeCubeGrid()
-{
-  auto grid = vtkSmartPointer<vtkUnstructuredGrid>::New();
-  vtkNew<vtkPoints> points;
-  for (int i = 0; i < 8; ++i)
-  {
-    points->InsertNextPoint(i & 1, (i >> 1) & 1, (i >> 2) & 1);
-  }
-  grid->SetPoints(points);
-  return grid;
-}
-
 // Two cells of four points each, the same connectivity for every cell type.
 vtkSmartPointer<vtkCellArray> TwoCellsOfFourPoints()
 {

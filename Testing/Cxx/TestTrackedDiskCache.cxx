@@ -284,24 +284,13 @@ TEST_F(TrackedDiskCacheTest, WhatTheXMLFormatRefusedRoundTripsExactly)
 // VTK 9.6, stored as values).
 TEST_F(TrackedDiskCacheTest, PolyhedraAndCellTypesRoundTrip)
 {
-  auto cube = []
-  {
-    auto grid = vtkSmartPointer<vtkUnstructuredGrid>::New();
-    vtkNew<vtkPoints> points;
-    for (int i = 0; i < 8; ++i)
-    {
-      points->InsertNextPoint(i & 1, (i >> 1) & 1, (i >> 2) & 1);
-    }
-    grid->SetPoints(points);
-    return grid;
-  };
-  auto polyhedra = cube();
+  auto polyhedra = MakeCubeGrid();
   const vtkIdType ids[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
   const vtkIdType faces[30] = { 4, 0, 2, 3, 1, 4, 4, 5, 7, 6, 4, 0, 1, 5, 4, 4, 2, 6, 7, 3, 4, 0, 4,
     6, 2, 4, 1, 3, 7, 5 };
   polyhedra->InsertNextCell(VTK_HEXAHEDRON, 8, ids);
   polyhedra->InsertNextCell(VTK_POLYHEDRON, 8, ids, 6, faces);
-  auto tetras = cube();
+  auto tetras = MakeCubeGrid();
   vtkNew<vtkCellArray> cells;
   const vtkIdType first[4] = { 0, 1, 3, 2 };
   const vtkIdType second[4] = { 4, 5, 7, 6 };

@@ -7,9 +7,12 @@
 #include "vtkCommand.h"
 #include "vtkGenericDataArray.h"
 #include "vtkLogger.h"
+#include "vtkNew.h"
 #include "vtkObjectFactory.h"
+#include "vtkPoints.h"
 #include "vtkSOADataArrayTemplate.h"
 #include "vtkSmartPointer.h"
+#include "vtkUnstructuredGrid.h"
 #include "vtkVersionMacros.h"
 
 #include <gtest/gtest.h>
@@ -91,6 +94,19 @@ vtkSmartPointer<ArrayT> MakeFilled(vtkIdType tuples, int components, F&& value)
     array->SetVariantValue(i, vtkVariant(value(i)));
   }
   return array;
+}
+
+// An unstructured grid of the 8 corners of the unit cube, without cells.
+inline vtkSmartPointer<vtkUnstructuredGrid> MakeCubeGrid()
+{
+  auto grid = vtkSmartPointer<vtkUnstructuredGrid>::New();
+  vtkNew<vtkPoints> points;
+  for (int i = 0; i < 8; ++i)
+  {
+    points->InsertNextPoint(i & 1, (i >> 1) & 1, (i >> 2) & 1);
+  }
+  grid->SetPoints(points);
+  return grid;
 }
 
 /**
