@@ -49,8 +49,9 @@ namespace
 {
 using namespace vtkTrackedEntryFormat;
 
-// From this size on, a payload's chunks are checked in parallel.
-constexpr std::uint64_t ParallelCheckBytes = std::uint64_t(8) << 20;
+// From this size on, a payload's chunks are checked, and a block's frames decompressed, in
+// parallel.
+constexpr std::uint64_t ParallelBytes = std::uint64_t(8) << 20;
 
 // Whether every chunk matches its checksum. Large payloads are checked on all cores: the
 // chunks are independent, and a hit waits for the last one.
@@ -78,7 +79,7 @@ bool ChunksMatch(const char* payload, std::uint64_t size, std::uint32_t chunkByt
     }
   };
   const auto chunks = static_cast<vtkIdType>(checksums.size());
-  if (size >= ParallelCheckBytes)
+  if (size >= ParallelBytes)
   {
     vtkSMPTools::For(0, chunks, 1, check);
   }
@@ -606,6 +607,7 @@ private:
   }
 
   // The block's values, decompressed if need be, into `destination` (block.Bytes long).
+  // Frames are independent: a large block's are decompressed on all cores.
   bool Unpack(const BlockRecord& block, char* destination) const
   {
     if (block.Compressor == 0)
@@ -613,7 +615,7 @@ private:
       std::memcpy(destination, this->At(block.Offset), static_cast<std::size_t>(block.Bytes));
       return true;
     }
-    vtkSmartPointer<vtkDataCompressor> decompressor = NewDecompressor(block.Compressor);
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> frames; // where in the block, size
     std::uint64_t read = 0;
     for (std::uint64_t done = 0; done < block.Bytes; done += FrameBytes)
     {
@@ -624,18 +626,46 @@ private:
       }
       std::memcpy(&stored, this->At(block.Offset + read), sizeof(stored));
       read += sizeof(stored);
-      const auto length = static_cast<std::size_t>(std::min(FrameBytes, block.Bytes - done));
-      if (stored > block.Stored - read ||
-        decompressor->Uncompress(
-          reinterpret_cast<const unsigned char*>(this->At(block.Offset + read)),
-          static_cast<std::size_t>(stored), reinterpret_cast<unsigned char*>(destination + done),
-          length) != length)
+      if (stored > block.Stored - read)
       {
         return false;
       }
+      frames.emplace_back(read, stored);
       read += stored;
     }
-    return read == block.Stored;
+    if (read != block.Stored)
+    {
+      return false;
+    }
+    std::atomic<bool> unpacked{ true };
+    const char* stored = this->At(block.Offset);
+    auto decompress = [&block, &frames, stored, destination, &unpacked](
+                        vtkIdType first, vtkIdType last)
+    {
+      vtkSmartPointer<vtkDataCompressor> decompressor = NewDecompressor(block.Compressor);
+      for (vtkIdType frame = first; frame < last; ++frame)
+      {
+        const std::uint64_t done = static_cast<std::uint64_t>(frame) * FrameBytes;
+        const auto length = static_cast<std::size_t>(std::min(FrameBytes, block.Bytes - done));
+        const auto& where = frames[static_cast<std::size_t>(frame)];
+        if (decompressor->Uncompress(reinterpret_cast<const unsigned char*>(stored + where.first),
+              static_cast<std::size_t>(where.second),
+              reinterpret_cast<unsigned char*>(destination + done), length) != length)
+        {
+          unpacked = false;
+        }
+      }
+    };
+    const auto count = static_cast<vtkIdType>(frames.size());
+    if (block.Bytes >= ParallelBytes)
+    {
+      vtkSMPTools::For(0, count, 1, decompress);
+    }
+    else
+    {
+      decompress(0, count);
+    }
+    return unpacked;
   }
 
   bool NumericValues(vtkDataArray* array, vtkIdType values)
