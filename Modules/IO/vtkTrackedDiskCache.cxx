@@ -1079,8 +1079,19 @@ bool vtkTrackedDiskCache::LoadEntry(const std::string& key,
   }
   if (valid)
   {
-    valid = vtkTrackedReadPayload(
+    const auto read = vtkTrackedReadPayload(
       bytes, headerBytes, header.PayloadSize, header.ChunkBytes, checksums, secret, values, error);
+    if (read == vtkTrackedPayloadStatus::OtherLayout)
+    {
+      vtkWarningMacro("Skipping " << path << ": " << error << ".");
+      return false; // a miss, left for the VTK that wrote it
+    }
+    if (read == vtkTrackedPayloadStatus::OutOfMemory)
+    {
+      vtkErrorMacro("Cannot read the cache entry " << path << ": " << error << ".");
+      return false;
+    }
+    valid = read == vtkTrackedPayloadStatus::Ok;
   }
   if (!valid)
   {

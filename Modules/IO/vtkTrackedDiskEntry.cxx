@@ -107,9 +107,10 @@ vtkTrackedDiskHeader::Status vtkTrackedDiskHeader::Decode(const char* bytes, std
   header.VTKVersion = reader.Text();
   header.Key = reader.Text();
   header.Digest = reader.Text();
-  // Chunks from 4 KiB to 64 MiB: a reader allocates one.
+  // Chunks from 4 KiB to 64 MiB (a reader allocates one), payloads whose file size has no
+  // overflow.
   if (reader.Failed() || reader.Left() != 0 || header.ChunkBytes < 4096 ||
-    header.ChunkBytes > (64u << 20))
+    header.ChunkBytes > (64u << 20) || header.PayloadSize > (std::uint64_t(1) << 62))
   {
     error = "an inconsistent header";
     return Status::Corrupt;

@@ -111,13 +111,25 @@ vtkTrackedDigest vtkTrackedChecksumList(
   const std::vector<vtkTrackedDigest>& checksums, const std::string& secret);
 
 /**
+ * What reading a payload gave: its objects, or why not.
+ */
+enum class vtkTrackedPayloadStatus
+{
+  Ok,
+  Damaged,     // failing a checksum, truncated or malformed
+  OtherLayout, // polyhedron faces in the layout of another VTK version: left alone
+  OutOfMemory  // not enough memory for its arrays now
+};
+
+/**
  * Reads the objects of the payload at [offset, offset + size) of `bytes`: every chunk is
  * checked against `checksums` (keyed with `secret`) first; uncompressed values are then
- * lent to the arrays in place (the arrays keep `bytes` alive). False with `error` on
- * anything damaged or malformed; `objects` is then empty.
+ * lent to the arrays in place (the arrays keep `bytes` alive). Unless Ok, `error` says
+ * why and `objects` is empty.
  */
-bool vtkTrackedReadPayload(const std::shared_ptr<vtkTrackedEntryBytes>& bytes, std::uint64_t offset,
-  std::uint64_t size, std::uint32_t chunkBytes, const std::vector<vtkTrackedDigest>& checksums,
-  const std::string& secret, std::vector<vtkSmartPointer<vtkObject>>& objects, std::string& error);
+vtkTrackedPayloadStatus vtkTrackedReadPayload(const std::shared_ptr<vtkTrackedEntryBytes>& bytes,
+  std::uint64_t offset, std::uint64_t size, std::uint32_t chunkBytes,
+  const std::vector<vtkTrackedDigest>& checksums, const std::string& secret,
+  std::vector<vtkSmartPointer<vtkObject>>& objects, std::string& error);
 
 #endif

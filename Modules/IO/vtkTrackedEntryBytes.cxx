@@ -28,16 +28,25 @@ LentBlocks& Lent()
   return *blocks;
 }
 
+// An array's free function: gives a lent block back, or frees what VTK allocated for the
+// array since (vtkBuffer keeps the free function it was given across its own allocations,
+// which are malloc()'s).
 void ReturnLentBlock(void* values)
 {
   std::shared_ptr<vtkTrackedEntryBytes> owner; // released after the lock: it may unmap
-  auto& lent = Lent();
-  std::lock_guard<std::mutex> lock(lent.Mutex);
-  auto found = lent.Owners.find(values);
-  if (found != lent.Owners.end())
   {
-    owner = std::move(found->second);
-    lent.Owners.erase(found);
+    auto& lent = Lent();
+    std::lock_guard<std::mutex> lock(lent.Mutex);
+    auto found = lent.Owners.find(values);
+    if (found != lent.Owners.end())
+    {
+      owner = std::move(found->second);
+      lent.Owners.erase(found);
+    }
+  }
+  if (!owner)
+  {
+    std::free(values);
   }
 }
 
@@ -88,6 +97,7 @@ std::shared_ptr<vtkTrackedEntryBytes> vtkTrackedEntryBytes::Read(
     error = "cannot allocate " + std::to_string(size) + " bytes to read it";
     return nullptr;
   }
+  errno = 0; // a short file sets none
   if (!vtkTrackedFileIO::ReadAt(fd, 0, bytes->Data, static_cast<std::size_t>(size)))
   {
     error = std::string("cannot read it: ") + (errno ? std::strerror(errno) : "it is shorter");

@@ -43,6 +43,7 @@
 #include <atomic>
 #include <cstring>
 #include <limits>
+#include <new>
 #include <vector>
 
 namespace
@@ -88,6 +89,29 @@ bool ChunksMatch(const char* payload, std::uint64_t size, std::uint32_t chunkByt
     check(0, chunks);
   }
   return match;
+}
+
+bool IsInteger(int type)
+{
+  return type != VTK_FLOAT && type != VTK_DOUBLE && type != VTK_BIT;
+}
+
+// How many times smaller than its values a block can be, by its compressor: zlib's bound
+// (1032), LZ4's (255), and twice what VTK's LZMA makes of zeros (3,692 for a 1 MiB frame).
+// A larger claim is refused before anything is allocated for it.
+std::uint64_t MaximumRatio(int compression)
+{
+  switch (compression)
+  {
+    case 1:
+      return 1032;
+    case 2:
+      return 256;
+    case 3:
+      return 8192;
+    default:
+      return 1;
+  }
 }
 
 vtkSmartPointer<vtkDataCompressor> NewDecompressor(int compression)
@@ -325,17 +349,23 @@ private:
     {
       extent[i] = this->Reader.Value<std::int32_t>();
     }
+    // Each span fits an int, and the number of points a vtkIdType.
+    std::uint64_t points = 1;
+    bool counted = true;
     for (int axis = 0; axis < 3; ++axis)
     {
       const std::int64_t span = std::int64_t(extent[2 * axis + 1]) - extent[2 * axis];
-      if (span < -1 || span >= std::numeric_limits<int>::max())
-      {
-        extent[0] = 0;
-        extent[1] = -1;
-        return false;
-      }
+      const auto size = static_cast<std::uint64_t>(std::max<std::int64_t>(span + 1, 0));
+      counted = counted && span >= -1 && span < std::numeric_limits<int>::max() &&
+        (size == 0 || points <= (std::uint64_t(1) << 62) / size);
+      points *= counted ? size : 0;
     }
-    return !this->Reader.Failed();
+    if (!counted)
+    {
+      extent[0] = 0;
+      extent[1] = -1;
+    }
+    return counted && !this->Reader.Failed();
   }
 
   bool Doubles(double* values, int count)
@@ -379,8 +409,7 @@ private:
     vtkSmartPointer<vtkDataArray> connectivity = this->Numbers();
     if (!offsets || !connectivity || offsets->GetNumberOfComponents() != 1 ||
       connectivity->GetNumberOfComponents() != 1 || offsets->GetNumberOfTuples() < 1 ||
-      offsets->GetDataType() != connectivity->GetDataType() ||
-      (offsets->GetDataType() != VTK_TYPE_INT32 && offsets->GetDataType() != VTK_TYPE_INT64) ||
+      offsets->GetDataType() != connectivity->GetDataType() || !IsInteger(offsets->GetDataType()) ||
       offsets->GetComponent(0, 0) != 0 ||
       offsets->GetComponent(offsets->GetNumberOfTuples() - 1, 0) !=
         static_cast<double>(connectivity->GetNumberOfTuples()))
@@ -391,62 +420,104 @@ private:
     return cells->SetData(offsets, connectivity);
   }
 
+  // Cells, cell types and polyhedron faces, in either face layout: an entry of the other
+  // layout than this VTK's is readable when it has no faces (else OtherLayout is set).
   bool UnstructuredCells(vtkUnstructuredGrid* grid)
   {
-    vtkSmartPointer<vtkCellArray> cells;
-    vtkSmartPointer<vtkDataArray> types;
+    vtkSmartPointer<vtkCellArray> cells, faceCells, faceLocationCells;
+    vtkSmartPointer<vtkDataArray> types, faceIds, faceLocationIds;
     if (!this->Cells(cells))
     {
       return false;
     }
-    const auto faceLayout = this->Reader.Value<std::uint8_t>();
-    if (!this->OptionalNumbers(types) || !cells != !types)
-    {
-      return false;
-    }
-    if (cells &&
-      (types->GetDataType() != VTK_UNSIGNED_CHAR || types->GetNumberOfComponents() != 1 ||
-        types->GetNumberOfTuples() != cells->GetNumberOfCells()))
+    const auto layout = this->Reader.Value<std::uint8_t>();
+    const bool parsed = this->OptionalNumbers(types) &&
+      (layout == FacesInIdArrays
+          ? this->OptionalNumbers(faceIds) && this->OptionalNumbers(faceLocationIds)
+          : layout == FacesInCellArrays && this->Cells(faceCells) &&
+            this->Cells(faceLocationCells));
+    const bool faces = faceIds || faceLocationIds || faceCells || faceLocationCells;
+    if (!parsed || !cells != !types || (faces && !cells) || !this->TypesAreKnown(types, faces))
     {
       return false;
     }
 #if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 6, 0)
-    vtkSmartPointer<vtkCellArray> faces, faceLocations;
-    if (faceLayout != FacesInCellArrays || !this->Cells(faces) || !this->Cells(faceLocations) ||
-      !faces != !faceLocations || (faces && !cells) ||
-      (faceLocations && faceLocations->GetNumberOfCells() != cells->GetNumberOfCells()))
+    const std::uint8_t here = FacesInCellArrays;
+#else
+    const std::uint8_t here = FacesInIdArrays;
+#endif
+    if (faces && layout != here)
+    {
+      this->OtherLayout = true;
+      return false;
+    }
+    return !cells ||
+      SetCells(grid, types, cells, faceIds, faceLocationIds, faceCells, faceLocationCells);
+  }
+
+  // Cell types VTK knows, one per cell, and polyhedra only with faces: VTK walks the
+  // connectivity of a polyhedron given without faces as a face stream.
+  static bool TypesAreKnown(vtkDataArray* types, bool faces)
+  {
+    if (!types)
+    {
+      return true;
+    }
+    if (types->GetDataType() != VTK_UNSIGNED_CHAR || types->GetNumberOfComponents() != 1)
     {
       return false;
     }
-    if (faces)
+    const auto* type = static_cast<const unsigned char*>(types->GetVoidPointer(0));
+    const vtkIdType count = types->GetNumberOfTuples();
+    return std::all_of(type, type + count,
+      [faces](unsigned char t)
+      { return t < VTK_NUMBER_OF_CELL_TYPES && (faces || t != VTK_POLYHEDRON); });
+  }
+
+  static bool SetCells(vtkUnstructuredGrid* grid, vtkDataArray* types, vtkCellArray* cells,
+    vtkDataArray* faceIds, vtkDataArray* faceLocationIds, vtkCellArray* faceCells,
+    vtkCellArray* faceLocationCells)
+  {
+    if (types->GetNumberOfTuples() != cells->GetNumberOfCells())
     {
-      grid->SetPolyhedralCells(types, cells, faceLocations, faces);
+      return false;
     }
-    else if (cells)
+#if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 6, 0)
+    (void)faceIds;
+    (void)faceLocationIds;
+    if (!faceCells != !faceLocationCells ||
+      (faceLocationCells && faceLocationCells->GetNumberOfCells() != cells->GetNumberOfCells()))
+    {
+      return false;
+    }
+    if (faceCells)
+    {
+      grid->SetPolyhedralCells(types, cells, faceLocationCells, faceCells);
+    }
+    else
     {
       grid->SetCells(types, cells);
     }
 #else
-    vtkSmartPointer<vtkDataArray> faces, faceLocations;
-    if (faceLayout != FacesInIdArrays || !this->OptionalNumbers(faces) ||
-      !this->OptionalNumbers(faceLocations) || !faces != !faceLocations || (faces && !cells))
-    {
-      return false;
-    }
-    auto* idFaces = vtkIdTypeArray::SafeDownCast(faces);
-    auto* idFaceLocations = vtkIdTypeArray::SafeDownCast(faceLocations);
-    if (faces &&
-      (!idFaces || !idFaceLocations ||
-        idFaceLocations->GetNumberOfTuples() != cells->GetNumberOfCells()))
+    (void)faceCells;
+    (void)faceLocationCells;
+    auto* faces = vtkIdTypeArray::SafeDownCast(faceIds);
+    auto* faceLocations = vtkIdTypeArray::SafeDownCast(faceLocationIds);
+    if (!faceIds != !faces || !faceLocationIds != !faceLocations || !faces != !faceLocations ||
+      (faceLocations && faceLocations->GetNumberOfTuples() != cells->GetNumberOfCells()))
     {
       return false;
     }
     auto* cellTypes = vtkUnsignedCharArray::SafeDownCast(types);
+    if (!cellTypes)
+    {
+      return false;
+    }
     if (faces)
     {
-      grid->SetCells(cellTypes, cells, idFaceLocations, idFaces);
+      grid->SetCells(cellTypes, cells, faceLocations, faces);
     }
-    else if (cells)
+    else
     {
       grid->SetCells(cellTypes, cells);
     }
@@ -507,6 +578,16 @@ private:
     return vtkDataArray::SafeDownCast(this->ArrayRecord());
   }
 
+  // Where a block's bytes are (within the payload, before the description, after the block
+  // before it), with its compressor and sizes.
+  struct BlockRecord
+  {
+    std::uint8_t Compressor = 0;
+    std::uint64_t Offset = 0;
+    std::uint64_t Stored = 0;
+    std::uint64_t Bytes = 0;
+  };
+
   vtkSmartPointer<vtkAbstractArray> ArrayRecord()
   {
     const auto layout = this->Reader.Value<std::uint8_t>();
@@ -516,13 +597,25 @@ private:
     const bool named = this->Reader.OptionalText(name);
     const auto components = this->Reader.Value<std::int32_t>();
     const auto tuples = this->Reader.Value<std::int64_t>();
-    // VTK allocates per component: more components than an empty array may have
-    // (MaximumEmptyComponents), or than the blocks hold values (bits, at the least), cannot
-    // be honest.
     if (this->Reader.Failed() || components < 1 || tuples < 0 ||
-      tuples > std::numeric_limits<vtkIdType>::max() / components ||
-      static_cast<std::uint64_t>(components) >
-        std::max<std::uint64_t>(MaximumEmptyComponents, 8 * this->BlocksEnd))
+      tuples > std::numeric_limits<vtkIdType>::max() / components)
+    {
+      return this->Fail();
+    }
+    // Component names: none, or one (optional) per component.
+    const std::uint32_t names = this->Reader.Count(1);
+    std::vector<std::pair<bool, std::string>> componentNames(names);
+    for (auto& componentName : componentNames)
+    {
+      componentName.first = this->Reader.OptionalText(componentName.second);
+    }
+    BlockRecord block;
+    const vtkIdType values = tuples * components;
+    // Everything is checked before the array allocates anything (VTK allocates per
+    // component, then per value).
+    if ((names != 0 && names != static_cast<std::uint32_t>(components)) || !this->Block(block) ||
+      !FitsTheBlock(layout, type, values, block) ||
+      (values == 0 && components > MaximumEmptyComponents))
     {
       return this->Fail();
     }
@@ -536,29 +629,46 @@ private:
     {
       array->SetName(name.c_str());
     }
-    const std::uint32_t names = this->Reader.Count(1);
-    if (names != 0 && names != static_cast<std::uint32_t>(components))
-    {
-      return this->Fail();
-    }
     for (std::uint32_t component = 0; component < names; ++component)
     {
-      std::string componentName;
-      if (this->Reader.OptionalText(componentName))
+      if (componentNames[component].first)
       {
-        array->SetComponentName(component, componentName.c_str());
+        array->SetComponentName(component, componentNames[component].second.c_str());
       }
     }
-    const vtkIdType values = tuples * components;
     const bool filled = layout == Numeric
-      ? this->NumericValues(static_cast<vtkDataArray*>(array.Get()), values)
-      : layout == Bits ? this->BitValues(static_cast<vtkBitArray*>(array.Get()), tuples)
-                       : this->PackedValues(array, values);
+      ? this->NumericValues(static_cast<vtkDataArray*>(array.Get()), values, block)
+      : layout == Bits ? this->BitValues(static_cast<vtkBitArray*>(array.Get()), tuples, block)
+                       : this->PackedValues(array, values, block);
     if (!filled || this->Reader.Failed() || array->GetNumberOfTuples() != tuples)
     {
       return this->Fail();
     }
     return array;
+  }
+
+  // Whether `values` values of `type` in `layout` are what `block` holds: exactly, for
+  // numbers and bits; no more than its bytes can hold, for strings and variants.
+  static bool FitsTheBlock(
+    std::uint8_t layout, int type, vtkIdType values, const BlockRecord& block)
+  {
+    const auto count = static_cast<std::uint64_t>(values);
+    switch (layout)
+    {
+      case Numeric:
+      {
+        const auto valueBytes = static_cast<std::uint64_t>(vtkAbstractArray::GetDataTypeSize(type));
+        return valueBytes > 0 && block.Bytes % valueBytes == 0 && block.Bytes / valueBytes == count;
+      }
+      case Bits:
+        return block.Bytes == (count + 7) / 8;
+      case Strings:
+        return count <= block.Bytes / sizeof(std::uint64_t); // a length each
+      case Variants:
+        return count <= block.Bytes / sizeof(std::int32_t); // a type each
+      default:
+        return false;
+    }
   }
 
   // An array of the class recorded, if it has the layout recorded.
@@ -574,16 +684,6 @@ private:
     return matches ? array : nullptr;
   }
 
-  // Where a block's bytes are (within the payload, before the description, after the block
-  // before it), with its compressor and sizes.
-  struct BlockRecord
-  {
-    std::uint8_t Compressor = 0;
-    std::uint64_t Offset = 0;
-    std::uint64_t Stored = 0;
-    std::uint64_t Bytes = 0;
-  };
-
   bool Block(BlockRecord& block)
   {
     block.Compressor = this->Reader.Value<std::uint8_t>();
@@ -593,7 +693,8 @@ private:
     if (this->Reader.Failed() || block.Offset < this->BlocksDone ||
       block.Offset > this->BlocksEnd || block.Stored > this->BlocksEnd - block.Offset ||
       (block.Compressor == 0 && block.Stored != block.Bytes) || block.Compressor > 3 ||
-      block.Bytes / FrameBytes > block.Stored / sizeof(std::uint64_t)) // a frame per stored size
+      block.Bytes / FrameBytes > block.Stored / sizeof(std::uint64_t) || // a size per frame
+      block.Bytes / MaximumRatio(block.Compressor) > block.Stored)
     {
       return false;
     }
@@ -643,7 +744,8 @@ private:
                         vtkIdType first, vtkIdType last)
     {
       vtkSmartPointer<vtkDataCompressor> decompressor = NewDecompressor(block.Compressor);
-      for (vtkIdType frame = first; frame < last; ++frame)
+      for (vtkIdType frame = first; frame < last && unpacked.load(std::memory_order_relaxed);
+           ++frame)
       {
         const std::uint64_t done = static_cast<std::uint64_t>(frame) * FrameBytes;
         const auto length = static_cast<std::size_t>(std::min(FrameBytes, block.Bytes - done));
@@ -668,15 +770,8 @@ private:
     return unpacked;
   }
 
-  bool NumericValues(vtkDataArray* array, vtkIdType values)
+  bool NumericValues(vtkDataArray* array, vtkIdType values, const BlockRecord& block)
   {
-    BlockRecord block;
-    const auto valueBytes = static_cast<std::uint64_t>(array->GetDataTypeSize());
-    if (!this->Block(block) || block.Bytes / valueBytes != static_cast<std::uint64_t>(values) ||
-      block.Bytes % valueBytes != 0)
-    {
-      return false;
-    }
     if (values == 0)
     {
       return true;
@@ -689,22 +784,17 @@ private:
       this->Unpack(block, static_cast<char*>(array->GetVoidPointer(0)));
   }
 
-  // Whether `tuples` tuples could be allocated (VTK reports a failure by allocating none).
+  // Whether `tuples` tuples could be allocated (VTK allocates none, or throws
+  // std::bad_alloc, which vtkTrackedReadPayload() catches).
   static bool Allocate(vtkAbstractArray* array, vtkIdType tuples)
   {
     array->SetNumberOfTuples(tuples);
     return array->GetNumberOfTuples() == tuples;
   }
 
-  bool BitValues(vtkBitArray* array, vtkIdType tuples)
+  bool BitValues(vtkBitArray* array, vtkIdType tuples, const BlockRecord& block)
   {
-    BlockRecord block;
-    const auto values = static_cast<std::uint64_t>(tuples) * array->GetNumberOfComponents();
-    if (!this->Block(block) || block.Bytes != (values + 7) / 8)
-    {
-      return false;
-    }
-    if (values == 0)
+    if (tuples == 0)
     {
       return true;
     }
@@ -713,13 +803,8 @@ private:
   }
 
   // Strings and variants: unpacked, then parsed value by value.
-  bool PackedValues(vtkAbstractArray* array, vtkIdType values)
+  bool PackedValues(vtkAbstractArray* array, vtkIdType values, const BlockRecord& block)
   {
-    BlockRecord block;
-    if (!this->Block(block))
-    {
-      return false;
-    }
     std::vector<char> packed(static_cast<std::size_t>(block.Bytes));
     if (!packed.empty() && !this->Unpack(block, packed.data()))
     {
@@ -728,11 +813,6 @@ private:
     SpanReader reader(packed.data(), packed.size());
     auto* strings = vtkStringArray::SafeDownCast(array);
     auto* variants = vtkVariantArray::SafeDownCast(array);
-    // Each value takes at least 4 bytes (a variant's type) or 8 (a string's length).
-    if (static_cast<std::uint64_t>(values) > packed.size() / (strings ? 8 : 4))
-    {
-      return false;
-    }
     array->SetNumberOfValues(values);
     for (vtkIdType i = 0; i < values && !reader.Failed(); ++i)
     {
@@ -758,18 +838,7 @@ private:
 
   static std::string LongText(SpanReader& reader)
   {
-    const auto length = reader.Value<std::uint64_t>();
-    if (length > reader.Left())
-    {
-      reader.Fail();
-      return std::string();
-    }
-    std::string text(static_cast<std::size_t>(length), '\0');
-    for (char& c : text)
-    {
-      c = reader.Value<char>();
-    }
-    return text;
+    return reader.Bytes(reader.Value<std::uint64_t>());
   }
 
   vtkSmartPointer<vtkDataObject> Composite(std::uint8_t kind, int depth)
@@ -855,25 +924,29 @@ private:
   std::uint64_t BlocksEnd; // where the description starts, from the payload's start
   std::uint64_t BlocksDone = 0;
   SpanReader Reader;
+
+public:
+  bool OtherLayout = false; // polyhedron faces kept as another VTK keeps them
 };
 }
 
 //------------------------------------------------------------------------------
-bool vtkTrackedReadPayload(const std::shared_ptr<vtkTrackedEntryBytes>& bytes, std::uint64_t offset,
-  std::uint64_t size, std::uint32_t chunkBytes, const std::vector<vtkTrackedDigest>& checksums,
-  const std::string& secret, std::vector<vtkSmartPointer<vtkObject>>& objects, std::string& error)
+vtkTrackedPayloadStatus vtkTrackedReadPayload(const std::shared_ptr<vtkTrackedEntryBytes>& bytes,
+  std::uint64_t offset, std::uint64_t size, std::uint32_t chunkBytes,
+  const std::vector<vtkTrackedDigest>& checksums, const std::string& secret,
+  std::vector<vtkSmartPointer<vtkObject>>& objects, std::string& error)
 {
   objects.clear();
   if (offset > bytes->GetSize() || size > bytes->GetSize() - offset)
   {
     error = "a payload beyond the end of the entry";
-    return false;
+    return vtkTrackedPayloadStatus::Damaged;
   }
   const char* payload = bytes->GetData() + offset;
   if (!ChunksMatch(payload, size, chunkBytes, checksums, secret))
   {
     error = "a payload chunk that fails its checksum";
-    return false;
+    return vtkTrackedPayloadStatus::Damaged;
   }
   std::uint64_t trailer[2] = { 0, 0 };
   if (size >= TrailerBytes)
@@ -886,14 +959,27 @@ bool vtkTrackedReadPayload(const std::shared_ptr<vtkTrackedEntryBytes>& bytes, s
     descriptionBytes != size - TrailerBytes - descriptionAt)
   {
     error = "a damaged payload";
-    return false;
+    return vtkTrackedPayloadStatus::Damaged;
   }
   Decoder decoder(bytes, offset, descriptionAt, payload + descriptionAt, descriptionBytes);
-  if (!decoder.Objects(objects))
+  bool decoded = false;
+  try
+  {
+    decoded = decoder.Objects(objects);
+  }
+  catch (const std::bad_alloc&)
   {
     objects.clear();
-    error = "a damaged payload";
-    return false;
+    error = "not enough memory for its arrays";
+    return vtkTrackedPayloadStatus::OutOfMemory;
   }
-  return true;
+  if (!decoded)
+  {
+    objects.clear();
+    error = decoder.OtherLayout ? "its polyhedron faces are kept as another VTK version keeps them"
+                                : "a damaged payload";
+    return decoder.OtherLayout ? vtkTrackedPayloadStatus::OtherLayout
+                               : vtkTrackedPayloadStatus::Damaged;
+  }
+  return vtkTrackedPayloadStatus::Ok;
 }

@@ -40,7 +40,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 #include <memory>
+#include <new>
 #include <vector>
 
 namespace
@@ -290,10 +292,19 @@ private:
     return true;
   }
 
-  // The structure of a leaf by its class, then its attributes.
+  // The structure of a leaf by its class, then its attributes. Only the classes themselves:
+  // a reader makes them by name, and a subclass (vtkUniformGrid, vtkStructuredPoints, ...)
+  // holds more than they do.
   bool Leaf(vtkDataObject* data, std::string& error)
   {
     const std::string name = data->GetClassName();
+    static const char* const stored[] = { "vtkImageData", "vtkRectilinearGrid", "vtkStructuredGrid",
+      "vtkPolyData", "vtkUnstructuredGrid", "vtkTable", "vtkDataObject" };
+    if (std::find(std::begin(stored), std::end(stored), name) == std::end(stored))
+    {
+      error = "a " + name + " cannot be stored on disk";
+      return false;
+    }
     bool ok = true;
     if (auto* image = vtkImageData::SafeDownCast(data))
     {
@@ -327,11 +338,6 @@ private:
     else if (auto* table = vtkTable::SafeDownCast(data))
     {
       return this->Attributes(table->GetRowData(), error);
-    }
-    else if (name != "vtkDataObject")
-    {
-      error = "a " + name + " cannot be stored on disk";
-      return false;
     }
     if (auto* dataSet = vtkDataSet::SafeDownCast(data))
     {
@@ -465,7 +471,8 @@ private:
     {
       this->Description.OptionalText(array->GetComponentName(component));
     }
-    const vtkIdType values = array->GetNumberOfValues();
+    // Whole tuples: what the description records (a last, partial tuple is left out).
+    const vtkIdType values = array->GetNumberOfTuples() * array->GetNumberOfComponents();
     if (bits)
     {
       auto* bitArray = static_cast<vtkBitArray*>(array);
@@ -473,10 +480,10 @@ private:
     }
     if (numbers)
     {
-      return this->NumericValues(numbers, error);
+      return this->NumericValues(numbers, values, error);
     }
     std::string packed;
-    if (strings ? !PackStrings(strings, packed) : !PackVariants(variants, packed))
+    if (strings ? !PackStrings(strings, values, packed) : !PackVariants(variants, values, packed))
     {
       error = Named(array) +
         " cannot be stored on disk: it holds a value that is not a number "
@@ -486,10 +493,9 @@ private:
     return this->Block(packed.data(), packed.size(), error);
   }
 
-  bool NumericValues(vtkDataArray* array, std::string& error)
+  bool NumericValues(vtkDataArray* array, vtkIdType count, std::string& error)
   {
-    const auto bytes =
-      static_cast<std::uint64_t>(array->GetNumberOfValues()) * array->GetDataTypeSize();
+    const auto bytes = static_cast<std::uint64_t>(count) * array->GetDataTypeSize();
     if (bytes == 0)
     {
       return this->Block(nullptr, 0, error);
@@ -507,7 +513,7 @@ private:
       return false;
     }
     values->DeepCopy(array);
-    if (values->GetNumberOfValues() != array->GetNumberOfValues())
+    if (values->GetNumberOfValues() < count)
     {
       error = Named(array) + " cannot be stored on disk: its values cannot be copied";
       return false;
@@ -522,18 +528,18 @@ private:
     packed.append(text);
   }
 
-  static bool PackStrings(vtkStringArray* strings, std::string& packed)
+  static bool PackStrings(vtkStringArray* strings, vtkIdType count, std::string& packed)
   {
-    for (vtkIdType i = 0; i < strings->GetNumberOfValues(); ++i)
+    for (vtkIdType i = 0; i < count; ++i)
     {
       PackText(strings->GetValue(i), packed);
     }
     return true;
   }
 
-  static bool PackVariants(vtkVariantArray* variants, std::string& packed)
+  static bool PackVariants(vtkVariantArray* variants, vtkIdType count, std::string& packed)
   {
-    for (vtkIdType i = 0; i < variants->GetNumberOfValues(); ++i)
+    for (vtkIdType i = 0; i < count; ++i)
     {
       const vtkVariant& value = variants->GetValue(i);
       const std::int32_t type = value.IsValid() ? value.GetType() : 0;
@@ -622,8 +628,16 @@ bool vtkTrackedWritePayload(int fd, std::uint64_t offset, const std::vector<vtkO
 {
   ChecksummedSink sink(fd, offset, chunkBytes, secret, checksums);
   Encoder encoder(sink, compression, level);
-  if (!encoder.Objects(objects, error))
+  try
   {
+    if (!encoder.Objects(objects, error))
+    {
+      return false;
+    }
+  }
+  catch (const std::bad_alloc&) // packing strings, copying SOA values, the description
+  {
+    error = "not enough memory to encode it";
     return false;
   }
   size = sink.GetPosition();

@@ -5,7 +5,9 @@
  *
  * A payload is, all numbers little-endian, offsets counted from the payload's start:
  *
- *     value blocks, each at an offset aligned as Alignment() says
+ *     value blocks, each at a file offset aligned as Alignment() says (uncompressed blocks
+ *       of a page or more on a page, others on 64 bytes): a mapped entry's values are then
+ *       aligned in memory too
  *     description (D bytes)
  *     description offset (u64), D (u64)
  *
@@ -43,10 +45,11 @@
  *       (u64), value bytes (u64); a compressed block is a sequence of frames of at most
  *       FrameBytes value bytes each, every frame its stored size (u64) then its bytes
  *
- * Numeric values are the array's values in tuple-major order, in its own type; bit
- * arrays their packed bytes; string values are each a length (u64) and its bytes;
- * variant values each a VTK type (i32) and, for numbers, 8 bytes (i64, u64 or f64), for
- * strings a length (u64) and bytes. Names are any bytes: nothing is parsed as text.
+ * Numeric values are the array's values in tuple-major order, in its own type (tuples x
+ * components of them: a last, partial tuple is left out); bit arrays their packed bytes; string
+ * values are each a length (u64) and its bytes; variant values each a VTK type (i32) and, for
+ * numbers, 8 bytes (i64, u64 or f64), for strings a length (u64) and bytes. Names are any bytes:
+ * nothing is parsed as text.
  */
 
 #ifndef vtkTrackedEntryFormat_h
@@ -97,8 +100,9 @@ constexpr int MaximumDepth = 64;
 // sizes that fit an int).
 constexpr std::uint64_t FrameBytes = std::uint64_t(1) << 20;
 
-// Value blocks of a page or more start on a page, so that a mapped entry hands them to
-// VTK arrays in place; smaller ones on a cache line, so that small arrays waste little.
+// Uncompressed value blocks of a page or more start on a page (a file offset), so that a
+// mapped entry hands them to VTK arrays in place; smaller and compressed ones on a cache
+// line, so that small arrays waste little.
 constexpr std::uint64_t PageBytes = 4096;
 constexpr std::uint64_t LineBytes = 64;
 inline std::uint64_t Alignment(std::uint64_t storedBytes)
@@ -155,14 +159,16 @@ public:
     }
     return value;
   }
-  std::string Text()
+  std::string Text() { return this->Bytes(this->Value<std::uint32_t>()); }
+  // The next `length` bytes (none past the end).
+  std::string Bytes(std::uint64_t length)
   {
-    const auto length = this->Value<std::uint32_t>();
-    if (!this->Take(length))
+    if (length > this->Left() || !this->Take(static_cast<std::size_t>(length)))
     {
+      this->Failure = true;
       return std::string();
     }
-    return std::string(this->Data + this->Offset - length, length);
+    return std::string(this->Data + this->Offset - length, static_cast<std::size_t>(length));
   }
   // False for none; `text` holds it otherwise.
   bool OptionalText(std::string& text)

@@ -63,8 +63,9 @@ void DecodePayload(const std::string& payload)
   auto bytes = vtkTrackedEntryBytes::Copy(payload.data(), payload.size());
   std::vector<vtkSmartPointer<vtkObject>> objects;
   std::string error;
-  if (!vtkTrackedReadPayload(
-        bytes, 0, payload.size(), chunkBytes, checksums, secret, objects, error))
+  if (!bytes ||
+    vtkTrackedReadPayload(bytes, 0, payload.size(), chunkBytes, checksums, secret, objects,
+      error) != vtkTrackedPayloadStatus::Ok)
   {
     return;
   }
