@@ -10,14 +10,18 @@
  * $VTK_TRACKED_CACHE_DIR, else $XDG_CACHE_HOME/vtk-tracked-array-cache, else
  * ~/.cache/vtk-tracked-array-cache.
  *
- * Payloads are VTK's own XML formats with appended raw binary data (vtkPolyData,
+ * An entry holds its objects in a native format (vtkTrackedEntryFormat.h): each array's
+ * values as raw bytes in their own type, uncompressed by default or compressed by VTK's
+ * zlib, LZ4 or LZMA compressor, then a compact description of the objects (vtkPolyData,
  * vtkUnstructuredGrid, vtkImageData, vtkRectilinearGrid, vtkStructuredGrid, vtkTable,
- * composite trees of them: vtkMultiBlockDataSet, vtkPartitionedDataSet(Collection) with
- * block names and assemblies; any data or string array), compressed by VTK's zlib, LZ4
- * or LZMA compressor or not at all, behind a header: magic, format version, VTK version,
- * key, key digest, payload size and XXH3-128 checksum, creation time, and the seconds the
- * value took to compute. Nothing is pickled; reading an entry runs no code, and parses
- * only bytes whose checksum matched (the header is parsed with every length checked).
+ * vtkDataObject, and composite trees of them: vtkMultiBlockDataSet,
+ * vtkPartitionedDataSet(Collection) with block names and assemblies; any data, bit, string
+ * or variant array), behind a header: magic, format version, VTK version, key, key digest,
+ * payload size, creation time, and the seconds the value took to compute. Keyed XXH3-128
+ * checksums of the payload's 1 MiB chunks are all checked before anything is decoded.
+ * Nothing is pickled; reading an entry runs no code, and every length and count is checked
+ * before it is used. A hit maps the entry and lends its uncompressed values to the arrays
+ * without a copy (SetMemoryMapping()).
  *
  * - Writes go to a unique temporary file in the directory, which is renamed over the
  *   entry once complete: a reader never sees a partial entry, and a writer killed
@@ -29,14 +33,15 @@
  *   systems). MaximumSize is enforced after every write, least recently accessed first,
  *   never evicting the entry just written; ExpireAfterDays makes entries older than
  *   that (since they were written) misses, removed when found.
- * - What VTK's XML formats would not give back as it was is refused with an error, never
- *   stored changed: char and (unsigned) long arrays (read back as another type), other
- *   arrays than data and string arrays, names with '<', '&', '"', control characters or
- *   invalid UTF-8 (written unescaped), and point, cell or row data with another number of
- *   tuples than points, cells or rows (truncated).
+ * - What is stored comes back exactly, with an equal digest: every array type in its own
+ *   type and class (SOA and implicit arrays as VTK's AOS class for their type), names of
+ *   any bytes, attribute arrays of any tuple count. What has no place in an entry is
+ *   refused with an error: other data object classes (subclasses included), variants
+ *   holding objects.
  * - A truncated, damaged or foreign file under an entry's name is a miss; it is removed
- *   and counted (GetNumberOfCorruptEntries()). A file of a newer format version is a miss
- *   left in place (a newer program may share the directory).
+ *   and counted (GetNumberOfCorruptEntries()). A file of a newer or an older format version
+ *   is a miss left in place (another program may share the directory), replaced by the
+ *   next store of its key.
  * - The directory is created with mode 0700. A directory owned by another user, or
  *   writable by its group or others, is refused: a clear error, once, and the disk cache
  *   stays disabled (IsUsable() false); whatever uses it keeps working without it. A write

@@ -15,8 +15,6 @@
 #include "vtkIdTypeArray.h"
 #include "vtkImageData.h"
 #include "vtkInformation.h"
-#include "vtkLZ4DataCompressor.h"
-#include "vtkLZMADataCompressor.h"
 #include "vtkMultiBlockDataSet.h"
 #include "vtkNew.h"
 #include "vtkPartitionedDataSet.h"
@@ -37,7 +35,6 @@
 #include "vtkUnsignedCharArray.h"
 #include "vtkUnstructuredGrid.h"
 #include "vtkVariantArray.h"
-#include "vtkZLibDataCompressor.h"
 
 #include <algorithm>
 #include <atomic>
@@ -111,21 +108,6 @@ std::uint64_t MaximumRatio(int compression)
       return 8192;
     default:
       return 1;
-  }
-}
-
-vtkSmartPointer<vtkDataCompressor> NewDecompressor(int compression)
-{
-  switch (compression)
-  {
-    case 1:
-      return vtkSmartPointer<vtkZLibDataCompressor>::New();
-    case 2:
-      return vtkSmartPointer<vtkLZ4DataCompressor>::New();
-    case 3:
-      return vtkSmartPointer<vtkLZMADataCompressor>::New();
-    default:
-      return nullptr;
   }
 }
 
@@ -743,7 +725,7 @@ private:
     auto decompress = [&block, &frames, stored, destination, &unpacked](
                         vtkIdType first, vtkIdType last)
     {
-      vtkSmartPointer<vtkDataCompressor> decompressor = NewDecompressor(block.Compressor);
+      vtkSmartPointer<vtkDataCompressor> decompressor = NewCompressor(block.Compressor);
       for (vtkIdType frame = first; frame < last && unpacked.load(std::memory_order_relaxed);
            ++frame)
       {

@@ -14,8 +14,6 @@
 #include "vtkFieldData.h"
 #include "vtkImageData.h"
 #include "vtkInformation.h"
-#include "vtkLZ4DataCompressor.h"
-#include "vtkLZMADataCompressor.h"
 #include "vtkMatrix3x3.h"
 #include "vtkMultiBlockDataSet.h"
 #include "vtkPartitionedDataSet.h"
@@ -35,7 +33,6 @@
 #include "vtkUnsignedCharArray.h"
 #include "vtkUnstructuredGrid.h"
 #include "vtkVariantArray.h"
-#include "vtkZLibDataCompressor.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -137,22 +134,11 @@ private:
 
 vtkSmartPointer<vtkDataCompressor> NewCompressor(int compression, int level)
 {
-  vtkSmartPointer<vtkDataCompressor> compressor;
-  switch (compression)
+  vtkSmartPointer<vtkDataCompressor> compressor = vtkTrackedEntryFormat::NewCompressor(compression);
+  if (compressor)
   {
-    case 1:
-      compressor = vtkSmartPointer<vtkZLibDataCompressor>::New();
-      break;
-    case 2:
-      compressor = vtkSmartPointer<vtkLZ4DataCompressor>::New();
-      break;
-    case 3:
-      compressor = vtkSmartPointer<vtkLZMADataCompressor>::New();
-      break;
-    default:
-      return nullptr;
+    compressor->SetCompressionLevel(level);
   }
-  compressor->SetCompressionLevel(level);
   return compressor;
 }
 

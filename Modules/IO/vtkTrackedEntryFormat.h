@@ -55,6 +55,12 @@
 #ifndef vtkTrackedEntryFormat_h
 #define vtkTrackedEntryFormat_h
 
+#include "vtkDataCompressor.h"
+#include "vtkLZ4DataCompressor.h"
+#include "vtkLZMADataCompressor.h"
+#include "vtkSmartPointer.h"
+#include "vtkZLibDataCompressor.h"
+
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -91,6 +97,23 @@ enum FaceLayout : std::uint8_t
 // An empty array has at most this many components (one with values has no more than
 // values): a decoder allocates per component before it reads any value.
 constexpr std::int32_t MaximumEmptyComponents = 1 << 16;
+
+// VTK's compressor of a block's compressor number (1 zlib, 2 LZ4, 3 LZMA), null for 0 and
+// unknown numbers.
+inline vtkSmartPointer<vtkDataCompressor> NewCompressor(int compression)
+{
+  switch (compression)
+  {
+    case 1:
+      return vtkSmartPointer<vtkZLibDataCompressor>::New();
+    case 2:
+      return vtkSmartPointer<vtkLZ4DataCompressor>::New();
+    case 3:
+      return vtkSmartPointer<vtkLZMADataCompressor>::New();
+    default:
+      return nullptr;
+  }
+}
 
 // Composite trees deeper than this are refused: a crafted payload must not exhaust the
 // stack.

@@ -126,7 +126,7 @@ CacheInfo = namedtuple("CacheInfo", ["hits", "misses", "maxsize", "currsize"])
 
 _ENTRY_KEY = "trackedarraycache.cached"
 _NUMPY_PREFIX = "trackedarraycache numpy "  # then the dtype, its byte order and the shape
-_BYTE_ORDERS = {"<": "little", ">": "big", "|": "any"}  # words: XML names cannot hold < >
+_BYTE_ORDERS = {"<": "little", ">": "big", "|": "any"}  # words, not marks, in array names
 _BYTE_ORDER_MARKS = {word: mark for mark, word in _BYTE_ORDERS.items()}
 _COMPRESSIONS = {None: 0, "none": 0, "zlib": 1, "lz4": 2, "lzma": 3}  # vtkTrackedDiskCache
 _PLAIN = (type(None), bool, int, float, complex, str, bytes)
@@ -181,7 +181,7 @@ def _vtk_from_numpy(values):
         get_vtk_array_type(flat.dtype)
     except (KeyError, TypeError):  # float16, long double: no VTK array holds them
         return None
-    # numpy_to_vtk makes int8 a vtkCharArray, which VTK's XML formats give back signed.
+    # numpy_to_vtk makes int8 a vtkCharArray, whose signedness is the platform's: signed char.
     array = numpy_to_vtk(flat, deep=1, array_type=VTK_SIGNED_CHAR if flat.dtype == np.int8 else None)
     words = [values.dtype.name, _BYTE_ORDERS[values.dtype.str[0]]] + [str(n) for n in values.shape]
     array.SetName(_NUMPY_PREFIX + " ".join(words))
