@@ -57,7 +57,6 @@ public:
 
   const char* GetData() const { return this->Data; }
   std::uint64_t GetSize() const { return this->Size; }
-  bool IsMapped() const { return this->Mapping; }
 
   /**
    * Makes `array` (an AOS array, its number of components set) hold the `count` values at
@@ -77,7 +76,7 @@ private:
 
   char* Data = nullptr;
   std::uint64_t Size = 0;
-  bool Mapping = false;
+  bool Mapping = false; // a file's pages (unmapped), else memory of its own (freed)
 };
 
 #endif
