@@ -10,7 +10,7 @@
 #include "vtkObjectFactory.h"
 #include "vtkSOADataArrayTemplate.h"
 #include "vtkSmartPointer.h"
-#include "vtkTrackedArrayCache.h"
+#include "vtkTrackedObserverSet.h"
 #include "vtkTrackedStamp.h"
 #include "vtkTrackedVTKVersion.h"
 #include "vtkVariant.h"
@@ -99,7 +99,7 @@ public:
   vtkSmartPointer<vtkArrayBufferPool> Pool = vtkSmartPointer<vtkArrayBufferPool>::New();
   vtkDataArray* Buffer = nullptr; // leased from Pool
   vtkNew<vtkCallbackCommand> Observer;
-  unsigned long ObserverTags[3] = { 0, 0, 0 };
+  vtkTrackedObserverSet Observers;
 
   static void OnArrayEvent(vtkObject*, unsigned long event, void* self, void*)
   {
@@ -153,13 +153,7 @@ public:
 
   void Release()
   {
-    if (this->HasArray && !this->Deleted && this->Array)
-    {
-      for (unsigned long tag : this->ObserverTags)
-      {
-        this->Array->RemoveObserver(tag);
-      }
-    }
+    this->Observers.Remove(); // if the array is still alive
     this->ReleaseBuffer();
     this->Array = nullptr;
     this->HasArray = this->Deleted = this->BufferChanged = this->Stale = false;
@@ -255,10 +249,7 @@ bool vtkTrackedArrayView::SetView(
   internals.End = end;
   internals.Components = std::move(viewed);
   internals.Stamp.Capture(vtkTrackedSource(array));
-  internals.ObserverTags[0] = array->AddObserver(vtkCommand::DeleteEvent, internals.Observer);
-  internals.ObserverTags[1] = array->AddObserver(vtkCommand::ModifiedEvent, internals.Observer);
-  internals.ObserverTags[2] =
-    array->AddObserver(vtkTrackedArrayCache::GetBufferChangedEventId(), internals.Observer);
+  internals.Observers.ObserveChanges(array, internals.Observer);
   this->Modified();
   return true;
 }

@@ -23,6 +23,7 @@
 #include "vtkTrackedDigest.h"
 #include "vtkTrackedDiskCache.h"
 #include "vtkTrackedInputProducer.h"
+#include "vtkTrackedObserverSet.h"
 #include "vtkVersionMacros.h"
 
 #if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 7, 0)
@@ -230,23 +231,18 @@ class EventWatch
 public:
   template <typename Callback>
   EventWatch(vtkObject* subject, unsigned long event, Callback&& callback)
-    : Subject(subject)
-    , Function(std::forward<Callback>(callback))
+    : Function(std::forward<Callback>(callback))
   {
     this->Command->SetClientData(this);
     this->Command->SetCallback([](vtkObject*, unsigned long, void* watch, void* callData)
       { static_cast<EventWatch*>(watch)->Function(callData); });
-    this->Tag = subject->AddObserver(event, this->Command);
+    this->Observers.Observe(subject, this->Command, { event });
   }
-  ~EventWatch() { this->Subject->RemoveObserver(this->Tag); }
-  EventWatch(const EventWatch&) = delete;
-  EventWatch& operator=(const EventWatch&) = delete;
 
 private:
-  vtkObject* Subject;
   std::function<void(void*)> Function;
   vtkNew<vtkCallbackCommand> Command;
-  unsigned long Tag = 0;
+  vtkTrackedObserverSet Observers; // last: removed first
 };
 }
 

@@ -1,0 +1,118 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
+#include "vtkTrackedDigestMemo.h"
+
+#include "vtkAbstractArray.h"
+#include "vtkArrayBufferPool.h"
+#include "vtkDataObject.h"
+
+#include <utility>
+
+//------------------------------------------------------------------------------
+bool vtkTrackedDigestMemo::Digest(const vtkTrackedSource& typed, bool fresh,
+  vtkArrayBufferPool* pool, vtkTrackedDigest& digest, std::string& error)
+{
+  const vtkObject* object = typed.Array ? static_cast<vtkObject*>(typed.Array) : typed.DataObject;
+  if (!fresh && this->Recall(object, typed, digest))
+  {
+    return true;
+  }
+  vtkTrackedStamp stamp;
+  stamp.Capture(typed);
+  const bool digested = typed.Array
+    ? vtkTrackedDigest::OfArray(typed.Array, pool, digest)
+    : vtkTrackedDigest::OfDataObject(
+        typed.DataObject,
+        [this, fresh, pool](vtkAbstractArray* array, vtkTrackedDigest& arrayDigest)
+        {
+          std::string unused;
+          return this->Digest(vtkTrackedSource(array), fresh, pool, arrayDigest, unused);
+        },
+        digest, error);
+  if (!digested)
+  {
+    if (error.empty())
+    {
+      error = "out of memory for packing buffers";
+    }
+    return false;
+  }
+  this->Remember(object, std::move(stamp), digest);
+  return true;
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedDigestMemo::Forget(vtkObject* object, bool onlyIfChanged)
+{
+  std::lock_guard<std::mutex> lock(this->Mutex);
+  auto found = this->Digests.find(object);
+  if (found != this->Digests.end() &&
+    (!onlyIfChanged ||
+      found->second.Stamp.Compare(vtkTrackedSource(object)) != vtkTrackedStamp::Change::None))
+  {
+    this->Recency.Erase(found->second.Recency);
+    this->Digests.erase(found);
+  }
+}
+
+//------------------------------------------------------------------------------
+std::size_t vtkTrackedDigestMemo::GetNumberOfDigests()
+{
+  std::lock_guard<std::mutex> lock(this->Mutex);
+  return this->Digests.size();
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedDigestMemo::Recall(
+  const vtkObject* object, const vtkTrackedSource& typed, vtkTrackedDigest& digest)
+{
+  std::lock_guard<std::mutex> lock(this->Mutex);
+  auto found = this->Digests.find(object);
+  bool shared = false;
+  if (found == this->Digests.end() ||
+    found->second.Stamp.Compare(typed, shared) != vtkTrackedStamp::Change::None || shared)
+  {
+    return false;
+  }
+  this->Recency.Touch(found->second.Recency);
+  digest = found->second.Digest;
+  return true;
+}
+
+//------------------------------------------------------------------------------
+// Keeps `digest` under the stamp `object` had before it was hashed, unless its storage was
+// shared: then it may change unseen, and is hashed at every call.
+void vtkTrackedDigestMemo::Remember(
+  const vtkObject* object, vtkTrackedStamp&& stamp, const vtkTrackedDigest& digest)
+{
+  if (stamp.IsShared())
+  {
+    return;
+  }
+  std::lock_guard<std::mutex> lock(this->Mutex);
+  auto inserted = this->Digests.emplace(object, Kept{});
+  Kept& kept = inserted.first->second;
+  if (inserted.second)
+  {
+    try
+    {
+      kept.Recency = this->Recency.Insert(object);
+    }
+    catch (...)
+    {
+      this->Digests.erase(inserted.first); // never a digest without its recency
+      throw;
+    }
+  }
+  else
+  {
+    this->Recency.Touch(kept.Recency);
+  }
+  kept.Stamp = std::move(stamp);
+  kept.Digest = digest;
+  while (this->Digests.size() > MaximumDigests)
+  {
+    this->Digests.erase(this->Recency.Oldest());
+    this->Recency.EraseOldest();
+  }
+}

@@ -1,0 +1,73 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
+/**
+ * @class vtkTrackedDigestMemo
+ * @brief Private: content digests of arrays and data objects, kept with their stamps.
+ *
+ * Digest() hashes an array or a data object once and recalls the digest for as long as
+ * the object's stamp is unchanged (vtkTrackedStamp): an unchanged array is never hashed
+ * again. A data object's digest reuses its arrays' kept digests. An object whose storage
+ * is shared is hashed at every call: its values may change unseen. Digests of dead
+ * objects are harmless (a new object at the same address has a newer MTime, so its stamp
+ * differs) but take memory: the most recently used MaximumDigests are kept.
+ *
+ * Thread-safe: a lock of its own guards the digests (never held while hashing), and it
+ * takes no other lock, so callers may call Forget() while holding theirs.
+ *
+ * @sa vtkTrackedArrayCache, vtkTrackedDigest, vtkTrackedStamp, vtkTrackedRecencyList
+ */
+
+#ifndef vtkTrackedDigestMemo_h
+#define vtkTrackedDigestMemo_h
+
+#include "vtkTrackedABINamespace.h" // for VTK_ABI_NAMESPACE_BEGIN
+#include "vtkTrackedDigest.h"       // for the kept digests
+#include "vtkTrackedRecencyList.h"  // for the recency order
+#include "vtkTrackedStamp.h"        // for the stamps
+
+#include <cstddef>       // for std::size_t
+#include <mutex>         // for the lock
+#include <string>        // for errors
+#include <unordered_map> // for the digests by object
+
+VTK_ABI_NAMESPACE_BEGIN
+class vtkObject;
+VTK_ABI_NAMESPACE_END
+class vtkArrayBufferPool;
+
+class vtkTrackedDigestMemo
+{
+public:
+  static constexpr std::size_t MaximumDigests = 16384;
+
+  /**
+   * The digest of `typed` (an array or a data object): recalled when its stamp is
+   * unchanged (unless `fresh`), else computed with buffers from `pool` and kept. With
+   * `fresh`, a data object's arrays are hashed anew too. False with `error` set for data
+   * objects digests do not cover, or when memory for packing ran out.
+   */
+  bool Digest(const vtkTrackedSource& typed, bool fresh, vtkArrayBufferPool* pool,
+    vtkTrackedDigest& digest, std::string& error);
+
+  /// Forgets the digest of `object`; with `onlyIfChanged`, only if its stamp changed.
+  void Forget(vtkObject* object, bool onlyIfChanged);
+
+  std::size_t GetNumberOfDigests();
+
+private:
+  struct Kept
+  {
+    vtkTrackedStamp Stamp;
+    vtkTrackedDigest Digest;
+    vtkTrackedRecencyList<const vtkObject*>::Position Recency;
+  };
+
+  bool Recall(const vtkObject* object, const vtkTrackedSource& typed, vtkTrackedDigest& digest);
+  void Remember(const vtkObject* object, vtkTrackedStamp&& stamp, const vtkTrackedDigest& digest);
+
+  std::mutex Mutex;
+  std::unordered_map<const vtkObject*, Kept> Digests;
+  vtkTrackedRecencyList<const vtkObject*> Recency;
+};
+
+#endif
