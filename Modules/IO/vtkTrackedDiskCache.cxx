@@ -1,35 +1,29 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 #include "vtkTrackedDiskCache.h"
 
 #include "vtkAbstractArray.h"
 #include "vtkDataObject.h"
 #include "vtkObjectFactory.h"
-#include "vtkTrackedArrayCache.h"
+#include "vtkTrackedCacheDirectory.h"
 #include "vtkTrackedDiskEntry.h"
 #include "vtkTrackedDiskKeyLock.h"
+#include "vtkTrackedDiskStatistics.h"
 #include "vtkTrackedEntryBytes.h"
 #include "vtkTrackedFileIO.h"
 #include "vtkVersionMacros.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
-#include <sys/types.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <atomic>
-#include <cerrno>
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 #include <ctime>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <random>
-#include <sstream>
 #include <thread>
 #include <utility>
 
@@ -37,412 +31,167 @@ vtkStandardNewMacro(vtkTrackedDiskCache);
 
 namespace
 {
-const char* const EntrySuffix = ".vtkentry";
-const char* const TemporaryPrefix = ".tmp-";
-const char* const StatisticsPrefix = ".stats-";
-const char* const LockPrefix = ".lock-";
-constexpr std::size_t ReadablePrefixLength = 48;
-constexpr std::int64_t AbandonedTemporarySeconds = 3600;
+using Directory = std::shared_ptr<const vtkTrackedCacheDirectory>;
+using Counter = vtkTypeInt64 vtkTrackedDiskStatistics::*;
 
 std::int64_t Now()
 {
   return static_cast<std::int64_t>(std::time(nullptr));
 }
 
-bool EndsWith(const std::string& text, const std::string& suffix)
+bool Expired(const vtkTrackedDiskHeader& header, double expireDays)
 {
-  return text.size() >= suffix.size() &&
-    text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return expireDays > 0 && static_cast<double>(Now() - header.Created) > expireDays * 86400.0;
 }
 
-bool StartsWith(const std::string& text, const std::string& prefix)
+// What Get() and GetOrLock() return: the one object loaded, with a reference for the
+// caller (VTK_NEWINSTANCE), or null.
+vtkObject* NewInstanceOf(bool loaded, const std::vector<vtkSmartPointer<vtkObject>>& values)
 {
-  return text.compare(0, prefix.size(), prefix) == 0;
-}
-
-std::string KeyHex(const std::string& key)
-{
-  return vtkTrackedArrayCache::ComputeTextDigest(key).substr(9); // after "xxh3-128:"
-}
-
-// A file-name-safe prefix of a key: letters, digits, '.', '_' and '-' (others become
-// '_'), no leading dot, at most ReadablePrefixLength characters. Never a path.
-std::string ReadablePrefix(const std::string& key)
-{
-  std::string prefix;
-  for (char c : key)
+  if (!loaded || values.size() != 1 || !values[0])
   {
-    if (prefix.size() == ReadablePrefixLength)
-    {
-      break;
-    }
-    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-      c == '.' || c == '_' || c == '-';
-    prefix.push_back(safe ? c : '_');
+    return nullptr;
   }
-  prefix.erase(0, prefix.find_first_not_of('.'));
-  return prefix;
+  values[0]->Register(nullptr);
+  return values[0];
 }
 
-std::string ErrnoText()
-{
-  return std::strerror(errno);
-}
-
-class FileDescriptor
-{
-public:
-  explicit FileDescriptor(int fd)
-    : Fd(fd)
-  {
-  }
-  ~FileDescriptor()
-  {
-    if (this->Fd >= 0)
-    {
-      ::close(this->Fd);
-    }
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int Get() const { return this->Fd; }
-
-private:
-  int Fd;
-};
-
-struct DirectoryEntry
+// An entry file opened for reading, with its header.
+struct OpenedEntry
 {
   std::string Path;
-  std::int64_t Size = 0;
-  std::int64_t AccessNanoseconds = 0; // the file's modification time: set at every hit
-};
+  vtkTrackedFileDescriptor File;
+  vtkTrackedDiskHeader Header;
+  std::size_t HeaderBytes = 0;
+  vtkTrackedDiskHeader::Status Status = vtkTrackedDiskHeader::Status::Corrupt;
+  std::string Error;
 
-// Creates a new private file with a unique name in `directory`, and gives its path. It
-// never opens a file or follows a link that is already there.
-int CreateTemporary(const std::string& directory, const char* suffix, int access, std::string& path)
-{
-  static std::atomic<unsigned> serial{ 0 };
-  std::ostringstream name;
-  name << directory << "/" << TemporaryPrefix << ::getpid() << "-" << ++serial << "-" << std::hex
-       << std::random_device()() << suffix;
-  path = name.str();
-  return ::open(path.c_str(), access | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
-}
-
-// Reads and checks the header of an open entry file.
-vtkTrackedDiskHeader::Status ReadHeader(int fd, const std::string& secret,
-  vtkTrackedDiskHeader& header, std::size_t& headerBytes, std::string& error)
-{
-  char prefix[vtkTrackedDiskHeader::PrefixBytes];
-  if (!vtkTrackedFileIO::ReadAt(fd, 0, prefix, sizeof(prefix)))
+  // Opens `path` (never through a link) and reads its header; false if there is no file.
+  bool Open(const std::string& path, const std::string& secret)
   {
-    error = "shorter than a header";
-    return vtkTrackedDiskHeader::Status::Corrupt;
-  }
-  const auto measured = vtkTrackedDiskHeader::Measure(prefix, sizeof(prefix), headerBytes);
-  if (measured != vtkTrackedDiskHeader::Status::Ok)
-  {
-    error = measured == vtkTrackedDiskHeader::Status::FutureVersion ? "written by a newer format"
-      : measured == vtkTrackedDiskHeader::Status::OlderVersion      ? "written by an older format"
-                                                                    : "not a valid entry";
-    return measured;
-  }
-  std::string bytes(prefix, sizeof(prefix));
-  bytes.resize(headerBytes);
-  if (!vtkTrackedFileIO::ReadAt(
-        fd, sizeof(prefix), &bytes[sizeof(prefix)], headerBytes - sizeof(prefix)))
-  {
-    error = "a truncated header";
-    return vtkTrackedDiskHeader::Status::Corrupt;
-  }
-  return vtkTrackedDiskHeader::Decode(bytes.data(), bytes.size(), secret, header, error);
-}
-
-// The directory's secret, which keys every checksum of its entries: 192 random bytes in
-// ".secret" (0600), made by the first process that needs it, written to a temporary file
-// and linked into place so that a racing process reads all of it or none. A damaged one is
-// replaced (the entries it keyed then fail their checksums, and go).
-constexpr std::size_t SecretBytes = 192;
-
-bool LoadSecret(const std::string& directory, std::string& secret, std::string& error)
-{
-  static_assert(SecretBytes >= vtkTrackedHasher::MinimumSecretBytes, "too short a secret");
-  const std::string path = directory + "/.secret";
-  for (int attempt = 0; attempt < 3; ++attempt)
-  {
+    this->Path = path;
+    this->File.Reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (!this->File.IsOpen())
     {
-      FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-      struct stat status;
-      if (file.Get() >= 0 && ::fstat(file.Get(), &status) == 0)
-      {
-        secret.assign(SecretBytes, '\0');
-        if (S_ISREG(status.st_mode) && status.st_uid == ::geteuid() &&
-          static_cast<std::size_t>(status.st_size) == SecretBytes &&
-          vtkTrackedFileIO::ReadAt(file.Get(), 0, &secret[0], SecretBytes))
-        {
-          return true;
-        }
-        ::unlink(path.c_str());
-      }
-    }
-    std::random_device random;
-    std::string fresh(SecretBytes, '\0');
-    for (char& byte : fresh)
-    {
-      byte = static_cast<char>(random());
-    }
-    std::string temporary;
-    FileDescriptor file(CreateTemporary(directory, "-secret", O_WRONLY, temporary));
-    const bool written = file.Get() >= 0 &&
-      ::write(file.Get(), fresh.data(), SecretBytes) == static_cast<ssize_t>(SecretBytes);
-    const bool linked = written && ::link(temporary.c_str(), path.c_str()) == 0;
-    ::unlink(temporary.c_str());
-    if (linked)
-    {
-      secret = fresh;
-      return true;
-    }
-    if (!written)
-    {
-      error = "cannot write " + path + ": " + ErrnoText();
       return false;
     }
-    // Another process linked its secret first: read that one.
+    // The file opened, not the one listed: a writer may have renamed another over it.
+    struct stat status;
+    if (::fstat(this->File.Get(), &status) != 0 || !S_ISREG(status.st_mode))
+    {
+      this->Error = "not a plain file";
+      return true;
+    }
+    this->Status = vtkTrackedDiskHeader::Read(
+      this->File.Get(), secret, this->Header, this->HeaderBytes, this->Error);
+    if (this->Status == vtkTrackedDiskHeader::Status::Ok &&
+      static_cast<std::uint64_t>(status.st_size) != this->Header.FileBytes(this->HeaderBytes))
+    {
+      this->Status = vtkTrackedDiskHeader::Status::Corrupt;
+      this->Error = "its size does not match its header";
+    }
+    return true;
   }
-  error = "cannot read or make " + path;
-  return false;
-}
 
-// The chunk checksums that follow the payload in `entry`, checked against the header.
-bool ReadChunkList(const char* entry, const vtkTrackedDiskHeader& header, std::size_t headerBytes,
-  const std::string& secret, std::vector<vtkTrackedDigest>& checksums)
-{
-  // The file's size matched FileBytes(): the list is there.
-  const char* list = entry + headerBytes + header.PayloadSize;
-  checksums.resize(static_cast<std::size_t>(header.NumberOfChunks()));
-  for (std::size_t i = 0; i < checksums.size(); ++i)
+  bool IsDamaged() const
   {
-    std::memcpy(&checksums[i].High, list + 16 * i, 8);
-    std::memcpy(&checksums[i].Low, list + 16 * i + 8, 8);
+    return this->Status == vtkTrackedDiskHeader::Status::Corrupt ||
+      this->Status == vtkTrackedDiskHeader::Status::NotOurs;
   }
-  return vtkTrackedChecksumList(checksums, secret) == header.ChunkListChecksum;
-}
+
+  // Removes the file, if it is still the one at its path.
+  void Remove() const { vtkTrackedDiskKeyLock::RemoveIfSame(this->Path, this->File.Get()); }
+};
 }
 
 class vtkTrackedDiskCache::vtkInternals
 {
 public:
+  // What the setters set; read as a whole, under the lock.
+  struct Settings
+  {
+    std::string Directory; // "" for the default
+    bool Enabled = true;
+    bool WriteEnabled = true;
+    bool ForceUpdate = false;
+    bool ReadableNames = false;
+    int Compression = vtkTrackedDiskCache::NoCompression;
+    int CompressionLevel = 1;
+    bool MemoryMapping = true;
+    double ExpireAfterDays = 0.0;
+    vtkTypeInt64 MaximumSize = vtkTypeInt64(10) << 30;
+    double LockTimeout = 60.0;
+  };
+
   std::mutex Mutex;
-  std::string Directory; // "" for the default
-  bool Enabled = true;
-  bool WriteEnabled = true;
-  bool ForceUpdate = false;
-  bool ReadableNames = false;
-  int Compression = None;
-  bool MemoryMapping = true;
-  int CompressionLevel = 1;
-  double ExpireAfterDays = 0.0;
-  vtkTypeInt64 MaximumSize = vtkTypeInt64(10) << 30;
-  double LockTimeout = 60.0;
+  Settings Options;
   // Key locks held, by key and the thread that took them (and lets go of them).
   using LockHolder = std::pair<std::string, std::thread::id>;
   std::map<LockHolder, std::unique_ptr<vtkTrackedDiskKeyLock>> HeldLocks;
   bool LockWarned = false;
 
-  // The directory as checked: which one, whether it may be used, and its secret.
-  std::string CheckedDirectory;
-  std::string Secret;
+  // The directory as last checked: which one, and the opened directory if it is usable.
+  std::string CheckedPath;
   bool Checked = false;
-  bool Usable = false;
+  Directory Opened;
   std::string UnusableReason;
 
-  struct Counts
+  vtkTrackedDiskStatistics Statistics; // since ResetStatistics()
+  vtkTrackedDiskStatistics Recorded;   // since construction, for the statistics file
+  const std::string StatisticsName = vtkTrackedDiskStatistics::NewFileName();
+
+  Settings GetSettings()
   {
-    vtkTypeInt64 Hits = 0;
-    vtkTypeInt64 Misses = 0;
-    vtkTypeInt64 Writes = 0;
-    vtkTypeInt64 Evictions = 0;
-    vtkTypeInt64 Corrupt = 0;
-  };
-  Counts Statistics; // since ResetStatistics()
-  Counts Recorded;   // since construction, for the directory's statistics file
-  std::string StatisticsName;
+    std::lock_guard<std::mutex> lock(this->Mutex);
+    return this->Options;
+  }
 
   std::string ResolvedDirectory() const
   {
-    return this->Directory.empty() ? vtkTrackedDiskCache::GetDefaultDirectory() : this->Directory;
+    return this->Options.Directory.empty() ? vtkTrackedDiskCache::GetDefaultDirectory()
+                                           : this->Options.Directory;
   }
 
-  // Creates the directory (0700) if needed and checks it is ours and private. Locked.
-  bool CheckDirectory(std::string& directory)
+  // The directory, opened and checked once per path, or null when it cannot be used; the
+  // first check that fails reports why.
+  Directory Usable(vtkTrackedDiskCache* self)
   {
-    directory = this->ResolvedDirectory();
-    if (this->Checked && directory == this->CheckedDirectory)
+    std::unique_lock<std::mutex> lock(this->Mutex);
+    const std::string path = this->ResolvedDirectory();
+    if (this->Checked && path == this->CheckedPath)
     {
-      return this->Usable;
+      return this->Opened;
     }
+    auto opened = std::make_shared<vtkTrackedCacheDirectory>();
     this->Checked = true;
-    this->CheckedDirectory = directory;
-    this->Usable = false;
-    if (directory.empty())
+    this->CheckedPath = path;
+    this->Opened = opened->Open(path, this->UnusableReason) ? opened : nullptr;
+    if (this->Opened)
     {
-      this->UnusableReason = "no cache directory (no HOME)";
-      return false;
+      this->UnusableReason.clear();
+      return this->Opened;
     }
-    // Each missing level is created private; existing ones are left as they are.
-    for (std::size_t slash = directory.find('/', 1);; slash = directory.find('/', slash + 1))
-    {
-      const std::string level = directory.substr(0, slash);
-      if (::mkdir(level.c_str(), 0700) != 0 && errno != EEXIST)
-      {
-        this->UnusableReason = "cannot create " + level + ": " + ErrnoText();
-        return false;
-      }
-      if (slash == std::string::npos)
-      {
-        break;
-      }
-    }
-    struct stat status;
-    if (::stat(directory.c_str(), &status) != 0 || !S_ISDIR(status.st_mode))
-    {
-      this->UnusableReason = directory + " is not a directory";
-      return false;
-    }
-    if (status.st_uid != ::geteuid())
-    {
-      this->UnusableReason =
-        directory + " belongs to another user (uid " + std::to_string(status.st_uid) + ")";
-      return false;
-    }
-    if (status.st_mode & (S_IWGRP | S_IWOTH))
-    {
-      this->UnusableReason = directory + " is writable by its group or by others";
-      return false;
-    }
-    if (::access(directory.c_str(), R_OK | W_OK | X_OK) != 0)
-    {
-      this->UnusableReason = "cannot read and write " + directory + ": " + ErrnoText();
-      return false;
-    }
-    if (!LoadSecret(directory, this->Secret, this->UnusableReason))
-    {
-      return false;
-    }
-    this->Usable = true;
-    this->UnusableReason.clear();
-    return true;
+    const std::string reason = this->UnusableReason;
+    lock.unlock();
+    vtkErrorWithObjectMacro(self, "The disk cache is disabled: " << reason << ".");
+    return nullptr;
   }
 
-  std::vector<DirectoryEntry> Scan(
-    const std::string& directory, const std::string& prefix, const std::string& suffix) const
-  {
-    std::vector<DirectoryEntry> found;
-    DIR* listing = ::opendir(directory.c_str());
-    if (!listing)
-    {
-      return found;
-    }
-    while (dirent* item = ::readdir(listing))
-    {
-      const std::string name = item->d_name;
-      if (!StartsWith(name, prefix) || !EndsWith(name, suffix))
-      {
-        continue;
-      }
-      DirectoryEntry entry;
-      entry.Path = directory + "/" + name;
-      struct stat status;
-      if (::lstat(entry.Path.c_str(), &status) != 0 || !S_ISREG(status.st_mode))
-      {
-        continue; // gone meanwhile, or not a plain file: never followed
-      }
-      entry.Size = status.st_size;
-      entry.AccessNanoseconds =
-        std::int64_t(status.st_mtim.tv_sec) * 1000000000 + status.st_mtim.tv_nsec;
-      found.push_back(entry);
-    }
-    ::closedir(listing);
-    return found;
-  }
-
-  // Evicts least recently accessed entries, never `kept`, until the directory fits
-  // `maximum` (0: no limit). Returns how many were removed.
-  vtkTypeInt64 EnforceSize(
-    const std::string& directory, vtkTypeInt64 maximum, const std::string& kept = std::string())
-  {
-    if (maximum <= 0)
-    {
-      return 0;
-    }
-    std::vector<DirectoryEntry> entries = this->Scan(directory, "", EntrySuffix);
-    vtkTypeInt64 total = 0;
-    for (const auto& entry : entries)
-    {
-      total += entry.Size;
-    }
-    std::sort(entries.begin(), entries.end(),
-      [](const DirectoryEntry& a, const DirectoryEntry& b)
-      { return a.AccessNanoseconds < b.AccessNanoseconds; });
-    vtkTypeInt64 removed = 0;
-    for (const auto& entry : entries)
-    {
-      if (total <= maximum)
-      {
-        break;
-      }
-      if (entry.Path == kept)
-      {
-        continue;
-      }
-      if (::unlink(entry.Path.c_str()) == 0)
-      {
-        ++removed;
-      }
-      total -= entry.Size; // gone either way: another process may have removed it
-    }
-    this->Count(&Counts::Evictions, removed);
-    return removed;
-  }
-
-  void Count(vtkTypeInt64 Counts::*counter, vtkTypeInt64 amount = 1)
+  void Count(Counter counter, vtkTypeInt64 amount = 1)
   {
     std::lock_guard<std::mutex> lock(this->Mutex);
-    this->Statistics.*counter += amount;
-    this->Recorded.*counter += amount;
+    this->Statistics.Count(counter, amount);
+    this->Recorded.Count(counter, amount);
   }
 
-  std::string EntryName(const std::string& key, bool readable) const
+  // Where a lookup that missed `key` takes its lock, or "" when it takes none.
+  std::string LockPathFor(const std::string& key, const vtkTrackedCacheDirectory& directory)
   {
-    const std::string hex = KeyHex(key);
-    const std::string prefix = readable ? ReadablePrefix(key) : std::string();
-    return (prefix.empty() ? hex : prefix + "--" + hex) + EntrySuffix;
-  }
-
-  // Which entry file of `key` is in `directory` now, by device and inode (entries are
-  // renamed into place: a new one is a new inode, while hits only touch its times), or
-  // zeros if there is none (whether it is valid is for a load to tell).
-  std::pair<dev_t, ino_t> EntryFile(const std::string& directory, const std::string& key) const
-  {
-    struct stat status;
-    for (bool readable : { false, true })
-    {
-      if (::stat((directory + "/" + this->EntryName(key, readable)).c_str(), &status) == 0)
-      {
-        return { status.st_dev, status.st_ino };
-      }
-    }
-    return { 0, 0 };
-  }
-
-  // Removes the lock files of `directory` that no process holds (their owners died).
-  void RemoveAbandonedLocks(const std::string& directory)
-  {
-    for (const auto& lock : this->Scan(directory, LockPrefix, ""))
-    {
-      vtkTrackedDiskKeyLock::RemoveIfAbandoned(lock.Path);
-    }
+    std::lock_guard<std::mutex> lock(this->Mutex);
+    const Settings& options = this->Options;
+    const bool takes = options.LockTimeout > 0 && !options.ForceUpdate && options.WriteEnabled &&
+      !this->HeldLocks.count({ key, std::this_thread::get_id() });
+    return takes ? directory.LockPath(key) : std::string();
   }
 
   // Lets go of the lock of `key` if this thread holds it.
@@ -461,20 +210,75 @@ public:
     }
     held->Release();
   }
+
+  void Hold(const std::string& key, std::unique_ptr<vtkTrackedDiskKeyLock> lock)
+  {
+    std::lock_guard<std::mutex> guard(this->Mutex);
+    this->HeldLocks[{ key, std::this_thread::get_id() }] = std::move(lock);
+  }
+
+  // Whether to warn that a key lock failed: once per cache object.
+  bool FirstLockFailure()
+  {
+    std::lock_guard<std::mutex> guard(this->Mutex);
+    return !std::exchange(this->LockWarned, true);
+  }
+
+  vtkTypeInt64 RecordedInDirectory(vtkTrackedDiskCache* self, Counter counter)
+  {
+    const Directory directory = this->Usable(self);
+    return directory ? vtkTrackedDiskStatistics::SumOf(*directory).*counter : 0;
+  }
+
+  bool WriteEntry(vtkTrackedDiskCache* self, const vtkTrackedCacheDirectory& directory,
+    vtkTrackedDiskHeader& header, const std::vector<vtkObject*>& values, const Settings& options,
+    const std::string& target);
+  bool Decode(vtkTrackedDiskCache* self, OpenedEntry& entry, const std::string& secret,
+    bool mapping, std::vector<vtkSmartPointer<vtkObject>>& values);
+
+  // Each entry file of the directory, opened with its header read.
+  template <typename Visit>
+  void ForEachEntry(const vtkTrackedCacheDirectory& directory, Visit&& visit)
+  {
+    for (const auto& file : directory.Scan("", vtkTrackedCacheDirectory::EntrySuffix))
+    {
+      OpenedEntry entry;
+      if (entry.Open(file.Path, directory.GetSecret()))
+      {
+        visit(entry);
+      }
+    }
+  }
 };
+
+namespace
+{
+template <typename T>
+void SetLocked(vtkTrackedDiskCache* self, std::mutex& mutex, T& member, T value)
+{
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (member == value)
+    {
+      return;
+    }
+    member = value;
+  }
+  self->Modified();
+}
+
+template <typename T>
+T GetLocked(std::mutex& mutex, const T& member)
+{
+  std::lock_guard<std::mutex> lock(mutex);
+  return member;
+}
+}
 
 //------------------------------------------------------------------------------
 vtkTrackedDiskCache::vtkTrackedDiskCache()
   : Internals(new vtkInternals)
 {
-  static std::atomic<unsigned> serial{ 0 };
-  char host[64] = "host";
-  ::gethostname(host, sizeof(host) - 1);
-  std::random_device random;
-  std::ostringstream name;
-  name << StatisticsPrefix << ReadablePrefix(host) << "-" << ::getpid() << "-" << ++serial << "-"
-       << std::hex << random();
-  this->Internals->StatisticsName = name.str();
 }
 
 //------------------------------------------------------------------------------
@@ -508,15 +312,7 @@ std::string vtkTrackedDiskCache::GetDefaultDirectory()
 //------------------------------------------------------------------------------
 void vtkTrackedDiskCache::SetDirectory(const std::string& directory)
 {
-  {
-    std::lock_guard<std::mutex> lock(this->Internals->Mutex);
-    if (directory == this->Internals->Directory)
-    {
-      return;
-    }
-    this->Internals->Directory = directory;
-  }
-  this->Modified();
+  SetLocked(this, this->Internals->Mutex, this->Internals->Options.Directory, directory);
 }
 
 //------------------------------------------------------------------------------
@@ -529,22 +325,7 @@ std::string vtkTrackedDiskCache::GetDirectory()
 //------------------------------------------------------------------------------
 bool vtkTrackedDiskCache::IsUsable()
 {
-  std::string directory;
-  bool reported = true;
-  bool usable = false;
-  std::string reason;
-  {
-    std::lock_guard<std::mutex> lock(this->Internals->Mutex);
-    reported = this->Internals->Checked &&
-      this->Internals->CheckedDirectory == this->Internals->ResolvedDirectory();
-    usable = this->Internals->CheckDirectory(directory);
-    reason = this->Internals->UnusableReason;
-  }
-  if (!usable && !reported)
-  {
-    vtkErrorMacro("The disk cache is disabled: " << reason << ".");
-  }
-  return usable;
+  return this->Internals->Usable(this) != nullptr;
 }
 
 //------------------------------------------------------------------------------
@@ -555,77 +336,53 @@ std::string vtkTrackedDiskCache::GetUnusableReason()
   return this->Internals->UnusableReason;
 }
 
-namespace
-{
-template <typename T>
-void SetLocked(vtkTrackedDiskCache* self, std::mutex& mutex, T& member, T value)
-{
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    if (member == value)
-    {
-      return;
-    }
-    member = value;
-  }
-  self->Modified();
-}
-
-template <typename T>
-T GetLocked(std::mutex& mutex, const T& member)
-{
-  std::lock_guard<std::mutex> lock(mutex);
-  return member;
-}
-}
-
 //------------------------------------------------------------------------------
 void vtkTrackedDiskCache::SetEnabled(bool enabled)
 {
-  SetLocked(this, this->Internals->Mutex, this->Internals->Enabled, enabled);
+  SetLocked(this, this->Internals->Mutex, this->Internals->Options.Enabled, enabled);
 }
 bool vtkTrackedDiskCache::GetEnabled()
 {
-  return GetLocked(this->Internals->Mutex, this->Internals->Enabled);
+  return GetLocked(this->Internals->Mutex, this->Internals->Options.Enabled);
 }
 void vtkTrackedDiskCache::SetWriteEnabled(bool enabled)
 {
-  SetLocked(this, this->Internals->Mutex, this->Internals->WriteEnabled, enabled);
+  SetLocked(this, this->Internals->Mutex, this->Internals->Options.WriteEnabled, enabled);
 }
 bool vtkTrackedDiskCache::GetWriteEnabled()
 {
-  return GetLocked(this->Internals->Mutex, this->Internals->WriteEnabled);
+  return GetLocked(this->Internals->Mutex, this->Internals->Options.WriteEnabled);
 }
 void vtkTrackedDiskCache::SetForceUpdate(bool force)
 {
-  SetLocked(this, this->Internals->Mutex, this->Internals->ForceUpdate, force);
+  SetLocked(this, this->Internals->Mutex, this->Internals->Options.ForceUpdate, force);
 }
 bool vtkTrackedDiskCache::GetForceUpdate()
 {
-  return GetLocked(this->Internals->Mutex, this->Internals->ForceUpdate);
+  return GetLocked(this->Internals->Mutex, this->Internals->Options.ForceUpdate);
 }
 void vtkTrackedDiskCache::SetReadableNames(bool readable)
 {
-  SetLocked(this, this->Internals->Mutex, this->Internals->ReadableNames, readable);
+  SetLocked(this, this->Internals->Mutex, this->Internals->Options.ReadableNames, readable);
 }
 bool vtkTrackedDiskCache::GetReadableNames()
 {
-  return GetLocked(this->Internals->Mutex, this->Internals->ReadableNames);
+  return GetLocked(this->Internals->Mutex, this->Internals->Options.ReadableNames);
 }
 
 //------------------------------------------------------------------------------
 void vtkTrackedDiskCache::SetCompression(int compression)
 {
-  if (compression < None || compression > LZMA)
+  if (compression < NoCompression || compression > LZMA)
   {
     vtkErrorMacro("Unknown compression " << compression << " (0 none, 1 zlib, 2 LZ4, 3 LZMA).");
     return;
   }
-  SetLocked(this, this->Internals->Mutex, this->Internals->Compression, compression);
+  SetLocked(this, this->Internals->Mutex, this->Internals->Options.Compression, compression);
 }
 int vtkTrackedDiskCache::GetCompression()
 {
-  return GetLocked(this->Internals->Mutex, this->Internals->Compression);
+  return GetLocked(this->Internals->Mutex, this->Internals->Options.Compression);
 }
 
 //------------------------------------------------------------------------------
@@ -636,21 +393,21 @@ void vtkTrackedDiskCache::SetCompressionLevel(int level)
     vtkErrorMacro("The compression level must be from 1 to 9, not " << level << ".");
     return;
   }
-  SetLocked(this, this->Internals->Mutex, this->Internals->CompressionLevel, level);
+  SetLocked(this, this->Internals->Mutex, this->Internals->Options.CompressionLevel, level);
 }
 int vtkTrackedDiskCache::GetCompressionLevel()
 {
-  return GetLocked(this->Internals->Mutex, this->Internals->CompressionLevel);
+  return GetLocked(this->Internals->Mutex, this->Internals->Options.CompressionLevel);
 }
 
 //------------------------------------------------------------------------------
 void vtkTrackedDiskCache::SetMemoryMapping(bool mapping)
 {
-  SetLocked(this, this->Internals->Mutex, this->Internals->MemoryMapping, mapping);
+  SetLocked(this, this->Internals->Mutex, this->Internals->Options.MemoryMapping, mapping);
 }
 bool vtkTrackedDiskCache::GetMemoryMapping()
 {
-  return GetLocked(this->Internals->Mutex, this->Internals->MemoryMapping);
+  return GetLocked(this->Internals->Mutex, this->Internals->Options.MemoryMapping);
 }
 
 //------------------------------------------------------------------------------
@@ -661,11 +418,11 @@ void vtkTrackedDiskCache::SetExpireAfterDays(double days)
     vtkErrorMacro("ExpireAfterDays cannot be negative (" << days << ").");
     return;
   }
-  SetLocked(this, this->Internals->Mutex, this->Internals->ExpireAfterDays, days);
+  SetLocked(this, this->Internals->Mutex, this->Internals->Options.ExpireAfterDays, days);
 }
 double vtkTrackedDiskCache::GetExpireAfterDays()
 {
-  return GetLocked(this->Internals->Mutex, this->Internals->ExpireAfterDays);
+  return GetLocked(this->Internals->Mutex, this->Internals->Options.ExpireAfterDays);
 }
 
 //------------------------------------------------------------------------------
@@ -676,11 +433,11 @@ void vtkTrackedDiskCache::SetMaximumSize(vtkTypeInt64 bytes)
     vtkErrorMacro("MaximumSize cannot be negative (" << bytes << ").");
     return;
   }
-  SetLocked(this, this->Internals->Mutex, this->Internals->MaximumSize, bytes);
+  SetLocked(this, this->Internals->Mutex, this->Internals->Options.MaximumSize, bytes);
 }
 vtkTypeInt64 vtkTrackedDiskCache::GetMaximumSize()
 {
-  return GetLocked(this->Internals->Mutex, this->Internals->MaximumSize);
+  return GetLocked(this->Internals->Mutex, this->Internals->Options.MaximumSize);
 }
 
 //------------------------------------------------------------------------------
@@ -688,7 +445,7 @@ std::string vtkTrackedDiskCache::GetEntryPath(const std::string& key)
 {
   std::lock_guard<std::mutex> lock(this->Internals->Mutex);
   return this->Internals->ResolvedDirectory() + "/" +
-    this->Internals->EntryName(key, this->Internals->ReadableNames);
+    vtkTrackedCacheDirectory::EntryName(key, this->Internals->Options.ReadableNames);
 }
 
 //------------------------------------------------------------------------------
@@ -701,22 +458,6 @@ bool vtkTrackedDiskCache::Set(const std::string& key, vtkObject* value)
     return false;
   }
   return this->Store(key, { value });
-}
-
-//------------------------------------------------------------------------------
-namespace
-{
-// What Get() and GetOrLock() return: the one object loaded, with a reference for the
-// caller (VTK_NEWINSTANCE), or null.
-vtkObject* NewInstanceOf(bool loaded, const std::vector<vtkSmartPointer<vtkObject>>& values)
-{
-  if (!loaded || values.size() != 1 || !values[0])
-  {
-    return nullptr;
-  }
-  values[0]->Register(nullptr);
-  return values[0];
-}
 }
 
 //------------------------------------------------------------------------------
@@ -741,31 +482,15 @@ bool vtkTrackedDiskCache::Store(
     const std::string& Key;
     ~UnlockOnReturn() { this->Internals.Unlock(this->Key); }
   } unlockOnReturn{ internals, key };
-  int compression = 0;
-  int level = 0;
-  bool readable = false;
-  vtkTypeInt64 maximum = 0;
-  std::string directory;
-  {
-    std::lock_guard<std::mutex> lock(internals.Mutex);
-    if (!internals.Enabled || !internals.WriteEnabled)
-    {
-      return false;
-    }
-    compression = internals.Compression;
-    level = internals.CompressionLevel;
-    readable = internals.ReadableNames;
-    maximum = internals.MaximumSize;
-  }
-  if (!this->IsUsable())
+  const vtkInternals::Settings options = internals.GetSettings();
+  if (!options.Enabled || !options.WriteEnabled)
   {
     return false;
   }
-  std::string secret;
+  const Directory directory = internals.Usable(this);
+  if (!directory)
   {
-    std::lock_guard<std::mutex> lock(internals.Mutex);
-    directory = internals.CheckedDirectory;
-    secret = internals.Secret;
+    return false;
   }
   vtkTrackedDiskHeader header;
   header.Created = Now();
@@ -773,83 +498,84 @@ bool vtkTrackedDiskCache::Store(
   header.ComputeSeconds = std::isfinite(computeSeconds) && computeSeconds >= 0 ? computeSeconds : 0;
   header.VTKVersion = VTK_VERSION;
   header.Key = key;
-  header.Digest = KeyHex(key);
-  const std::size_t headerBytes = header.Encode(secret).size(); // the numbers come later
-
-  // A unique temporary file in the directory, renamed over the entry once complete. The
-  // payload is written first, then its chunk checksums, then the header at the start.
-  std::string temporary;
-  std::string failure;
-  bool tooLarge = false;
+  header.Digest = vtkTrackedCacheDirectory::KeyHex(key);
+  const std::string target = directory->EntryPath(key, options.ReadableNames);
+  if (!internals.WriteEntry(this, *directory, header, values, options, target))
   {
-    const std::string suffix = std::string(EntrySuffix) + ".part";
-    FileDescriptor file(CreateTemporary(directory, suffix.c_str(), O_RDWR, temporary));
-    std::vector<vtkTrackedDigest> checksums;
-    if (file.Get() < 0)
-    {
-      failure = "cannot create " + temporary + ": " + ErrnoText();
-    }
-    else if (!vtkTrackedWritePayload(file.Get(), headerBytes, values, compression, level,
-               header.ChunkBytes, secret, header.PayloadSize, checksums, failure))
-    {
-      // failure says why
-    }
-    else
-    {
-      header.ChunkListChecksum = vtkTrackedChecksumList(checksums, secret);
-      std::string list;
-      for (const auto& checksum : checksums)
-      {
-        list.append(reinterpret_cast<const char*>(&checksum.High), sizeof(checksum.High));
-        list.append(reinterpret_cast<const char*>(&checksum.Low), sizeof(checksum.Low));
-      }
-      const std::string encoded = header.Encode(secret);
-      // Read-only once complete: a mapped entry must not be truncated in place (see
-      // vtkTrackedEntryBytes.h).
-      if (!vtkTrackedFileIO::WriteAt(
-            file.Get(), headerBytes + header.PayloadSize, list.data(), list.size()) ||
-        !vtkTrackedFileIO::WriteAt(file.Get(), 0, encoded.data(), encoded.size()) ||
-        ::fchmod(file.Get(), S_IRUSR) != 0)
-      {
-        failure = "cannot write " + temporary + ": " + ErrnoText();
-      }
-      const auto total = static_cast<vtkTypeInt64>(header.FileBytes(headerBytes));
-      tooLarge = failure.empty() && maximum > 0 && total > maximum;
-      if (tooLarge)
-      {
-        failure = "its " + std::to_string(total) + " bytes exceed the maximum size " +
-          std::to_string(maximum);
-      }
-    }
-  }
-  const std::string target = directory + "/" + internals.EntryName(key, readable);
-  if (failure.empty() && ::rename(temporary.c_str(), target.c_str()) != 0)
-  {
-    failure = "cannot rename " + temporary + ": " + ErrnoText();
-  }
-  if (!failure.empty())
-  {
-    ::unlink(temporary.c_str());
-    if (tooLarge)
-    {
-      vtkWarningMacro("Not storing '" << key << "' on disk: " << failure << ".");
-    }
-    else
-    {
-      vtkErrorMacro("Cannot store '" << key << "' on disk: " << failure << ".");
-    }
     return false;
   }
   // One entry per key: the other naming of it goes (for keys with no readable prefix,
   // both namings are the same file).
-  const std::string other = directory + "/" + internals.EntryName(key, !readable);
+  const std::string other = directory->EntryPath(key, !options.ReadableNames);
   if (other != target)
   {
     ::unlink(other.c_str());
   }
-  internals.Count(&vtkInternals::Counts::Writes);
-  internals.EnforceSize(directory, maximum, target);
+  internals.Count(&vtkTrackedDiskStatistics::Writes);
+  internals.Count(
+    &vtkTrackedDiskStatistics::Evictions, directory->EnforceSize(options.MaximumSize, target));
   return true;
+}
+
+//------------------------------------------------------------------------------
+// Writes a unique temporary file in the directory, renamed over `target` once complete and
+// read-only (a mapped entry must not be truncated in place, see vtkTrackedEntryBytes.h).
+// False after reporting why not.
+bool vtkTrackedDiskCache::vtkInternals::WriteEntry(vtkTrackedDiskCache* self,
+  const vtkTrackedCacheDirectory& directory, vtkTrackedDiskHeader& header,
+  const std::vector<vtkObject*>& values, const Settings& options, const std::string& target)
+{
+  std::string failure;
+  std::string temporary;
+  bool tooLarge = false;
+  {
+    const std::string suffix = std::string(vtkTrackedCacheDirectory::EntrySuffix) + ".part";
+    vtkTrackedFileDescriptor file(directory.CreateTemporary(suffix.c_str(), O_RDWR, temporary));
+    if (!file.IsOpen())
+    {
+      failure = "cannot create " + temporary + ": " + vtkTrackedFileIO::ErrnoText();
+    }
+    else if (!vtkTrackedWriteEntry(file.Get(), header, values, options.Compression,
+               options.CompressionLevel, directory.GetSecret(), failure))
+    {
+      failure = temporary + ": " + failure;
+    }
+    else if (::fchmod(file.Get(), S_IRUSR) != 0)
+    {
+      failure = "cannot write " + temporary + ": " + vtkTrackedFileIO::ErrnoText();
+    }
+    else
+    {
+      const auto total =
+        static_cast<vtkTypeInt64>(header.FileBytes(header.Encode(directory.GetSecret()).size()));
+      tooLarge = options.MaximumSize > 0 && total > options.MaximumSize;
+      if (tooLarge)
+      {
+        failure = "its " + std::to_string(total) + " bytes exceed the maximum size " +
+          std::to_string(options.MaximumSize);
+      }
+    }
+  }
+  if (failure.empty() && ::rename(temporary.c_str(), target.c_str()) != 0)
+  {
+    failure = "cannot rename " + temporary + ": " + vtkTrackedFileIO::ErrnoText();
+  }
+  if (failure.empty())
+  {
+    return true;
+  }
+  ::unlink(temporary.c_str());
+  if (tooLarge)
+  {
+    vtkWarningWithObjectMacro(
+      self, "Not storing '" << header.Key << "' on disk: " << failure << ".");
+  }
+  else
+  {
+    vtkErrorWithObjectMacro(
+      self, "Cannot store '" << header.Key << "' on disk: " << failure << ".");
+  }
+  return false;
 }
 
 //------------------------------------------------------------------------------
@@ -860,7 +586,8 @@ bool vtkTrackedDiskCache::Load(
   const bool hit = this->LoadEntry(key, values, computeSeconds, looked);
   if (looked)
   {
-    this->Internals->Count(hit ? &vtkInternals::Counts::Hits : &vtkInternals::Counts::Misses);
+    this->Internals->Count(
+      hit ? &vtkTrackedDiskStatistics::Hits : &vtkTrackedDiskStatistics::Misses);
   }
   return hit;
 }
@@ -871,71 +598,50 @@ bool vtkTrackedDiskCache::LoadOrLock(
 {
   bool looked = false;
   bool hit = this->LoadEntry(key, values, computeSeconds, looked);
-  std::string directory, lockPath;
-  double timeout = 0;
-  if (!hit && looked && this->LockFor(key, directory, lockPath, timeout))
+  auto& internals = *this->Internals;
+  const Directory directory = !hit && looked ? internals.Usable(this) : nullptr;
+  const std::string lockPath = directory ? internals.LockPathFor(key, *directory) : std::string();
+  // A file that did not load (of a newer format version, left in place) must not end the
+  // wait again: only another file, or this one rewritten, does.
+  auto unloadable =
+    lockPath.empty() ? std::make_pair(dev_t(0), ino_t(0)) : directory->EntryFile(key);
+  const double timeout = internals.GetSettings().LockTimeout;
+  while (!lockPath.empty())
   {
-    auto& internals = *this->Internals;
-    // A file that did not load (of a newer format version, left in place) must not end the
-    // wait again: only another file, or this one rewritten, does.
-    auto unloadable = internals.EntryFile(directory, key);
-    for (;;)
+    auto lock = std::make_unique<vtkTrackedDiskKeyLock>();
+    std::string error;
+    const auto entryStored = [&directory, &key, &unloadable]
     {
-      auto lock = std::make_unique<vtkTrackedDiskKeyLock>();
-      std::string error;
-      auto entryStored = [&]
+      const auto now = directory->EntryFile(key);
+      return now.second != 0 && now != unloadable;
+    };
+    const auto outcome = lock->Acquire(lockPath, timeout, entryStored, error);
+    if (outcome == vtkTrackedDiskKeyLock::Outcome::Failed)
+    {
+      if (internals.FirstLockFailure())
       {
-        const auto now = internals.EntryFile(directory, key);
-        return now.second != 0 && now != unloadable;
-      };
-      const auto outcome = lock->Acquire(lockPath, timeout, entryStored, error);
-      if (outcome == vtkTrackedDiskKeyLock::Outcome::Failed)
-      {
-        std::lock_guard<std::mutex> guard(internals.Mutex);
-        if (!internals.LockWarned)
-        {
-          internals.LockWarned = true;
-          vtkWarningMacro("Computing without a key lock: " << error << ".");
-        }
-        break;
+        vtkWarningMacro("Computing without a key lock: " << error << ".");
       }
-      // Stored by another process while this one waited, or just before it got the lock.
-      hit = this->LoadEntry(key, values, computeSeconds, looked);
-      if (hit || outcome == vtkTrackedDiskKeyLock::Outcome::Acquired)
-      {
-        if (!hit)
-        {
-          std::lock_guard<std::mutex> guard(internals.Mutex);
-          internals.HeldLocks[{ key, std::this_thread::get_id() }] = std::move(lock);
-        }
-        break;
-      }
-      // The entry that appeared was damaged (and removed) or of a newer version: wait again.
-      unloadable = internals.EntryFile(directory, key);
+      break;
     }
+    // Stored by another process while this one waited, or just before it got the lock.
+    hit = this->LoadEntry(key, values, computeSeconds, looked);
+    if (hit || outcome == vtkTrackedDiskKeyLock::Outcome::Acquired)
+    {
+      if (!hit)
+      {
+        internals.Hold(key, std::move(lock));
+      }
+      break;
+    }
+    // The entry that appeared was damaged (and removed) or of a newer version: wait again.
+    unloadable = directory->EntryFile(key);
   }
   if (looked)
   {
-    this->Internals->Count(hit ? &vtkInternals::Counts::Hits : &vtkInternals::Counts::Misses);
+    internals.Count(hit ? &vtkTrackedDiskStatistics::Hits : &vtkTrackedDiskStatistics::Misses);
   }
   return hit;
-}
-
-//------------------------------------------------------------------------------
-bool vtkTrackedDiskCache::LockFor(
-  const std::string& key, std::string& directory, std::string& lockPath, double& timeout)
-{
-  std::lock_guard<std::mutex> lock(this->Internals->Mutex);
-  const auto& internals = *this->Internals;
-  if (internals.LockTimeout <= 0 || internals.ForceUpdate || !internals.WriteEnabled ||
-    !internals.Usable || internals.HeldLocks.count({ key, std::this_thread::get_id() }))
-  {
-    return false;
-  }
-  directory = internals.CheckedDirectory;
-  lockPath = directory + "/" + LockPrefix + KeyHex(key);
-  timeout = internals.LockTimeout;
-  return true;
 }
 
 //------------------------------------------------------------------------------
@@ -968,13 +674,13 @@ void vtkTrackedDiskCache::SetLockTimeout(double seconds)
     vtkErrorMacro("The lock timeout must be finite and not negative (" << seconds << ").");
     return;
   }
-  SetLocked(this, this->Internals->Mutex, this->Internals->LockTimeout, seconds);
+  SetLocked(this, this->Internals->Mutex, this->Internals->Options.LockTimeout, seconds);
 }
 
 //------------------------------------------------------------------------------
 double vtkTrackedDiskCache::GetLockTimeout()
 {
-  return GetLocked(this->Internals->Mutex, this->Internals->LockTimeout);
+  return GetLocked(this->Internals->Mutex, this->Internals->Options.LockTimeout);
 }
 
 //------------------------------------------------------------------------------
@@ -982,148 +688,119 @@ bool vtkTrackedDiskCache::LoadEntry(const std::string& key,
   std::vector<vtkSmartPointer<vtkObject>>& values, double& computeSeconds, bool& looked)
 {
   auto& internals = *this->Internals;
-  bool readable = false;
-  double expireDays = 0;
-  bool mapping = true;
-  looked = false;
-  {
-    std::lock_guard<std::mutex> lock(internals.Mutex);
-    if (!internals.Enabled)
-    {
-      return false;
-    }
-    if (internals.ForceUpdate)
-    {
-      looked = true;
-      return false;
-    }
-    readable = internals.ReadableNames;
-    expireDays = internals.ExpireAfterDays;
-    mapping = internals.MemoryMapping;
-  }
-  if (!this->IsUsable())
+  const vtkInternals::Settings options = internals.GetSettings();
+  looked = options.Enabled && options.ForceUpdate; // a forced update looks, and misses
+  const Directory directory =
+    options.Enabled && !options.ForceUpdate ? internals.Usable(this) : nullptr;
+  if (!directory)
   {
     return false;
   }
   looked = true;
-  std::string directory;
-  std::string secret;
-  {
-    std::lock_guard<std::mutex> lock(internals.Mutex);
-    directory = internals.CheckedDirectory;
-    secret = internals.Secret;
-  }
+  OpenedEntry entry;
+  const std::string& secret = directory->GetSecret();
   // The naming in use first, then the other.
-  std::string path;
-  int fd = -1;
-  for (bool named : { readable, !readable })
-  {
-    path = directory + "/" + internals.EntryName(key, named);
-    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd >= 0)
-    {
-      break;
-    }
-  }
-  if (fd < 0)
+  if (!entry.Open(directory->EntryPath(key, options.ReadableNames), secret) &&
+    !entry.Open(directory->EntryPath(key, !options.ReadableNames), secret))
   {
     return false;
   }
-  FileDescriptor file(fd);
-  struct stat status;
-  vtkTrackedDiskHeader header;
-  std::size_t headerBytes = 0;
-  std::string error;
-  const bool regular = ::fstat(fd, &status) == 0 && S_ISREG(status.st_mode);
-  const auto headerStatus = regular ? ReadHeader(fd, secret, header, headerBytes, error)
-                                    : vtkTrackedDiskHeader::Status::Corrupt;
-  if (headerStatus == vtkTrackedDiskHeader::Status::FutureVersion)
+  if (entry.Status == vtkTrackedDiskHeader::Status::FutureVersion)
   {
-    vtkWarningMacro("Skipping " << path << ": " << error << ".");
+    vtkWarningMacro("Skipping " << entry.Path << ": " << entry.Error << ".");
     return false;
   }
-  if (headerStatus == vtkTrackedDiskHeader::Status::OlderVersion)
+  if (entry.Status == vtkTrackedDiskHeader::Status::OlderVersion)
   {
     return false; // a miss: the next store of the key replaces it
   }
-  bool valid = headerStatus == vtkTrackedDiskHeader::Status::Ok;
-  if (valid &&
-    (header.Key != key || header.Digest != KeyHex(key) ||
-      static_cast<std::uint64_t>(status.st_size) != header.FileBytes(headerBytes)))
+  if (entry.Status == vtkTrackedDiskHeader::Status::Ok &&
+    (entry.Header.Key != key || entry.Header.Digest != vtkTrackedCacheDirectory::KeyHex(key)))
   {
-    valid = false;
-    error = header.Key != key ? "it holds another key" : "its size does not match its header";
+    entry.Status = vtkTrackedDiskHeader::Status::Corrupt;
+    entry.Error = "it holds another key";
   }
-  if (valid && expireDays > 0 && static_cast<double>(Now() - header.Created) > expireDays * 86400.0)
+  if (entry.Status == vtkTrackedDiskHeader::Status::Ok &&
+    Expired(entry.Header, options.ExpireAfterDays))
   {
-    vtkTrackedDiskKeyLock::RemoveIfSame(path, fd);
-    internals.Count(&vtkInternals::Counts::Evictions);
+    entry.Remove();
+    internals.Count(&vtkTrackedDiskStatistics::Evictions);
     return false;
   }
-  std::shared_ptr<vtkTrackedEntryBytes> bytes;
-  if (valid)
+  if (!internals.Decode(this, entry, secret, options.MemoryMapping, values))
   {
-    bytes = mapping ? vtkTrackedEntryBytes::Map(fd, header.FileBytes(headerBytes), error)
-                    : vtkTrackedEntryBytes::Read(fd, header.FileBytes(headerBytes), error);
+    return false;
+  }
+  ::futimens(entry.File.Get(), nullptr); // the last-access record
+  computeSeconds = entry.Header.ComputeSeconds;
+  return true;
+}
+
+//------------------------------------------------------------------------------
+// Maps or reads an entry whose header is valid, checks every chunk and decodes it into
+// `values`. A damaged entry is removed (and counted); one of another VTK's layout is left.
+// False after reporting why not.
+bool vtkTrackedDiskCache::vtkInternals::Decode(vtkTrackedDiskCache* self, OpenedEntry& entry,
+  const std::string& secret, bool mapping, std::vector<vtkSmartPointer<vtkObject>>& values)
+{
+  auto status = vtkTrackedPayloadStatus::Damaged;
+  if (entry.Status == vtkTrackedDiskHeader::Status::Ok)
+  {
+    const vtkTrackedDiskHeader& header = entry.Header;
+    const std::uint64_t fileBytes = header.FileBytes(entry.HeaderBytes);
+    const auto bytes = mapping
+      ? vtkTrackedEntryBytes::Map(entry.File.Get(), fileBytes, entry.Error)
+      : vtkTrackedEntryBytes::Read(entry.File.Get(), fileBytes, entry.Error);
     if (!bytes)
     {
-      vtkErrorMacro("Cannot read the cache entry " << path << ": " << error << ".");
+      vtkErrorWithObjectMacro(
+        self, "Cannot read the cache entry " << entry.Path << ": " << entry.Error << ".");
       return false;
     }
-  }
-  std::vector<vtkTrackedDigest> checksums;
-  if (valid && !ReadChunkList(bytes->GetData(), header, headerBytes, secret, checksums))
-  {
-    valid = false;
-    error = "a chunk list that fails its checksum";
-  }
-  if (valid)
-  {
-    const auto read = vtkTrackedReadPayload(
-      bytes, headerBytes, header.PayloadSize, header.ChunkBytes, checksums, secret, values, error);
-    if (read == vtkTrackedPayloadStatus::OtherLayout)
+    std::vector<vtkTrackedDigest> checksums;
+    status = vtkTrackedReadChunkList(bytes->GetData(), header, entry.HeaderBytes, secret, checksums)
+      ? vtkTrackedReadPayload(bytes, entry.HeaderBytes, header.PayloadSize, header.ChunkBytes,
+          checksums, secret, values, entry.Error)
+      : vtkTrackedPayloadStatus::Damaged;
+    if (status == vtkTrackedPayloadStatus::Damaged && entry.Error.empty())
     {
-      vtkWarningMacro("Skipping " << path << ": " << error << ".");
-      return false; // a miss, left for the VTK that wrote it
+      entry.Error = "a chunk list that fails its checksum";
     }
-    if (read == vtkTrackedPayloadStatus::OutOfMemory)
-    {
-      vtkErrorMacro("Cannot read the cache entry " << path << ": " << error << ".");
+  }
+  switch (status)
+  {
+    case vtkTrackedPayloadStatus::Ok:
+      return true;
+    case vtkTrackedPayloadStatus::OtherLayout: // a miss, left for the VTK that wrote it
+      vtkWarningWithObjectMacro(self, "Skipping " << entry.Path << ": " << entry.Error << ".");
       return false;
-    }
-    valid = read == vtkTrackedPayloadStatus::Ok;
+    case vtkTrackedPayloadStatus::OutOfMemory:
+      vtkErrorWithObjectMacro(
+        self, "Cannot read the cache entry " << entry.Path << ": " << entry.Error << ".");
+      return false;
+    case vtkTrackedPayloadStatus::Damaged:
+      break;
   }
-  if (!valid)
-  {
-    vtkTrackedDiskKeyLock::RemoveIfSame(path, fd);
-    internals.Count(&vtkInternals::Counts::Corrupt);
-    vtkWarningMacro("Removed a damaged cache entry " << path << ": " << error << ".");
-    values.clear();
-    return false;
-  }
-  ::futimens(fd, nullptr); // the last-access record
-  computeSeconds = header.ComputeSeconds;
-  return true;
+  entry.Remove();
+  this->Count(&vtkTrackedDiskStatistics::Corrupt);
+  vtkWarningWithObjectMacro(
+    self, "Removed a damaged cache entry " << entry.Path << ": " << entry.Error << ".");
+  values.clear();
+  return false;
 }
 
 //------------------------------------------------------------------------------
 bool vtkTrackedDiskCache::Remove(const std::string& key)
 {
-  if (!this->IsUsable())
+  const Directory directory = this->Internals->Usable(this);
+  if (!directory)
   {
     return false;
-  }
-  std::string directory;
-  {
-    std::lock_guard<std::mutex> lock(this->Internals->Mutex);
-    directory = this->Internals->CheckedDirectory;
   }
   bool removed = false;
   for (bool readable : { false, true })
   {
-    removed =
-      ::unlink((directory + "/" + this->Internals->EntryName(key, readable)).c_str()) == 0 ||
-      removed;
+    removed = ::unlink(directory->EntryPath(key, readable).c_str()) == 0 || removed;
   }
   return removed;
 }
@@ -1131,109 +808,65 @@ bool vtkTrackedDiskCache::Remove(const std::string& key)
 //------------------------------------------------------------------------------
 void vtkTrackedDiskCache::Clear()
 {
-  if (!this->IsUsable())
+  const Directory directory = this->Internals->Usable(this);
+  if (!directory)
   {
     return;
   }
-  std::string directory;
   {
     std::lock_guard<std::mutex> lock(this->Internals->Mutex);
-    directory = this->Internals->CheckedDirectory;
-    this->Internals->Recorded = vtkInternals::Counts();
+    this->Internals->Recorded = vtkTrackedDiskStatistics();
   }
-  for (const auto& pattern : { std::make_pair(std::string(), std::string(EntrySuffix)),
-         std::make_pair(std::string(TemporaryPrefix), std::string()),
-         std::make_pair(std::string(StatisticsPrefix), std::string()) })
-  {
-    for (const auto& entry : this->Internals->Scan(directory, pattern.first, pattern.second))
-    {
-      ::unlink(entry.Path.c_str());
-    }
-  }
-  this->Internals->RemoveAbandonedLocks(directory);
+  directory->RemoveAll();
 }
 
 //------------------------------------------------------------------------------
 vtkTypeInt64 vtkTrackedDiskCache::Prune()
 {
-  if (!this->IsUsable())
+  auto& internals = *this->Internals;
+  const Directory directory = internals.Usable(this);
+  if (!directory)
   {
     return 0;
   }
-  auto& internals = *this->Internals;
-  std::string directory;
-  std::string secret;
-  double expireDays = 0;
-  vtkTypeInt64 maximum = 0;
-  {
-    std::lock_guard<std::mutex> lock(internals.Mutex);
-    directory = internals.CheckedDirectory;
-    secret = internals.Secret;
-    expireDays = internals.ExpireAfterDays;
-    maximum = internals.MaximumSize;
-  }
+  const vtkInternals::Settings options = internals.GetSettings();
   vtkTypeInt64 removed = 0;
-  for (const auto& entry : internals.Scan(directory, "", EntrySuffix))
-  {
-    FileDescriptor file(::open(entry.Path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    if (file.Get() < 0)
+  internals.ForEachEntry(*directory,
+    [&internals, &options, &removed](const OpenedEntry& entry)
     {
-      continue;
-    }
-    // The file opened, not the one listed: a writer may have renamed another over it.
-    struct stat opened;
-    vtkTrackedDiskHeader header;
-    std::size_t headerBytes = 0;
-    std::string error;
-    if (::fstat(file.Get(), &opened) != 0)
-    {
-      continue;
-    }
-    const auto status = ReadHeader(file.Get(), secret, header, headerBytes, error);
-    const bool damaged = status == vtkTrackedDiskHeader::Status::Corrupt ||
-      status == vtkTrackedDiskHeader::Status::NotOurs ||
-      (status == vtkTrackedDiskHeader::Status::Ok &&
-        static_cast<std::uint64_t>(opened.st_size) != header.FileBytes(headerBytes));
-    const bool expired = status == vtkTrackedDiskHeader::Status::Ok && expireDays > 0 &&
-      static_cast<double>(Now() - header.Created) > expireDays * 86400.0;
-    if (damaged || expired)
-    {
-      vtkTrackedDiskKeyLock::RemoveIfSame(entry.Path, file.Get());
-      internals.Count(damaged ? &vtkInternals::Counts::Corrupt : &vtkInternals::Counts::Evictions);
-      ++removed;
-    }
-  }
-  for (const auto& temporary : internals.Scan(directory, TemporaryPrefix, ""))
-  {
-    if (Now() - temporary.AccessNanoseconds / 1000000000 > AbandonedTemporarySeconds)
-    {
-      ::unlink(temporary.Path.c_str());
-    }
-  }
-  internals.RemoveAbandonedLocks(directory);
-  return removed + internals.EnforceSize(directory, maximum);
+      const bool expired = entry.Status == vtkTrackedDiskHeader::Status::Ok &&
+        Expired(entry.Header, options.ExpireAfterDays);
+      if (entry.IsDamaged() || expired)
+      {
+        entry.Remove();
+        internals.Count(entry.IsDamaged() ? &vtkTrackedDiskStatistics::Corrupt
+                                          : &vtkTrackedDiskStatistics::Evictions);
+        ++removed;
+      }
+    });
+  directory->RemoveAbandonedTemporaries();
+  directory->RemoveAbandonedLocks();
+  const vtkTypeInt64 evicted = directory->EnforceSize(options.MaximumSize);
+  internals.Count(&vtkTrackedDiskStatistics::Evictions, evicted);
+  return removed + evicted;
 }
 
 //------------------------------------------------------------------------------
 vtkTypeInt64 vtkTrackedDiskCache::GetNumberOfEntries()
 {
-  if (!this->IsUsable())
-  {
-    return 0;
-  }
-  return static_cast<vtkTypeInt64>(
-    this->Internals->Scan(this->GetDirectory(), "", EntrySuffix).size());
+  const Directory directory = this->Internals->Usable(this);
+  return directory
+    ? static_cast<vtkTypeInt64>(directory->Scan("", vtkTrackedCacheDirectory::EntrySuffix).size())
+    : 0;
 }
 
 //------------------------------------------------------------------------------
 vtkTypeInt64 vtkTrackedDiskCache::GetSizeInBytes()
 {
-  if (!this->IsUsable())
-  {
-    return 0;
-  }
+  const Directory directory = this->Internals->Usable(this);
   vtkTypeInt64 total = 0;
-  for (const auto& entry : this->Internals->Scan(this->GetDirectory(), "", EntrySuffix))
+  for (const auto& entry : directory ? directory->Scan("", vtkTrackedCacheDirectory::EntrySuffix)
+                                     : std::vector<vtkTrackedCacheDirectory::File>())
   {
     total += entry.Size;
   }
@@ -1243,29 +876,19 @@ vtkTypeInt64 vtkTrackedDiskCache::GetSizeInBytes()
 //------------------------------------------------------------------------------
 vtkTypeInt64 vtkTrackedDiskCache::GetOldestEntryTime()
 {
-  if (!this->IsUsable())
-  {
-    return 0;
-  }
-  std::string secret;
-  {
-    std::lock_guard<std::mutex> lock(this->Internals->Mutex);
-    secret = this->Internals->Secret;
-  }
+  const Directory directory = this->Internals->Usable(this);
   vtkTypeInt64 oldest = 0;
-  for (const auto& entry : this->Internals->Scan(this->GetDirectory(), "", EntrySuffix))
+  if (directory)
   {
-    FileDescriptor file(::open(entry.Path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    vtkTrackedDiskHeader header;
-    std::size_t headerBytes = 0;
-    std::string error;
-    if (file.Get() >= 0 &&
-      ReadHeader(file.Get(), secret, header, headerBytes, error) ==
-        vtkTrackedDiskHeader::Status::Ok &&
-      (oldest == 0 || header.Created < oldest))
-    {
-      oldest = header.Created;
-    }
+    this->Internals->ForEachEntry(*directory,
+      [&oldest](const OpenedEntry& entry)
+      {
+        if (entry.Status == vtkTrackedDiskHeader::Status::Ok &&
+          (oldest == 0 || entry.Header.Created < oldest))
+        {
+          oldest = entry.Header.Created;
+        }
+      });
   }
   return oldest;
 }
@@ -1279,22 +902,16 @@ int vtkTrackedDiskCache::GetEntryFormatVersion()
 //------------------------------------------------------------------------------
 vtkTypeInt64 vtkTrackedDiskCache::GetNumberOfEntriesInOtherFormats()
 {
-  if (!this->IsUsable())
-  {
-    return 0;
-  }
+  const Directory directory = this->Internals->Usable(this);
   vtkTypeInt64 others = 0;
-  for (const auto& entry : this->Internals->Scan(this->GetDirectory(), "", EntrySuffix))
+  if (directory)
   {
-    FileDescriptor file(::open(entry.Path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    char prefix[vtkTrackedDiskHeader::PrefixBytes];
-    std::size_t headerBytes = 0;
-    if (file.Get() >= 0 && vtkTrackedFileIO::ReadAt(file.Get(), 0, prefix, sizeof(prefix)))
-    {
-      const auto status = vtkTrackedDiskHeader::Measure(prefix, sizeof(prefix), headerBytes);
-      others += status == vtkTrackedDiskHeader::Status::OlderVersion ||
-        status == vtkTrackedDiskHeader::Status::FutureVersion;
-    }
+    this->Internals->ForEachEntry(*directory,
+      [&others](const OpenedEntry& entry)
+      {
+        others += entry.Status == vtkTrackedDiskHeader::Status::OlderVersion ||
+          entry.Status == vtkTrackedDiskHeader::Status::FutureVersion;
+      });
   }
   return others;
 }
@@ -1323,38 +940,46 @@ vtkTypeInt64 vtkTrackedDiskCache::GetNumberOfCorruptEntries()
 void vtkTrackedDiskCache::ResetStatistics()
 {
   std::lock_guard<std::mutex> lock(this->Internals->Mutex);
-  this->Internals->Statistics = vtkInternals::Counts();
+  this->Internals->Statistics = vtkTrackedDiskStatistics();
+}
+
+//------------------------------------------------------------------------------
+vtkTypeInt64 vtkTrackedDiskCache::GetRecordedNumberOfHits()
+{
+  return this->Internals->RecordedInDirectory(this, &vtkTrackedDiskStatistics::Hits);
+}
+vtkTypeInt64 vtkTrackedDiskCache::GetRecordedNumberOfMisses()
+{
+  return this->Internals->RecordedInDirectory(this, &vtkTrackedDiskStatistics::Misses);
+}
+vtkTypeInt64 vtkTrackedDiskCache::GetRecordedNumberOfWrites()
+{
+  return this->Internals->RecordedInDirectory(this, &vtkTrackedDiskStatistics::Writes);
+}
+vtkTypeInt64 vtkTrackedDiskCache::GetRecordedNumberOfEvictions()
+{
+  return this->Internals->RecordedInDirectory(this, &vtkTrackedDiskStatistics::Evictions);
+}
+vtkTypeInt64 vtkTrackedDiskCache::GetRecordedNumberOfCorruptEntries()
+{
+  return this->Internals->RecordedInDirectory(this, &vtkTrackedDiskStatistics::Corrupt);
 }
 
 //------------------------------------------------------------------------------
 void vtkTrackedDiskCache::WriteStatistics()
 {
   auto& internals = *this->Internals;
-  vtkInternals::Counts counts;
-  std::string directory;
+  vtkTrackedDiskStatistics counts;
+  Directory directory;
   {
     std::lock_guard<std::mutex> lock(internals.Mutex);
     counts = internals.Recorded;
-    if (!internals.Checked || !internals.Usable ||
-      counts.Hits + counts.Misses + counts.Writes + counts.Evictions + counts.Corrupt == 0)
-    {
-      return; // never used, or nothing to add
-    }
-    directory = internals.CheckedDirectory;
+    directory = internals.Opened;
   }
-  // This object's totals in a file of its own, replaced atomically: no lock is shared.
-  std::ostringstream text;
-  text << "hits " << counts.Hits << "\nmisses " << counts.Misses << "\nwrites " << counts.Writes
-       << "\nevictions " << counts.Evictions << "\ncorrupt " << counts.Corrupt << "\n";
-  const std::string bytes = text.str();
-  std::string temporary;
-  FileDescriptor file(CreateTemporary(directory, "-statistics", O_WRONLY, temporary));
-  const std::string path = directory + "/" + internals.StatisticsName;
-  if (file.Get() < 0 ||
-    ::write(file.Get(), bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size()) ||
-    ::rename(temporary.c_str(), path.c_str()) != 0)
+  // Never used, or nothing to add. This object's totals go in a file of its own.
+  if (directory && !counts.IsEmpty())
   {
-    ::unlink(temporary.c_str());
+    counts.Write(*directory, internals.StatisticsName);
   }
 }
 
@@ -1364,24 +989,25 @@ void vtkTrackedDiskCache::PrintSelf(ostream& os, vtkIndent indent)
   this->Superclass::PrintSelf(os, indent);
   std::lock_guard<std::mutex> lock(this->Internals->Mutex);
   const auto& internals = *this->Internals;
-  static const char* const compressions[] = { "None", "ZLib", "LZ4", "LZMA" };
+  const auto& options = internals.Options;
+  static const char* const compressions[] = { "NoCompression", "ZLib", "LZ4", "LZMA" };
   os << indent << "Directory: " << internals.ResolvedDirectory()
-     << (internals.Directory.empty() ? " (default)" : "") << "\n";
+     << (options.Directory.empty() ? " (default)" : "") << "\n";
   os << indent << "Usable: "
      << (!internals.Checked    ? "not checked yet"
-            : internals.Usable ? "yes"
+            : internals.Opened ? "yes"
                                : "no (" + internals.UnusableReason + ")")
      << "\n";
-  os << indent << "Enabled: " << (internals.Enabled ? "On" : "Off") << "\n";
-  os << indent << "WriteEnabled: " << (internals.WriteEnabled ? "On" : "Off") << "\n";
-  os << indent << "ForceUpdate: " << (internals.ForceUpdate ? "On" : "Off") << "\n";
-  os << indent << "ReadableNames: " << (internals.ReadableNames ? "On" : "Off") << "\n";
-  os << indent << "Compression: " << compressions[internals.Compression] << "\n";
-  os << indent << "CompressionLevel: " << internals.CompressionLevel << "\n";
-  os << indent << "MemoryMapping: " << (internals.MemoryMapping ? "On" : "Off") << "\n";
-  os << indent << "ExpireAfterDays: " << internals.ExpireAfterDays << "\n";
-  os << indent << "MaximumSize: " << internals.MaximumSize << " bytes\n";
-  os << indent << "LockTimeout: " << internals.LockTimeout << " s\n";
+  os << indent << "Enabled: " << (options.Enabled ? "On" : "Off") << "\n";
+  os << indent << "WriteEnabled: " << (options.WriteEnabled ? "On" : "Off") << "\n";
+  os << indent << "ForceUpdate: " << (options.ForceUpdate ? "On" : "Off") << "\n";
+  os << indent << "ReadableNames: " << (options.ReadableNames ? "On" : "Off") << "\n";
+  os << indent << "Compression: " << compressions[options.Compression] << "\n";
+  os << indent << "CompressionLevel: " << options.CompressionLevel << "\n";
+  os << indent << "MemoryMapping: " << (options.MemoryMapping ? "On" : "Off") << "\n";
+  os << indent << "ExpireAfterDays: " << options.ExpireAfterDays << "\n";
+  os << indent << "MaximumSize: " << options.MaximumSize << " bytes\n";
+  os << indent << "LockTimeout: " << options.LockTimeout << " s\n";
   os << indent << "LocksHeld: " << internals.HeldLocks.size() << "\n";
   os << indent << "NumberOfHits: " << internals.Statistics.Hits << "\n";
   os << indent << "NumberOfMisses: " << internals.Statistics.Misses << "\n";

@@ -115,14 +115,27 @@ public:
   bool GetForceUpdate();
   void SetReadableNames(bool readable);
   bool GetReadableNames();
+  vtkBooleanMacro(Enabled, bool);
+  vtkBooleanMacro(WriteEnabled, bool);
+  vtkBooleanMacro(ForceUpdate, bool);
+  vtkBooleanMacro(ReadableNames, bool);
   ///@}
 
+  /**
+   * The compressions (the values of vtkXMLWriterBase's compressor types). NoCompression
+   * was named None, which X11's `#define None` breaks: the old name stays only where no
+   * such macro is defined, for the code and the Python scripts (vtkTrackedDiskCache.None_,
+   * the wrappers' spelling of it) that use it.
+   */
   enum Compressions
   {
-    None = 0,
+    NoCompression = 0,
     ZLib = 1,
     LZ4 = 2,
-    LZMA = 3
+    LZMA = 3,
+#ifndef None
+    None = NoCompression, // deprecated: NoCompression
+#endif
   };
 
   ///@{
@@ -134,6 +147,22 @@ public:
    */
   void SetCompression(int compression);
   int GetCompression();
+  void SetCompressionToNone()
+  {
+    this->SetCompression(NoCompression);
+  }
+  void SetCompressionToZLib()
+  {
+    this->SetCompression(ZLib);
+  }
+  void SetCompressionToLZ4()
+  {
+    this->SetCompression(LZ4);
+  }
+  void SetCompressionToLZMA()
+  {
+    this->SetCompression(LZMA);
+  }
   void SetCompressionLevel(int level);
   int GetCompressionLevel();
   ///@}
@@ -149,6 +178,7 @@ public:
    */
   void SetMemoryMapping(bool mapping);
   bool GetMemoryMapping();
+  vtkBooleanMacro(MemoryMapping, bool);
   ///@}
 
   ///@{
@@ -298,6 +328,19 @@ public:
    */
   void WriteStatistics();
 
+  ///@{
+  /**
+   * The directory's statistics: what every cache object that used it recorded with
+   * WriteStatistics(), summed (what `python3 -m trackedarraycache stats` shows); 0 when the
+   * directory is not usable.
+   */
+  vtkTypeInt64 GetRecordedNumberOfHits();
+  vtkTypeInt64 GetRecordedNumberOfMisses();
+  vtkTypeInt64 GetRecordedNumberOfWrites();
+  vtkTypeInt64 GetRecordedNumberOfEvictions();
+  vtkTypeInt64 GetRecordedNumberOfCorruptEntries();
+  ///@}
+
 protected:
   vtkTrackedDiskCache();
   ~vtkTrackedDiskCache() override;
@@ -309,10 +352,6 @@ private:
   // disabled or unusable).
   bool LoadEntry(const std::string& key, std::vector<vtkSmartPointer<vtkObject>>& values,
     double& computeSeconds, bool& looked);
-  // The directory and the path of `key`'s lock when a lookup that missed should take it,
-  // with the timeout; false when no lock is to be taken.
-  bool LockFor(
-    const std::string& key, std::string& directory, std::string& lockPath, double& timeout);
 
   class vtkInternals;
   std::unique_ptr<vtkInternals> Internals;

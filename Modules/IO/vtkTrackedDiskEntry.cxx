@@ -1,6 +1,7 @@
 #include "vtkTrackedDiskEntry.h"
 
 #include "vtkTrackedEntryFormat.h"
+#include "vtkTrackedFileIO.h"
 
 #include <cstring>
 
@@ -141,4 +142,76 @@ vtkTrackedDigest vtkTrackedChecksumList(
     hasher.Add(words, sizeof(words));
   }
   return hasher.Digest();
+}
+
+//------------------------------------------------------------------------------
+vtkTrackedDiskHeader::Status vtkTrackedDiskHeader::Read(int fd, const std::string& secret,
+  vtkTrackedDiskHeader& header, std::size_t& headerBytes, std::string& error)
+{
+  char prefix[PrefixBytes];
+  if (!vtkTrackedFileIO::ReadAt(fd, 0, prefix, sizeof(prefix)))
+  {
+    error = "shorter than a header";
+    return Status::Corrupt;
+  }
+  const auto measured = Measure(prefix, sizeof(prefix), headerBytes);
+  if (measured != Status::Ok)
+  {
+    error = measured == Status::FutureVersion ? "written by a newer format"
+      : measured == Status::OlderVersion      ? "written by an older format"
+                                              : "not a valid entry";
+    return measured;
+  }
+  std::string bytes(prefix, sizeof(prefix));
+  bytes.resize(headerBytes);
+  if (!vtkTrackedFileIO::ReadAt(
+        fd, sizeof(prefix), &bytes[sizeof(prefix)], headerBytes - sizeof(prefix)))
+  {
+    error = "a truncated header";
+    return Status::Corrupt;
+  }
+  return Decode(bytes.data(), bytes.size(), secret, header, error);
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedWriteEntry(int fd, vtkTrackedDiskHeader& header,
+  const std::vector<vtkObject*>& objects, int compression, int level, const std::string& secret,
+  std::string& error)
+{
+  const std::size_t headerBytes = header.Encode(secret).size(); // the numbers come later
+  std::vector<vtkTrackedDigest> checksums;
+  if (!vtkTrackedWritePayload(fd, headerBytes, objects, compression, level, header.ChunkBytes,
+        secret, header.PayloadSize, checksums, error))
+  {
+    return false;
+  }
+  header.ChunkListChecksum = vtkTrackedChecksumList(checksums, secret);
+  std::string list;
+  for (const auto& checksum : checksums)
+  {
+    list.append(reinterpret_cast<const char*>(&checksum.High), sizeof(checksum.High));
+    list.append(reinterpret_cast<const char*>(&checksum.Low), sizeof(checksum.Low));
+  }
+  const std::string encoded = header.Encode(secret);
+  if (!vtkTrackedFileIO::WriteAt(fd, headerBytes + header.PayloadSize, list.data(), list.size()) ||
+    !vtkTrackedFileIO::WriteAt(fd, 0, encoded.data(), encoded.size()))
+  {
+    error = "cannot write: " + vtkTrackedFileIO::ErrnoText();
+    return false;
+  }
+  return true;
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedReadChunkList(const char* entry, const vtkTrackedDiskHeader& header,
+  std::size_t headerBytes, const std::string& secret, std::vector<vtkTrackedDigest>& checksums)
+{
+  const char* list = entry + headerBytes + header.PayloadSize;
+  checksums.resize(static_cast<std::size_t>(header.NumberOfChunks()));
+  for (std::size_t i = 0; i < checksums.size(); ++i)
+  {
+    std::memcpy(&checksums[i].High, list + 16 * i, 8);
+    std::memcpy(&checksums[i].Low, list + 16 * i + 8, 8);
+  }
+  return vtkTrackedChecksumList(checksums, secret) == header.ChunkListChecksum;
 }

@@ -90,6 +90,12 @@ struct vtkTrackedDiskHeader
    */
   static Status Decode(const char* bytes, std::size_t size, const std::string& secret,
     vtkTrackedDiskHeader& header, std::string& error);
+
+  /**
+   * Reads and checks the header of the open entry file `fd`: Measure() then Decode().
+   */
+  static Status Read(int fd, const std::string& secret, vtkTrackedDiskHeader& header,
+    std::size_t& headerBytes, std::string& error);
 };
 
 /**
@@ -103,6 +109,23 @@ struct vtkTrackedDiskHeader
 bool vtkTrackedWritePayload(int fd, std::uint64_t offset, const std::vector<vtkObject*>& objects,
   int compression, int level, std::uint32_t chunkBytes, const std::string& secret,
   std::uint64_t& size, std::vector<vtkTrackedDigest>& checksums, std::string& error);
+
+/**
+ * Writes a whole entry into the empty file `fd`: the payload of `objects` (as
+ * vtkTrackedWritePayload() does, in chunks of `header.ChunkBytes`), its chunk list, then
+ * `header` at the start, with the payload's size and the chunk list's checksum filled in.
+ * False with `error` set for an object it cannot store or a failed write.
+ */
+bool vtkTrackedWriteEntry(int fd, vtkTrackedDiskHeader& header,
+  const std::vector<vtkObject*>& objects, int compression, int level, const std::string& secret,
+  std::string& error);
+
+/**
+ * The chunk checksums that follow the payload in `entry`, all of an entry file whose size
+ * matched FileBytes(); false if they fail the header's checksum of the list.
+ */
+bool vtkTrackedReadChunkList(const char* entry, const vtkTrackedDiskHeader& header,
+  std::size_t headerBytes, const std::string& secret, std::vector<vtkTrackedDigest>& checksums);
 
 /**
  * The checksum of a chunk list, as the header records it.

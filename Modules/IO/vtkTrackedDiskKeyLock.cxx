@@ -1,5 +1,7 @@
 #include "vtkTrackedDiskKeyLock.h"
 
+#include "vtkTrackedFileIO.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -31,7 +33,7 @@ std::string ErrnoText(const char* what, const std::string& path)
 std::string ReadOwner(int fd)
 {
   char owner[64];
-  const ssize_t read = ::pread(fd, owner, sizeof(owner), 0);
+  const long long read = vtkTrackedFileIO::ReadUpTo(fd, 0, owner, sizeof(owner));
   return read > 0 ? std::string(owner, static_cast<std::size_t>(read)) : std::string();
 }
 
@@ -45,28 +47,18 @@ public:
   DirectoryGuard(const std::string& lockPath, std::string& error)
   {
     const std::string path = lockPath.substr(0, lockPath.rfind('/') + 1) + ".keylock-guard";
-    this->Fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, S_IRUSR | S_IWUSR);
-    if (this->Fd < 0 || ::flock(this->Fd, LOCK_EX) != 0)
+    this->File.Reset(
+      ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, S_IRUSR | S_IWUSR));
+    if (!this->File.IsOpen() || ::flock(this->File.Get(), LOCK_EX) != 0)
     {
       error = ErrnoText("cannot lock", path);
-      this->Close();
+      this->File.Reset();
     }
   }
-  ~DirectoryGuard() { this->Close(); }
-  DirectoryGuard(const DirectoryGuard&) = delete;
-  DirectoryGuard& operator=(const DirectoryGuard&) = delete;
-  bool IsHeld() const { return this->Fd >= 0; }
+  bool IsHeld() const { return this->File.IsOpen(); }
 
 private:
-  void Close()
-  {
-    if (this->Fd >= 0)
-    {
-      ::close(this->Fd);
-      this->Fd = -1;
-    }
-  }
-  int Fd = -1;
+  vtkTrackedFileDescriptor File; // closing it lets go of the flock
 };
 
 void WriteOwner(int fd)
@@ -76,7 +68,7 @@ void WriteOwner(int fd)
   // Best effort: the content only tells waiters that the lock changed hands.
   if (::ftruncate(fd, 0) == 0)
   {
-    [[maybe_unused]] const ssize_t written = ::pwrite(fd, owner.data(), owner.size(), 0);
+    vtkTrackedFileIO::WriteAt(fd, 0, owner.data(), owner.size());
   }
 }
 }

@@ -184,7 +184,7 @@ public:
 private:
   bool WriteFailed(std::string& error)
   {
-    error = std::string("cannot write: ") + std::strerror(errno);
+    error = "cannot write: " + vtkTrackedFileIO::ErrnoText();
     return false;
   }
 

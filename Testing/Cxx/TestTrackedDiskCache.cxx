@@ -159,7 +159,7 @@ TEST_F(TrackedDiskCacheTest, EveryStoredTypeComesBackIdentical)
   values.emplace_back(
     "id type array", MakeFilled<vtkIdTypeArray>(5, 1, [](vtkIdType i) { return i * 7; }));
 
-  for (int compression : { vtkTrackedDiskCache::None, vtkTrackedDiskCache::ZLib,
+  for (int compression : { vtkTrackedDiskCache::NoCompression, vtkTrackedDiskCache::ZLib,
          vtkTrackedDiskCache::LZ4, vtkTrackedDiskCache::LZMA })
   {
     this->Cache->SetCompression(compression);
@@ -249,7 +249,7 @@ TEST_F(TrackedDiskCacheTest, WhatTheXMLFormatRefusedRoundTripsExactly)
   {
     sphere->GetFieldData()->AddArray(array);
   }
-  for (int compression : { vtkTrackedDiskCache::None, vtkTrackedDiskCache::LZ4 })
+  for (int compression : { vtkTrackedDiskCache::NoCompression, vtkTrackedDiskCache::LZ4 })
   {
     this->Cache->SetCompression(compression);
     for (const auto& array : arrays)
@@ -624,14 +624,18 @@ TEST_F(TrackedDiskCacheTest, KeysNeverBecomePaths)
 TEST_F(TrackedDiskCacheTest, OptionsEnabledWriteEnabledForceUpdate)
 {
   auto value = TrackedDiskCacheContent(8);
-  this->Cache->SetEnabled(false);
+  this->Cache->EnabledOff();
   EXPECT_FALSE(this->Cache->Set("k", value));
   EXPECT_TRUE(this->Files().empty());
-  this->Cache->SetEnabled(true);
-  this->Cache->SetWriteEnabled(false);
+  this->Cache->EnabledOn();
+  this->Cache->WriteEnabledOff();
   EXPECT_FALSE(this->Cache->Set("k", value));
   EXPECT_EQ(this->Cache->GetNumberOfEntries(), 0);
-  this->Cache->SetWriteEnabled(true);
+  this->Cache->WriteEnabledOn();
+  this->Cache->SetCompressionToLZ4();
+  EXPECT_EQ(this->Cache->GetCompression(), vtkTrackedDiskCache::LZ4);
+  this->Cache->SetCompressionToNone();
+  EXPECT_EQ(this->Cache->GetCompression(), vtkTrackedDiskCache::NoCompression);
   ASSERT_TRUE(this->Cache->Set("k", value));
   this->Cache->SetEnabled(false);
   EXPECT_EQ(this->Load(this->Cache, "k"), nullptr);
@@ -649,7 +653,8 @@ TEST_F(TrackedDiskCacheTest, OptionsEnabledWriteEnabledForceUpdate)
   this->Cache->SetExpireAfterDays(-1);
   this->Cache->SetMaximumSize(-1);
   EXPECT_EQ(errors.Messages.size(), 4u);
-  EXPECT_EQ(this->Cache->GetCompression(), vtkTrackedDiskCache::None);
+  EXPECT_EQ(this->Cache->GetCompression(), vtkTrackedDiskCache::NoCompression);
+  static_assert(vtkTrackedDiskCache::None == vtkTrackedDiskCache::NoCompression, "the old name");
   EXPECT_FALSE(this->Cache->Set("k", this->Cache)) << "not a data object or an array";
   EXPECT_TRUE(errors.Caught("only data objects and arrays"));
 }
@@ -822,6 +827,14 @@ TEST_F(TrackedDiskCacheTest, ClearRemoveAndStatistics)
   ASSERT_EQ(statistics.size(), 1u);
   EXPECT_EQ(ReadFile(this->Directory + "/" + statistics[0]),
     "hits 1\nmisses 1\nwrites 2\nevictions 0\ncorrupt 0\n");
+  // The directory's totals: this object's file and another object's.
+  std::ofstream(this->Directory + "/.stats-other") << "hits 4\nmisses 2\nwrites 1\n";
+  std::ofstream(this->Directory + "/.stats-damaged") << "hits lots\n";
+  EXPECT_EQ(this->Cache->GetRecordedNumberOfHits(), 5);
+  EXPECT_EQ(this->Cache->GetRecordedNumberOfMisses(), 3);
+  EXPECT_EQ(this->Cache->GetRecordedNumberOfWrites(), 3);
+  EXPECT_EQ(this->Cache->GetRecordedNumberOfEvictions(), 0);
+  EXPECT_EQ(this->Cache->GetRecordedNumberOfCorruptEntries(), 0);
   this->Cache->ResetStatistics();
   EXPECT_EQ(this->Cache->GetNumberOfHits(), 0);
   // A temporary file of a writer that died long ago goes with Prune; a fresh one stays.
@@ -839,9 +852,9 @@ TEST_F(TrackedDiskCacheTest, ClearRemoveAndStatistics)
 
   ExpectPrintsEvery(this->Cache,
     { "Directory:", "Usable: yes", "Enabled: On", "WriteEnabled: On", "ForceUpdate: Off",
-      "ReadableNames: Off", "Compression: None", "CompressionLevel: 1", "MemoryMapping: On",
-      "ExpireAfterDays: 0", "MaximumSize:", "NumberOfHits", "NumberOfMisses", "NumberOfWrites",
-      "NumberOfEvictions", "NumberOfCorruptEntries", "StatisticsFile" });
+      "ReadableNames: Off", "Compression: NoCompression", "CompressionLevel: 1",
+      "MemoryMapping: On", "ExpireAfterDays: 0", "MaximumSize:", "NumberOfHits", "NumberOfMisses",
+      "NumberOfWrites", "NumberOfEvictions", "NumberOfCorruptEntries", "StatisticsFile" });
 }
 
 // Scenario 10: what one process wrote, another reads.
