@@ -128,6 +128,22 @@ struct Key
   }
 };
 
+// What one RequestData() works out, step by step.
+struct Execution
+{
+  Clock::time_point Start = Clock::now();
+  Key CacheKey;
+  bool Fresh = false;     // Content mode: digests are computed afresh
+  bool First = false;     // the filter's first execution
+  std::string Changes;    // what changed since the last execution
+  std::string Undigested; // why an input could not be digested: no key, no caching
+  std::string KeyDigest;
+  vtkTrackedDiskCache* Disk = nullptr; // the disk level, if it applies
+  std::string DiskKey;
+  std::string MissReason;
+  bool FoundOnDisk = false;
+};
+
 // Why `algorithm` is a temporal algorithm the filter must refuse, or "". These are the
 // ones known by class; any other that asks for time steps or pieces its input does not
 // hold is refused when it runs (vtkInternals::Run()).
@@ -448,31 +464,7 @@ public:
         ", is not a vtkStreamingDemandDrivenPipeline";
       return false;
     }
-    for (int port = 0; port < algorithm->GetNumberOfInputPorts(); ++port)
-    {
-      for (int connection = 0; connection < inputs[port]->GetNumberOfInformationObjects();
-           ++connection)
-      {
-        vtkInformation* info = inputs[port]->GetInformationObject(connection);
-        this->Producers[port][connection]->Feed(info->Get(vtkDataObject::DATA_OBJECT()), info);
-      }
-    }
-    // Whatever happens, the producers let go of the inputs.
-    struct ReleaseProducers
-    {
-      vtkInternals& Internals;
-      ~ReleaseProducers()
-      {
-        for (auto& port : this->Internals.Producers)
-        {
-          for (auto& producer : port)
-          {
-            producer->Release();
-          }
-        }
-      }
-    } releaseProducers{ *this };
-
+    FedInputs fed(*this, inputs); // whatever happens, the producers let go of the inputs
     std::vector<std::string> errors;
     auto catchError = [&errors](void* text)
     { errors.push_back(ErrorMessage(static_cast<const char*>(text))); };
@@ -484,10 +476,61 @@ public:
       [self](void* fraction) {
         self->UpdateProgress(HashingShare + (1.0 - HashingShare) * *static_cast<double*>(fraction));
       });
+    const bool updated = executive->Update(outputPort, Requests(executive, outputs)) != 0;
+    if (!updated || !errors.empty())
+    {
+      error = errors.empty() ? std::string("it reported failure") : errors.front();
+      return false;
+    }
+    const std::string asked = this->AskedForMore(executions);
+    if (!asked.empty())
+    {
+      error = "it asked " + asked + " (a temporal or streaming algorithm); the filter can feed " +
+        "it only the input it has, so such algorithms cannot be wrapped";
+      return false;
+    }
+    return this->TakeOutputs(executive, outputs, results, error);
+  }
 
+  // The producers fed with the inputs of one run, released when it ends.
+  struct FedInputs
+  {
+    vtkInternals& Internals;
+    FedInputs(vtkInternals& internals, vtkInformationVector** inputs)
+      : Internals(internals)
+    {
+      for (int port = 0; port < internals.Algorithm->GetNumberOfInputPorts(); ++port)
+      {
+        for (int connection = 0; connection < inputs[port]->GetNumberOfInformationObjects();
+             ++connection)
+        {
+          vtkInformation* info = inputs[port]->GetInformationObject(connection);
+          internals.Producers[port][connection]->Feed(
+            info->Get(vtkDataObject::DATA_OBJECT()), info);
+        }
+      }
+    }
+    ~FedInputs()
+    {
+      for (auto& port : this->Internals.Producers)
+      {
+        for (auto& producer : port)
+        {
+          producer->Release();
+        }
+      }
+    }
+    FedInputs(const FedInputs&) = delete;
+    FedInputs& operator=(const FedInputs&) = delete;
+  };
+
+  // The filter's request for each output port, as the private pipeline's.
+  static vtkSmartPointer<vtkInformationVector> Requests(
+    vtkStreamingDemandDrivenPipeline* executive, vtkInformationVector* outputs)
+  {
     using SDDP = vtkStreamingDemandDrivenPipeline;
-    const int ports = algorithm->GetNumberOfOutputPorts();
-    vtkNew<vtkInformationVector> requests;
+    const int ports = executive->GetNumberOfOutputPorts();
+    auto requests = vtkSmartPointer<vtkInformationVector>::New();
     requests->SetNumberOfInformationObjects(ports);
     for (int port = 0; port < ports; ++port)
     {
@@ -504,36 +547,43 @@ public:
         executive->GetOutputInformation(port)->Remove(SDDP::UPDATE_TIME_STEP());
       }
     }
-    const bool updated = executive->Update(outputPort, requests) != 0;
-    if (!updated || !errors.empty())
+    return requests;
+  }
+
+  // What a temporal or streaming algorithm asked for beyond the one input it holds (it
+  // asks for other time steps or pieces, and loops): the private pipeline has only that
+  // input, so its result would be wrong. "" when it asked for nothing more.
+  std::string AskedForMore(int executions) const
+  {
+    if (executions > 1)
     {
-      error = errors.empty() ? std::string("it reported failure") : errors.front();
-      return false;
+      return "to execute several times in one update";
     }
-    // A temporal or streaming algorithm asks for other time steps or pieces than the one
-    // its input holds (and loops): the private pipeline has only that input, so its
-    // result would be wrong.
-    std::string asked = executions > 1 ? "to execute several times in one update" : "";
-    for (auto& port : this->Producers)
+    for (const auto& port : this->Producers)
     {
-      for (auto& producer : port)
+      for (const auto& producer : port)
       {
         std::string differs;
-        if (asked.empty() && !producer->AskedForWhatItHolds(differs))
+        if (!producer->AskedForWhatItHolds(differs))
         {
-          asked = "for " + differs;
+          return "for " + differs;
         }
       }
     }
-    if (!asked.empty())
-    {
-      error = "it asked " + asked + " (a temporal or streaming algorithm); the filter can feed " +
-        "it only the input it has, so such algorithms cannot be wrapped";
-      return false;
-    }
+    return std::string();
+  }
+
+  // Takes the algorithm's outputs into `results`, checked against what the pipeline
+  // expects. They then belong to the cache alone: the algorithm gets new ones, so its next
+  // execution cannot write into arrays that stored results share.
+  static bool TakeOutputs(vtkStreamingDemandDrivenPipeline* executive,
+    vtkInformationVector* outputs, std::vector<vtkSmartPointer<vtkDataObject>>& results,
+    std::string& error)
+  {
+    const int ports = executive->GetNumberOfOutputPorts();
     for (int port = 0; port < ports; ++port)
     {
-      vtkDataObject* output = algorithm->GetOutputDataObject(port);
+      vtkDataObject* output = executive->GetOutputData(port);
       vtkDataObject* expected = OutputData(outputs, port);
       if (!output || !expected || std::string(output->GetClassName()) != expected->GetClassName())
       {
@@ -544,8 +594,6 @@ public:
       }
       results.emplace_back(output);
     }
-    // The outputs now belong to the cache alone: the algorithm gets new ones, so its next
-    // execution cannot write into arrays that stored results share.
     for (int port = 0; port < ports; ++port)
     {
       executive->SetOutputData(
@@ -669,6 +717,229 @@ public:
       this->Algorithm ? this->Algorithm->GetClassName() : "nothing", result, reason.c_str(),
       1e3 * this->LastSeconds);
   }
+
+  // Whether the filter can run its algorithm; else reports why, with empty outputs.
+  bool CanRun(
+    vtkTrackedCacheFilter* self, vtkInformationVector* outputs, const Execution& execution)
+  {
+    if (!this->Algorithm)
+    {
+      vtkErrorWithObjectMacro(self, "No algorithm to run: call SetAlgorithm() first.");
+      InitializeOutputs(outputs);
+      this->Record(self, "failed", "no algorithm", execution.Start);
+      return false;
+    }
+    const int direct = this->DirectlyConnectedPort();
+    if (direct < 0)
+    {
+      return true;
+    }
+    // Feeding it the filter's inputs instead would serve what the user did not ask for.
+    vtkErrorWithObjectMacro(self,
+      "Input port " << direct << " of the wrapped " << this->Algorithm->GetClassName()
+                    << " was connected directly: connect the filter's input port " << direct
+                    << " instead (the direct connection is removed).");
+    this->DisconnectProducers();
+    this->Producers.resize(self->GetNumberOfInputPorts());
+    InitializeOutputs(outputs);
+    this->Record(self, "failed", "algorithm connected directly", execution.Start);
+    return false;
+  }
+
+  // The execution's key: the parameters, the request and the digest of every input
+  // (`Undigested` says which could not be digested), and what changed since the last one.
+  void MakeKey(vtkTrackedCacheFilter* self, vtkInformationVector** inputs,
+    vtkInformationVector* outputs, Execution& execution)
+  {
+    Key& key = execution.CacheKey;
+    key.Parameters = this->ParametersDigest;
+    key.Request = RequestText(outputs);
+    execution.Fresh = this->Cache->GetValidationMode() == vtkTrackedArrayCache::Content;
+    int inputCount = 0;
+    for (int port = 0; port < self->GetNumberOfInputPorts(); ++port)
+    {
+      inputCount += inputs[port]->GetNumberOfInformationObjects();
+    }
+    for (int port = 0; port < self->GetNumberOfInputPorts(); ++port)
+    {
+      for (int connection = 0; connection < inputs[port]->GetNumberOfInformationObjects();
+           ++connection)
+      {
+        const std::string name = "input " + std::to_string(port) +
+          (connection > 0 ? "." + std::to_string(connection) : std::string());
+        vtkDataObject* input =
+          inputs[port]->GetInformationObject(connection)->Get(vtkDataObject::DATA_OBJECT());
+        std::string digest;
+        std::string error;
+        if (!this->Cache->TryGetDigest(input, execution.Fresh, digest, error) &&
+          execution.Undigested.empty())
+        {
+          execution.Undigested = name + " cannot be digested: " + error;
+        }
+        key.InputNames.push_back(name);
+        key.Inputs.push_back(digest);
+        self->UpdateProgress(HashingShare * key.Inputs.size() / inputCount);
+      }
+    }
+    execution.First = !this->HasPrevious;
+    execution.Changes = this->HasPrevious ? key.ChangesSince(this->Previous) : "";
+    this->Previous = key;
+    this->HasPrevious = true;
+    // The disk level keys on digests that mean the same in every process: not on
+    // instance-keyed parameters.
+    execution.Disk = this->ParametersSource != "instance" ? this->DiskCache.GetPointer() : nullptr;
+    if (execution.Undigested.empty())
+    {
+      execution.KeyDigest = key.Digest(this->Algorithm->GetClassName());
+      execution.DiskKey = std::string(this->Algorithm->GetClassName()) + " " + execution.KeyDigest;
+    }
+  }
+
+  // The stored outputs of the key, from memory or else from disk (kept in memory then), or
+  // null; a key that could not be made is warned about once.
+  vtkSmartPointer<vtkTrackedCachedOutputs> FindStored(
+    vtkTrackedCacheFilter* self, vtkInformationVector* outputs, Execution& execution)
+  {
+    if (!execution.Undigested.empty())
+    {
+      if (this->Warnings.insert(execution.Undigested).second)
+      {
+        vtkWarningWithObjectMacro(
+          self, "Computing without caching: " << execution.Undigested << ".");
+      }
+      return nullptr;
+    }
+    auto found = this->Lookup(execution.KeyDigest, outputs, execution.MissReason);
+    if (!found && execution.Disk &&
+      (found = this->LoadFromDisk(execution.Disk, execution.DiskKey, outputs)))
+    {
+      this->Keep(execution.KeyDigest, found, execution.Fresh);
+      execution.FoundOnDisk = true;
+    }
+    return found;
+  }
+
+  void ServeFound(vtkTrackedCacheFilter* self, vtkTrackedCachedOutputs* found,
+    vtkInformationVector* outputs, const Execution& execution)
+  {
+    const std::string reason = execution.First ? "first execution, stored earlier"
+      : execution.Changes.empty()              ? "same content as the last execution"
+                                               : execution.Changes + " changed, to a stored result";
+    this->DiskHits += execution.FoundOnDisk;
+    this->Serve(
+      self, found, outputs, execution.FoundOnDisk ? "disk-hit" : "hit", reason, execution.Start);
+  }
+
+  // Runs the algorithm into new outputs, shallow-copied to the filter's; null after
+  // reporting a failure.
+  vtkSmartPointer<vtkTrackedCachedOutputs> Compute(vtkTrackedCacheFilter* self,
+    vtkInformation* request, vtkInformationVector** inputs, vtkInformationVector* outputs,
+    const Execution& execution)
+  {
+    auto computed = vtkSmartPointer<vtkTrackedCachedOutputs>::New();
+    std::string error;
+    const auto computeStart = Clock::now();
+    const int outputPort = request->Has(vtkDemandDrivenPipeline::FROM_OUTPUT_PORT())
+      ? std::max(request->Get(vtkDemandDrivenPipeline::FROM_OUTPUT_PORT()), 0)
+      : 0;
+    if (!this->Run(self, outputPort, inputs, outputs, computed->Outputs, error))
+    {
+      vtkErrorWithObjectMacro(
+        self, "The wrapped " << this->Algorithm->GetClassName() << " failed: " << error);
+      InitializeOutputs(outputs);
+      this->Record(self, "failed", error, execution.Start);
+      return nullptr;
+    }
+    computed->ComputeSeconds = SecondsSince(computeStart);
+    this->ComputeSeconds += computed->ComputeSeconds;
+    ++this->Misses;
+    for (int port = 0; port < outputs->GetNumberOfInformationObjects(); ++port)
+    {
+      OutputData(outputs, port)->ShallowCopy(computed->Outputs[port]);
+    }
+    return computed;
+  }
+
+  // Keeps computed outputs in memory and on disk (unless the key could not be made), and
+  // reports the miss.
+  void StoreComputed(vtkTrackedCacheFilter* self, vtkTrackedCachedOutputs* computed,
+    bool storedElsewhere, const Execution& execution)
+  {
+    if (!execution.Undigested.empty())
+    {
+      this->Record(self, "uncached", execution.Undigested, execution.Start);
+      return;
+    }
+    this->Keep(execution.KeyDigest, computed, execution.Fresh);
+    if (execution.Disk)
+    {
+      std::vector<vtkObject*> values(computed->Outputs.begin(), computed->Outputs.end());
+      execution.Disk->Store(execution.DiskKey, values, computed->ComputeSeconds);
+    }
+    this->Record(self, "miss",
+      storedElsewhere                ? "stored, but " + execution.MissReason
+        : execution.First            ? "first execution"
+        : !execution.Changes.empty() ? execution.Changes + " changed"
+                                     : "stored result gone (" + execution.MissReason + ")",
+      execution.Start);
+  }
+
+  // Gives `self` the ports of `algorithm` (one of each if null), with their requirements,
+  // and the algorithm's own input connections (say, a glyph's source).
+  static void TakePortsOf(vtkTrackedCacheFilter* self, vtkAlgorithm* algorithm)
+  {
+    const int inputPorts = algorithm ? algorithm->GetNumberOfInputPorts() : 1;
+    const int outputPorts = algorithm ? algorithm->GetNumberOfOutputPorts() : 1;
+    self->SetNumberOfInputPorts(inputPorts);
+    self->SetNumberOfOutputPorts(outputPorts);
+    for (int port = 0; port < inputPorts; ++port)
+    {
+      vtkInformation* info = self->GetInputPortInformation(port);
+      info->Clear();
+      self->FillInputPortInformation(port, info);
+      info->Set(vtkAlgorithm::PORT_REQUIREMENTS_FILLED(), 1);
+    }
+    for (int port = 0; port < outputPorts; ++port)
+    {
+      vtkInformation* info = self->GetOutputPortInformation(port);
+      info->Clear();
+      self->FillOutputPortInformation(port, info);
+      info->Set(vtkAlgorithm::PORT_REQUIREMENTS_FILLED(), 1);
+    }
+    for (int port = 0; algorithm && port < inputPorts; ++port)
+    {
+      const int connections = algorithm->GetNumberOfInputConnections(port);
+      if (connections > 0)
+      {
+        self->RemoveAllInputConnections(port);
+        for (int connection = 0; connection < connections; ++connection)
+        {
+          self->AddInputConnection(port, algorithm->GetInputConnection(port, connection));
+        }
+        algorithm->RemoveAllInputConnections(port);
+      }
+    }
+  }
+
+  // Ends an execution whatever happens: reduces the statistics across processes once the
+  // calls became collective, then lets go of the disk key's lock if a miss took it.
+  struct ExecutionEnd
+  {
+    vtkInternals& Internals;
+    const Execution& Run;
+    bool Collective = false;
+    ~ExecutionEnd()
+    {
+      if (this->Collective)
+      {
+        this->Internals.ReduceStatistics();
+      }
+      if (this->Run.Disk && !this->Run.DiskKey.empty())
+      {
+        this->Run.Disk->Unlock(this->Run.DiskKey);
+      }
+    }
+  };
 };
 
 //------------------------------------------------------------------------------
@@ -686,6 +957,37 @@ vtkTrackedCacheFilter::~vtkTrackedCacheFilter()
 }
 
 //------------------------------------------------------------------------------
+namespace
+{
+// Why `filter` cannot wrap `algorithm` (null: unwraps), or "".
+std::string WhyNotWrappable(vtkTrackedCacheFilter* filter, vtkAlgorithm* algorithm)
+{
+  for (vtkAlgorithm* wrapped = algorithm; wrapped;)
+  {
+    if (wrapped == filter)
+    {
+      return "A vtkTrackedCacheFilter cannot wrap itself, directly or through the filters it "
+             "wraps.";
+    }
+    auto* wrapper = vtkTrackedCacheFilter::SafeDownCast(wrapped);
+    wrapped = wrapper ? wrapper->GetAlgorithm() : nullptr;
+  }
+  const std::string temporal = algorithm ? WhyTemporal(algorithm) : std::string();
+  if (!temporal.empty())
+  {
+    return std::string("Cannot wrap a ") + algorithm->GetClassName() + ": " + temporal +
+      ". The filter can feed it only the time step its input has, and keys results on that "
+      "input alone.";
+  }
+  if (algorithm && algorithm->GetNumberOfOutputPorts() < 1)
+  {
+    return std::string("Cannot wrap a ") + algorithm->GetClassName() + ": it has no output port.";
+  }
+  return std::string();
+}
+}
+
+//------------------------------------------------------------------------------
 void vtkTrackedCacheFilter::SetAlgorithm(vtkAlgorithm* algorithm)
 {
   auto& internals = *this->Internals;
@@ -693,28 +995,10 @@ void vtkTrackedCacheFilter::SetAlgorithm(vtkAlgorithm* algorithm)
   {
     return;
   }
-  for (vtkAlgorithm* wrapped = algorithm; wrapped;)
+  const std::string refused = WhyNotWrappable(this, algorithm);
+  if (!refused.empty())
   {
-    if (wrapped == this)
-    {
-      vtkErrorMacro("A vtkTrackedCacheFilter cannot wrap itself, directly or through "
-                    "the filters it wraps.");
-      return;
-    }
-    auto* filter = vtkTrackedCacheFilter::SafeDownCast(wrapped);
-    wrapped = filter ? filter->GetAlgorithm() : nullptr;
-  }
-  const std::string temporal = algorithm ? WhyTemporal(algorithm) : std::string();
-  if (!temporal.empty())
-  {
-    vtkErrorMacro("Cannot wrap a " << algorithm->GetClassName() << ": " << temporal
-                                   << ". The filter can feed it only the time step its input "
-                                      "has, and keys results on that input alone.");
-    return;
-  }
-  if (algorithm && algorithm->GetNumberOfOutputPorts() < 1)
-  {
-    vtkErrorMacro("Cannot wrap a " << algorithm->GetClassName() << ": it has no output port.");
+    vtkErrorMacro(<< refused);
     return;
   }
   internals.DisconnectProducers();
@@ -722,40 +1006,8 @@ void vtkTrackedCacheFilter::SetAlgorithm(vtkAlgorithm* algorithm)
   internals.InstanceName = NewInstanceName();
   internals.PrintoutValid = false;
   internals.HasPrevious = false;
-  const int inputPorts = algorithm ? algorithm->GetNumberOfInputPorts() : 1;
-  const int outputPorts = algorithm ? algorithm->GetNumberOfOutputPorts() : 1;
-  internals.Producers.resize(algorithm ? inputPorts : 0);
-  this->SetNumberOfInputPorts(inputPorts);
-  this->SetNumberOfOutputPorts(outputPorts);
-  // The ports take the new algorithm's requirements.
-  for (int port = 0; port < inputPorts; ++port)
-  {
-    vtkInformation* info = this->GetInputPortInformation(port);
-    info->Clear();
-    this->FillInputPortInformation(port, info);
-    info->Set(vtkAlgorithm::PORT_REQUIREMENTS_FILLED(), 1);
-  }
-  for (int port = 0; port < outputPorts; ++port)
-  {
-    vtkInformation* info = this->GetOutputPortInformation(port);
-    info->Clear();
-    this->FillOutputPortInformation(port, info);
-    info->Set(vtkAlgorithm::PORT_REQUIREMENTS_FILLED(), 1);
-  }
-  // The algorithm's own connections (say, a glyph's source) become the filter's.
-  for (int port = 0; algorithm && port < inputPorts; ++port)
-  {
-    const int connections = algorithm->GetNumberOfInputConnections(port);
-    if (connections > 0)
-    {
-      this->RemoveAllInputConnections(port);
-      for (int connection = 0; connection < connections; ++connection)
-      {
-        this->AddInputConnection(port, algorithm->GetInputConnection(port, connection));
-      }
-      algorithm->RemoveAllInputConnections(port);
-    }
-  }
+  internals.Producers.resize(algorithm ? algorithm->GetNumberOfInputPorts() : 0);
+  internals.TakePortsOf(this, algorithm);
   this->Modified();
 }
 
@@ -1071,170 +1323,44 @@ int vtkTrackedCacheFilter::RequestData(
   vtkInformation* request, vtkInformationVector** inputs, vtkInformationVector* outputs)
 {
   auto& internals = *this->Internals;
-  const auto start = Clock::now();
-  if (!internals.Algorithm)
+  Execution execution;
+  if (!internals.CanRun(this, outputs, execution))
   {
-    vtkErrorMacro("No algorithm to run: call SetAlgorithm() first.");
-    InitializeOutputs(outputs);
-    internals.Record(this, "failed", "no algorithm", start);
-    return 0;
-  }
-  const int direct = internals.DirectlyConnectedPort();
-  if (direct >= 0)
-  {
-    // Feeding it the filter's inputs instead would serve what the user did not ask for.
-    vtkErrorMacro("Input port " << direct << " of the wrapped "
-                                << internals.Algorithm->GetClassName()
-                                << " was connected directly: connect the filter's input port "
-                                << direct << " instead (the direct connection is removed).");
-    internals.DisconnectProducers();
-    internals.Producers.resize(this->GetNumberOfInputPorts());
-    InitializeOutputs(outputs);
-    internals.Record(this, "failed", "algorithm connected directly", start);
     return 0;
   }
   this->UpdateProgress(0.0);
   // Connected first: connecting modifies the algorithm, which its parameter digest sees.
   internals.ConnectProducers(inputs);
   internals.UpdateParameters();
-
-  Key key;
-  key.Parameters = internals.ParametersDigest;
-  key.Request = RequestText(outputs);
-  vtkTrackedArrayCache* cache = internals.Cache;
-  const bool fresh = cache->GetValidationMode() == vtkTrackedArrayCache::Content;
-  std::string undigested;
-  int inputCount = 0;
-  for (int port = 0; port < this->GetNumberOfInputPorts(); ++port)
-  {
-    inputCount += inputs[port]->GetNumberOfInformationObjects();
-  }
-  for (int port = 0; port < this->GetNumberOfInputPorts(); ++port)
-  {
-    for (int connection = 0; connection < inputs[port]->GetNumberOfInformationObjects();
-         ++connection)
-    {
-      const std::string name = "input " + std::to_string(port) +
-        (connection > 0 ? "." + std::to_string(connection) : std::string());
-      vtkDataObject* input =
-        inputs[port]->GetInformationObject(connection)->Get(vtkDataObject::DATA_OBJECT());
-      std::string digest;
-      std::string error;
-      if (!cache->TryGetDigest(input, fresh, digest, error) && undigested.empty())
-      {
-        undigested = name + " cannot be digested: " + error;
-      }
-      key.InputNames.push_back(name);
-      key.Inputs.push_back(digest);
-      this->UpdateProgress(HashingShare * key.Inputs.size() / inputCount);
-    }
-  }
-
-  const std::string changes = internals.HasPrevious ? key.ChangesSince(internals.Previous) : "";
-  const bool first = !internals.HasPrevious;
-  internals.Previous = key;
-  internals.HasPrevious = true;
-
-  std::string keyDigest;
-  std::string missReason;
-  const std::string reasonOfHit = first ? "first execution, stored earlier"
-    : changes.empty()                   ? "same content as the last execution"
-                                        : changes + " changed, to a stored result";
-  // The disk level keys on digests that mean the same in every process: not on
-  // instance-keyed parameters.
-  vtkTrackedDiskCache* disk =
-    internals.ParametersSource != "instance" ? internals.DiskCache.GetPointer() : nullptr;
-  std::string diskKey;
+  internals.MakeKey(this, inputs, outputs, execution);
   // The disk key's lock, if a miss took it, goes at the latest when this execution ends
-  // (storing lets go of it sooner).
-  struct UnlockDiskKeyAtEnd
-  {
-    vtkTrackedDiskCache* Disk;
-    const std::string& Key;
-    ~UnlockDiskKeyAtEnd()
-    {
-      if (this->Disk && !this->Key.empty())
-      {
-        this->Disk->Unlock(this->Key);
-      }
-    }
-  } unlockDiskKey{ disk, diskKey };
-  vtkSmartPointer<vtkTrackedCachedOutputs> found;
-  const char* foundWhere = "hit";
-  if (undigested.empty())
-  {
-    keyDigest = key.Digest(internals.Algorithm->GetClassName());
-    diskKey = std::string(internals.Algorithm->GetClassName()) + " " + keyDigest;
-    found = internals.Lookup(keyDigest, outputs, missReason);
-    if (!found && disk && (found = internals.LoadFromDisk(disk, diskKey, outputs)))
-    {
-      internals.Keep(keyDigest, found, fresh);
-      foundWhere = "disk-hit";
-    }
-  }
-  else if (internals.Warnings.insert(undigested).second)
-  {
-    vtkWarningMacro("Computing without caching: " << undigested << ".");
-  }
+  // (storing lets go of it sooner); the statistics are reduced first.
+  vtkInternals::ExecutionEnd end{ internals, execution };
+  const vtkSmartPointer<vtkTrackedCachedOutputs> found =
+    internals.FindStored(this, outputs, execution);
   // From here on every process takes part in the same collective calls, whatever happens
   // (unless the filter runs block by block: see Communicates()): the decision, and the
-  // statistics once the execution is over.
-  struct ReduceStatisticsAtEnd
-  {
-    vtkInternals& Internals;
-    ~ReduceStatisticsAtEnd() { this->Internals.ReduceStatistics(); }
-  } reduceStatistics{ internals };
-  // In parallel runs every process hits, or every process computes: a wrapped algorithm
-  // that communicates must run on all of them or on none.
+  // statistics once the execution is over. In parallel runs every process hits, or every
+  // process computes: a wrapped algorithm that communicates must run on all of them or on
+  // none.
+  end.Collective = true;
   const bool everyProcessHit = internals.EveryProcess(found != nullptr);
   if (found && everyProcessHit)
   {
-    internals.DiskHits += std::string(foundWhere) == "disk-hit";
-    internals.Serve(this, found, outputs, foundWhere, reasonOfHit, start);
+    internals.ServeFound(this, found, outputs, execution);
     return 1;
   }
   if (found)
   {
-    missReason = "another process missed";
+    execution.MissReason = "another process missed";
   }
-
-  auto computed = vtkSmartPointer<vtkTrackedCachedOutputs>::New();
-  std::string error;
-  const auto computeStart = Clock::now();
-  const int outputPort = request->Has(vtkDemandDrivenPipeline::FROM_OUTPUT_PORT())
-    ? std::max(request->Get(vtkDemandDrivenPipeline::FROM_OUTPUT_PORT()), 0)
-    : 0;
-  if (!internals.Run(this, outputPort, inputs, outputs, computed->Outputs, error))
+  const vtkSmartPointer<vtkTrackedCachedOutputs> computed =
+    internals.Compute(this, request, inputs, outputs, execution);
+  if (!computed)
   {
-    vtkErrorMacro("The wrapped " << internals.Algorithm->GetClassName() << " failed: " << error);
-    InitializeOutputs(outputs);
-    internals.Record(this, "failed", error, start);
     return 0;
   }
-  computed->ComputeSeconds = SecondsSince(computeStart);
-  internals.ComputeSeconds += computed->ComputeSeconds;
-  ++internals.Misses;
-  for (int port = 0; port < outputs->GetNumberOfInformationObjects(); ++port)
-  {
-    OutputData(outputs, port)->ShallowCopy(computed->Outputs[port]);
-  }
-  if (!undigested.empty())
-  {
-    internals.Record(this, "uncached", undigested, start);
-    return 1;
-  }
-  internals.Keep(keyDigest, computed, fresh);
-  if (disk)
-  {
-    std::vector<vtkObject*> values(computed->Outputs.begin(), computed->Outputs.end());
-    disk->Store(diskKey, values, computed->ComputeSeconds);
-  }
-  internals.Record(this, "miss",
-    found                ? "stored, but " + missReason
-      : first            ? "first execution"
-      : !changes.empty() ? changes + " changed"
-                         : "stored result gone (" + missReason + ")",
-    start);
+  internals.StoreComputed(this, computed, found != nullptr, execution);
   return 1;
 }
 
