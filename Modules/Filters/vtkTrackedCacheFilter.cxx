@@ -22,17 +22,9 @@
 #include "vtkTrackedCachedOutputs.h"
 #include "vtkTrackedDigest.h"
 #include "vtkTrackedDiskCache.h"
-#include "vtkTrackedInputProducer.h"
 #include "vtkTrackedObserverSet.h"
+#include "vtkTrackedPrivatePipeline.h"
 #include "vtkVersionMacros.h"
-
-#if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 7, 0)
-#include "vtkPassInputTypeAlgorithm.h"
-#include "vtkPolyDataAlgorithm.h"
-#include "vtkTemporalAlgorithm.h"
-
-#include <typeinfo>
-#endif
 
 #include <algorithm>
 #include <atomic>
@@ -144,38 +136,6 @@ struct Execution
   bool FoundOnDisk = false;
 };
 
-// Why `algorithm` is a temporal algorithm the filter must refuse, or "". These are the
-// ones known by class; any other that asks for time steps or pieces its input does not
-// hold is refused when it runs (vtkInternals::Run()).
-std::string WhyTemporal(vtkAlgorithm* algorithm)
-{
-  if (algorithm->IsA("vtkMultiTimeStepAlgorithm"))
-  {
-    return "it asks its inputs for several time steps in one update";
-  }
-  // Before VTK 9.7 it asks for nothing unusual, so running it would not show it.
-  if (algorithm->IsA("vtkTemporalPathLineFilter"))
-  {
-    return "its trails grow over the time steps of its earlier updates";
-  }
-#if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 7, 0)
-  // VTK's own temporal algorithms derive from these (vtkTemporalStatistics and
-  // vtkTemporalPathLineFilter), whose class names are their type names. They may also run
-  // once per update and accumulate the time steps of several (in situ, with
-  // NO_PRIOR_TEMPORAL_ACCESS), which running them would not show.
-  for (const char* temporalBase : { typeid(vtkTemporalAlgorithm<vtkPassInputTypeAlgorithm>).name(),
-         typeid(vtkTemporalAlgorithm<vtkPolyDataAlgorithm>).name() })
-  {
-    if (algorithm->IsA(temporalBase))
-    {
-      return "it is a vtkTemporalAlgorithm, which accumulates the time steps of several "
-             "executions";
-    }
-  }
-#endif
-  return std::string();
-}
-
 // The request of every output port, as text.
 std::string RequestText(vtkInformationVector* outputs)
 {
@@ -229,43 +189,13 @@ void InitializeOutputs(vtkInformationVector* outputs)
   }
 }
 
-// The message of a VTK error event's text ("ERROR: In <file>, line <n>\n<object>:
-// <message>\n..."): its first line after the location.
-std::string ErrorMessage(const char* text)
-{
-  std::string message = text ? text : "unknown error";
-  if (message.compare(0, 9, "ERROR: In") == 0 && message.find('\n') != std::string::npos)
-  {
-    message.erase(0, message.find('\n') + 1);
-  }
-  return message.substr(0, message.find('\n'));
-}
-
-// Observes an object's events for the lifetime of the watch.
-class EventWatch
-{
-public:
-  template <typename Callback>
-  EventWatch(vtkObject* subject, unsigned long event, Callback&& callback)
-    : Function(std::forward<Callback>(callback))
-  {
-    this->Command->SetClientData(this);
-    this->Command->SetCallback([](vtkObject*, unsigned long, void* watch, void* callData)
-      { static_cast<EventWatch*>(watch)->Function(callData); });
-    this->Observers.Observe(subject, this->Command, { event });
-  }
-
-private:
-  std::function<void(void*)> Function;
-  vtkNew<vtkCallbackCommand> Command;
-  vtkTrackedObserverSet Observers; // last: removed first
-};
 }
 
 class vtkTrackedCacheFilter::vtkInternals
 {
 public:
-  vtkSmartPointer<vtkAlgorithm> Algorithm;
+  vtkAlgorithm* Algorithm() const { return this->Pipeline.GetAlgorithm(); }
+  vtkTrackedPrivatePipeline Pipeline; // holds the algorithm
   vtkSmartPointer<vtkTrackedArrayCache> Cache = vtkSmartPointer<vtkTrackedArrayCache>::New();
   vtkSmartPointer<vtkTrackedDiskCache> DiskCache;
   vtkSmartPointer<vtkMultiProcessController> Controller =
@@ -282,9 +212,6 @@ public:
   std::string Printout;
   std::string ParametersDigest;
   std::string ParametersSource;
-
-  // [port][connection]: what the algorithm's inputs are connected to.
-  std::vector<std::vector<vtkSmartPointer<vtkTrackedInputProducer>>> Producers;
 
   bool HasPrevious = false;
   Key Previous;
@@ -310,16 +237,16 @@ public:
   // changed; a registered description is read every time (it is a few getters).
   void UpdateParameters()
   {
-    const vtkMTimeType mtime = this->Algorithm->GetMTime();
+    const vtkMTimeType mtime = this->Algorithm()->GetMTime();
     if (!this->PrintoutValid || mtime != this->PrintoutMTime)
     {
-      this->Printout = vtkTrackedPrintedParameters(this->Algorithm);
+      this->Printout = vtkTrackedPrintedParameters(this->Algorithm());
       this->PrintoutMTime = mtime;
       this->PrintoutValid = true;
     }
     std::string text;
     std::string description;
-    const bool described = vtkTrackedDescribedParameters(this->Algorithm, description);
+    const bool described = vtkTrackedDescribedParameters(this->Algorithm(), description);
     if (!this->ParameterKey.empty())
     {
       this->ParametersSource = "parameter-key";
@@ -337,70 +264,6 @@ public:
         "instance " + this->InstanceName + " at " + std::to_string(mtime) + "\n" + this->Printout;
     }
     this->ParametersDigest = vtkTrackedDigest::OfText(text).ToString();
-  }
-
-  // The first input port of the algorithm that something else than the filter was
-  // connected to since SetAlgorithm(), or -1.
-  int DirectlyConnectedPort() const
-  {
-    for (int port = 0; port < this->Algorithm->GetNumberOfInputPorts(); ++port)
-    {
-      const auto& producers = this->Producers[port];
-      for (int connection = 0; connection < this->Algorithm->GetNumberOfInputConnections(port);
-           ++connection)
-      {
-        vtkAlgorithm* producer =
-          this->Algorithm->GetInputConnection(port, connection)->GetProducer();
-        if (std::none_of(producers.begin(), producers.end(),
-              [producer](const vtkSmartPointer<vtkTrackedInputProducer>& ours)
-              { return ours.GetPointer() == producer; }))
-        {
-          return port;
-        }
-      }
-    }
-    return -1;
-  }
-
-  // Connects the algorithm's inputs to one producer per input connection of the filter.
-  // Connections change (and modify the algorithm) only when their number does.
-  void ConnectProducers(vtkInformationVector** inputs)
-  {
-    for (int port = 0; port < this->Algorithm->GetNumberOfInputPorts(); ++port)
-    {
-      auto& producers = this->Producers[port];
-      const int connections = inputs[port]->GetNumberOfInformationObjects();
-      while (static_cast<int>(producers.size()) < connections)
-      {
-        producers.push_back(vtkSmartPointer<vtkTrackedInputProducer>::New());
-      }
-      bool connected = this->Algorithm->GetNumberOfInputConnections(port) == connections;
-      for (int connection = 0; connected && connection < connections; ++connection)
-      {
-        connected = this->Algorithm->GetInputConnection(port, connection) ==
-          producers[connection]->GetOutputPort();
-      }
-      if (!connected)
-      {
-        this->Algorithm->RemoveAllInputConnections(port);
-        for (int connection = 0; connection < connections; ++connection)
-        {
-          this->Algorithm->AddInputConnection(port, producers[connection]->GetOutputPort());
-        }
-      }
-    }
-  }
-
-  void DisconnectProducers()
-  {
-    if (this->Algorithm)
-    {
-      for (int port = 0; port < this->Algorithm->GetNumberOfInputPorts(); ++port)
-      {
-        this->Algorithm->RemoveAllInputConnections(port);
-      }
-    }
-    this->Producers.clear();
   }
 
   // The stored outputs under `key` if they fit the filter's outputs and, in Content
@@ -446,160 +309,6 @@ public:
       return nullptr;
     }
     return stored;
-  }
-
-  // Runs the algorithm on shallow copies of the inputs, for the filter's request from
-  // `outputPort` (never -1, "every port": VTK 9.7's vtkTemporalAlgorithm reads its request
-  // from the port and crashes on -1, which vtkAlgorithm::Update() never asks for); its
-  // outputs are taken from it into `results`. False with `error` on failure.
-  bool Run(vtkTrackedCacheFilter* self, int outputPort, vtkInformationVector** inputs,
-    vtkInformationVector* outputs, std::vector<vtkSmartPointer<vtkDataObject>>& results,
-    std::string& error)
-  {
-    vtkAlgorithm* algorithm = this->Algorithm;
-    auto* executive = vtkStreamingDemandDrivenPipeline::SafeDownCast(algorithm->GetExecutive());
-    if (!executive)
-    {
-      error = std::string("its executive, a ") + algorithm->GetExecutive()->GetClassName() +
-        ", is not a vtkStreamingDemandDrivenPipeline";
-      return false;
-    }
-    FedInputs fed(*this, inputs); // whatever happens, the producers let go of the inputs
-    std::vector<std::string> errors;
-    auto catchError = [&errors](void* text)
-    { errors.push_back(ErrorMessage(static_cast<const char*>(text))); };
-    EventWatch algorithmErrors(algorithm, vtkCommand::ErrorEvent, catchError);
-    EventWatch executiveErrors(executive, vtkCommand::ErrorEvent, catchError);
-    int executions = 0;
-    EventWatch starts(algorithm, vtkCommand::StartEvent, [&executions](void*) { ++executions; });
-    EventWatch progress(algorithm, vtkCommand::ProgressEvent,
-      [self](void* fraction) {
-        self->UpdateProgress(HashingShare + (1.0 - HashingShare) * *static_cast<double*>(fraction));
-      });
-    const bool updated = executive->Update(outputPort, Requests(executive, outputs)) != 0;
-    if (!updated || !errors.empty())
-    {
-      error = errors.empty() ? std::string("it reported failure") : errors.front();
-      return false;
-    }
-    const std::string asked = this->AskedForMore(executions);
-    if (!asked.empty())
-    {
-      error = "it asked " + asked + " (a temporal or streaming algorithm); the filter can feed " +
-        "it only the input it has, so such algorithms cannot be wrapped";
-      return false;
-    }
-    return this->TakeOutputs(executive, outputs, results, error);
-  }
-
-  // The producers fed with the inputs of one run, released when it ends.
-  struct FedInputs
-  {
-    vtkInternals& Internals;
-    FedInputs(vtkInternals& internals, vtkInformationVector** inputs)
-      : Internals(internals)
-    {
-      for (int port = 0; port < internals.Algorithm->GetNumberOfInputPorts(); ++port)
-      {
-        for (int connection = 0; connection < inputs[port]->GetNumberOfInformationObjects();
-             ++connection)
-        {
-          vtkInformation* info = inputs[port]->GetInformationObject(connection);
-          internals.Producers[port][connection]->Feed(
-            info->Get(vtkDataObject::DATA_OBJECT()), info);
-        }
-      }
-    }
-    ~FedInputs()
-    {
-      for (auto& port : this->Internals.Producers)
-      {
-        for (auto& producer : port)
-        {
-          producer->Release();
-        }
-      }
-    }
-    FedInputs(const FedInputs&) = delete;
-    FedInputs& operator=(const FedInputs&) = delete;
-  };
-
-  // The filter's request for each output port, as the private pipeline's.
-  static vtkSmartPointer<vtkInformationVector> Requests(
-    vtkStreamingDemandDrivenPipeline* executive, vtkInformationVector* outputs)
-  {
-    using SDDP = vtkStreamingDemandDrivenPipeline;
-    const int ports = executive->GetNumberOfOutputPorts();
-    auto requests = vtkSmartPointer<vtkInformationVector>::New();
-    requests->SetNumberOfInformationObjects(ports);
-    for (int port = 0; port < ports; ++port)
-    {
-      vtkInformation* wanted = outputs->GetInformationObject(port);
-      vtkInformation* request = requests->GetInformationObject(port);
-      request->CopyEntry(wanted, SDDP::UPDATE_PIECE_NUMBER());
-      request->CopyEntry(wanted, SDDP::UPDATE_NUMBER_OF_PIECES());
-      request->CopyEntry(wanted, SDDP::UPDATE_NUMBER_OF_GHOST_LEVELS());
-      request->CopyEntry(wanted, SDDP::UPDATE_EXTENT());
-      request->CopyEntry(wanted, SDDP::UPDATE_TIME_STEP());
-      if (!wanted->Has(SDDP::UPDATE_TIME_STEP()))
-      {
-        // A time step asked for by an earlier execution must not linger.
-        executive->GetOutputInformation(port)->Remove(SDDP::UPDATE_TIME_STEP());
-      }
-    }
-    return requests;
-  }
-
-  // What a temporal or streaming algorithm asked for beyond the one input it holds (it
-  // asks for other time steps or pieces, and loops): the private pipeline has only that
-  // input, so its result would be wrong. "" when it asked for nothing more.
-  std::string AskedForMore(int executions) const
-  {
-    if (executions > 1)
-    {
-      return "to execute several times in one update";
-    }
-    for (const auto& port : this->Producers)
-    {
-      for (const auto& producer : port)
-      {
-        std::string differs;
-        if (!producer->AskedForWhatItHolds(differs))
-        {
-          return "for " + differs;
-        }
-      }
-    }
-    return std::string();
-  }
-
-  // Takes the algorithm's outputs into `results`, checked against what the pipeline
-  // expects. They then belong to the cache alone: the algorithm gets new ones, so its next
-  // execution cannot write into arrays that stored results share.
-  static bool TakeOutputs(vtkStreamingDemandDrivenPipeline* executive,
-    vtkInformationVector* outputs, std::vector<vtkSmartPointer<vtkDataObject>>& results,
-    std::string& error)
-  {
-    const int ports = executive->GetNumberOfOutputPorts();
-    for (int port = 0; port < ports; ++port)
-    {
-      vtkDataObject* output = executive->GetOutputData(port);
-      vtkDataObject* expected = OutputData(outputs, port);
-      if (!output || !expected || std::string(output->GetClassName()) != expected->GetClassName())
-      {
-        error = std::string("it produced ") + (output ? output->GetClassName() : "nothing") +
-          " on output port " + std::to_string(port) + " where the pipeline expects " +
-          (expected ? expected->GetClassName() : "nothing");
-        return false;
-      }
-      results.emplace_back(output);
-    }
-    for (int port = 0; port < ports; ++port)
-    {
-      executive->SetOutputData(
-        port, vtkSmartPointer<vtkDataObject>::Take(results[port]->NewInstance()));
-    }
-    return true;
   }
 
   // Stores outputs in the memory cache, with their stamps and, in Content mode
@@ -714,7 +423,7 @@ public:
     this->LastSeconds = SecondsSince(start);
     vtkVLogF(static_cast<vtkLogger::Verbosity>(this->LogVerbosity),
       "%s(%p) wrapping %s: %s (%s) in %.3f ms", self->GetClassName(), static_cast<void*>(self),
-      this->Algorithm ? this->Algorithm->GetClassName() : "nothing", result, reason.c_str(),
+      this->Algorithm() ? this->Algorithm()->GetClassName() : "nothing", result, reason.c_str(),
       1e3 * this->LastSeconds);
   }
 
@@ -722,25 +431,24 @@ public:
   bool CanRun(
     vtkTrackedCacheFilter* self, vtkInformationVector* outputs, const Execution& execution)
   {
-    if (!this->Algorithm)
+    if (!this->Algorithm())
     {
       vtkErrorWithObjectMacro(self, "No algorithm to run: call SetAlgorithm() first.");
       InitializeOutputs(outputs);
       this->Record(self, "failed", "no algorithm", execution.Start);
       return false;
     }
-    const int direct = this->DirectlyConnectedPort();
+    const int direct = this->Pipeline.DirectlyConnectedPort();
     if (direct < 0)
     {
       return true;
     }
     // Feeding it the filter's inputs instead would serve what the user did not ask for.
     vtkErrorWithObjectMacro(self,
-      "Input port " << direct << " of the wrapped " << this->Algorithm->GetClassName()
+      "Input port " << direct << " of the wrapped " << this->Algorithm()->GetClassName()
                     << " was connected directly: connect the filter's input port " << direct
                     << " instead (the direct connection is removed).");
-    this->DisconnectProducers();
-    this->Producers.resize(self->GetNumberOfInputPorts());
+    this->Pipeline.ResetProducers();
     InitializeOutputs(outputs);
     this->Record(self, "failed", "algorithm connected directly", execution.Start);
     return false;
@@ -790,8 +498,9 @@ public:
     execution.Disk = this->ParametersSource != "instance" ? this->DiskCache.GetPointer() : nullptr;
     if (execution.Undigested.empty())
     {
-      execution.KeyDigest = key.Digest(this->Algorithm->GetClassName());
-      execution.DiskKey = std::string(this->Algorithm->GetClassName()) + " " + execution.KeyDigest;
+      execution.KeyDigest = key.Digest(this->Algorithm()->GetClassName());
+      execution.DiskKey =
+        std::string(this->Algorithm()->GetClassName()) + " " + execution.KeyDigest;
     }
   }
 
@@ -842,10 +551,12 @@ public:
     const int outputPort = request->Has(vtkDemandDrivenPipeline::FROM_OUTPUT_PORT())
       ? std::max(request->Get(vtkDemandDrivenPipeline::FROM_OUTPUT_PORT()), 0)
       : 0;
-    if (!this->Run(self, outputPort, inputs, outputs, computed->Outputs, error))
+    const auto progress = [self](double fraction)
+    { self->UpdateProgress(HashingShare + (1.0 - HashingShare) * fraction); };
+    if (!this->Pipeline.Run(outputPort, inputs, outputs, progress, computed->Outputs, error))
     {
       vtkErrorWithObjectMacro(
-        self, "The wrapped " << this->Algorithm->GetClassName() << " failed: " << error);
+        self, "The wrapped " << this->Algorithm()->GetClassName() << " failed: " << error);
       InitializeOutputs(outputs);
       this->Record(self, "failed", error, execution.Start);
       return nullptr;
@@ -951,10 +662,7 @@ vtkTrackedCacheFilter::vtkTrackedCacheFilter()
 }
 
 //------------------------------------------------------------------------------
-vtkTrackedCacheFilter::~vtkTrackedCacheFilter()
-{
-  this->Internals->DisconnectProducers();
-}
+vtkTrackedCacheFilter::~vtkTrackedCacheFilter() = default;
 
 //------------------------------------------------------------------------------
 namespace
@@ -972,7 +680,8 @@ std::string WhyNotWrappable(vtkTrackedCacheFilter* filter, vtkAlgorithm* algorit
     auto* wrapper = vtkTrackedCacheFilter::SafeDownCast(wrapped);
     wrapped = wrapper ? wrapper->GetAlgorithm() : nullptr;
   }
-  const std::string temporal = algorithm ? WhyTemporal(algorithm) : std::string();
+  const std::string temporal =
+    algorithm ? vtkTrackedPrivatePipeline::WhyCannotRun(algorithm) : std::string();
   if (!temporal.empty())
   {
     return std::string("Cannot wrap a ") + algorithm->GetClassName() + ": " + temporal +
@@ -991,7 +700,7 @@ std::string WhyNotWrappable(vtkTrackedCacheFilter* filter, vtkAlgorithm* algorit
 void vtkTrackedCacheFilter::SetAlgorithm(vtkAlgorithm* algorithm)
 {
   auto& internals = *this->Internals;
-  if (algorithm == internals.Algorithm)
+  if (algorithm == internals.Algorithm())
   {
     return;
   }
@@ -1001,12 +710,10 @@ void vtkTrackedCacheFilter::SetAlgorithm(vtkAlgorithm* algorithm)
     vtkErrorMacro(<< refused);
     return;
   }
-  internals.DisconnectProducers();
-  internals.Algorithm = algorithm;
+  internals.Pipeline.SetAlgorithm(algorithm);
   internals.InstanceName = NewInstanceName();
   internals.PrintoutValid = false;
   internals.HasPrevious = false;
-  internals.Producers.resize(algorithm ? algorithm->GetNumberOfInputPorts() : 0);
   internals.TakePortsOf(this, algorithm);
   this->Modified();
 }
@@ -1014,7 +721,7 @@ void vtkTrackedCacheFilter::SetAlgorithm(vtkAlgorithm* algorithm)
 //------------------------------------------------------------------------------
 vtkAlgorithm* vtkTrackedCacheFilter::GetAlgorithm()
 {
-  return this->Internals->Algorithm;
+  return this->Internals->Algorithm();
 }
 
 //------------------------------------------------------------------------------
@@ -1089,7 +796,7 @@ bool vtkTrackedCacheFilter::GetTrustPrintedState()
 //------------------------------------------------------------------------------
 std::string vtkTrackedCacheFilter::GetParameterDigest()
 {
-  if (!this->Internals->Algorithm)
+  if (!this->Internals->Algorithm())
   {
     return std::string();
   }
@@ -1100,7 +807,7 @@ std::string vtkTrackedCacheFilter::GetParameterDigest()
 //------------------------------------------------------------------------------
 std::string vtkTrackedCacheFilter::GetParameterDigestSource()
 {
-  if (!this->Internals->Algorithm)
+  if (!this->Internals->Algorithm())
   {
     return std::string();
   }
@@ -1254,14 +961,14 @@ int vtkTrackedCacheFilter::GetLogVerbosity()
 vtkMTimeType vtkTrackedCacheFilter::GetMTime()
 {
   const vtkMTimeType own = this->Superclass::GetMTime();
-  vtkAlgorithm* algorithm = this->Internals->Algorithm;
+  vtkAlgorithm* algorithm = this->Internals->Algorithm();
   return algorithm ? std::max(own, algorithm->GetMTime()) : own;
 }
 
 //------------------------------------------------------------------------------
 int vtkTrackedCacheFilter::FillInputPortInformation(int port, vtkInformation* info)
 {
-  if (vtkAlgorithm* algorithm = this->Internals->Algorithm)
+  if (vtkAlgorithm* algorithm = this->Internals->Algorithm())
   {
     info->Copy(algorithm->GetInputPortInformation(port));
     return 1;
@@ -1274,7 +981,7 @@ int vtkTrackedCacheFilter::FillInputPortInformation(int port, vtkInformation* in
 //------------------------------------------------------------------------------
 int vtkTrackedCacheFilter::FillOutputPortInformation(int port, vtkInformation* info)
 {
-  if (vtkAlgorithm* algorithm = this->Internals->Algorithm)
+  if (vtkAlgorithm* algorithm = this->Internals->Algorithm())
   {
     info->Copy(algorithm->GetOutputPortInformation(port));
     return 1;
@@ -1287,7 +994,7 @@ int vtkTrackedCacheFilter::FillOutputPortInformation(int port, vtkInformation* i
 vtkTypeBool vtkTrackedCacheFilter::ProcessRequest(
   vtkInformation* request, vtkInformationVector** inputs, vtkInformationVector* outputs)
 {
-  vtkAlgorithm* wrapped = this->Internals->Algorithm;
+  vtkAlgorithm* wrapped = this->Internals->Algorithm();
   if (wrapped &&
     (wrapped->GetNumberOfInputPorts() != this->GetNumberOfInputPorts() ||
       wrapped->GetNumberOfOutputPorts() != this->GetNumberOfOutputPorts()))
@@ -1330,7 +1037,7 @@ int vtkTrackedCacheFilter::RequestData(
   }
   this->UpdateProgress(0.0);
   // Connected first: connecting modifies the algorithm, which its parameter digest sees.
-  internals.ConnectProducers(inputs);
+  internals.Pipeline.ConnectProducers(inputs);
   internals.UpdateParameters();
   internals.MakeKey(this, inputs, outputs, execution);
   // The disk key's lock, if a miss took it, goes at the latest when this execution ends
@@ -1370,9 +1077,9 @@ void vtkTrackedCacheFilter::PrintSelf(ostream& os, vtkIndent indent)
   this->Superclass::PrintSelf(os, indent);
   auto& internals = *this->Internals;
   os << indent << "Algorithm: ";
-  if (internals.Algorithm)
+  if (internals.Algorithm())
   {
-    os << internals.Algorithm->GetClassName() << " (" << internals.Algorithm.GetPointer() << ")\n";
+    os << internals.Algorithm()->GetClassName() << " (" << internals.Algorithm() << ")\n";
   }
   else
   {
@@ -1384,19 +1091,14 @@ void vtkTrackedCacheFilter::PrintSelf(ostream& os, vtkIndent indent)
   os << indent << "PerBlock: " << (internals.PerBlock ? "yes" : "no") << "\n";
   os << indent << "ParameterKey: " << internals.ParameterKey << "\n";
   os << indent << "TrustPrintedState: " << (internals.TrustPrintedState ? "On" : "Off") << "\n";
-  if (internals.Algorithm)
+  if (internals.Algorithm())
   {
     internals.UpdateParameters(); // as it is now, not as at the last execution
   }
   os << indent << "ParameterDigest: " << internals.ParametersDigest << " ("
      << internals.ParametersSource << ")\n";
   os << indent << "InstanceName: " << internals.InstanceName << "\n";
-  std::size_t producers = 0;
-  for (const auto& port : internals.Producers)
-  {
-    producers += port.size();
-  }
-  os << indent << "InputProducers: " << producers << "\n";
+  os << indent << "InputProducers: " << internals.Pipeline.GetNumberOfProducers() << "\n";
   os << indent << "LogVerbosity: " << internals.LogVerbosity << "\n";
   os << indent << "NumberOfHits: " << internals.Hits << "\n";
   os << indent << "NumberOfDiskHits: " << internals.DiskHits << "\n";
