@@ -152,7 +152,7 @@ void Transfer(vtkDataArray* array, vtkIdType begin, vtkIdType end, void* packed,
     return;
   }
   const bool soa = vtkTrackedWithSOAArray(array,
-    [&](auto* typed)
+    [begin, tuples, packed, toPacked](auto* typed)
     {
       using ValueType = typename std::remove_pointer_t<decltype(typed)>::ValueType;
       TransferSOA(typed, begin, tuples, static_cast<ValueType*>(packed), toPacked);

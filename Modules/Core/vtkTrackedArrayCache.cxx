@@ -700,7 +700,7 @@ std::string vtkTrackedArrayCache::ComputeDigest(vtkDataObject* object)
   std::string error;
   const bool covered = vtkTrackedDigest::OfDataObject(
     object,
-    [&](vtkAbstractArray* array, vtkTrackedDigest& arrayDigest)
+    [&pool](vtkAbstractArray* array, vtkTrackedDigest& arrayDigest)
     { return vtkTrackedDigest::OfArray(array, pool, arrayDigest); },
     digest, error);
   if (!covered)

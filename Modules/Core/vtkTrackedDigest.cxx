@@ -138,7 +138,7 @@ bool DigestChunks(
 {
   digests.assign(static_cast<std::size_t>(chunks), vtkTrackedDigest());
   std::atomic<bool> failed{ false };
-  auto digestRange = [&](vtkIdType begin, vtkIdType end)
+  auto digestRange = [&chunkDigest, &digests, &failed](vtkIdType begin, vtkIdType end)
   {
     for (vtkIdType chunk = begin; chunk < end; ++chunk)
     {
@@ -197,7 +197,7 @@ bool DigestContiguous(vtkDataArray* array, vtkIdType values, std::vector<vtkTrac
   const std::size_t total = static_cast<std::size_t>(values) * array->GetDataTypeSize();
   const vtkIdType chunkBytes = static_cast<vtkIdType>(vtkTrackedDigest::ChunkBytes);
   return DigestChunks(ChunkCount(static_cast<vtkIdType>(total), chunkBytes), chunks,
-    [&](vtkIdType chunk, vtkTrackedDigest& digest)
+    [bytes, total](vtkIdType chunk, vtkTrackedDigest& digest)
     {
       const std::size_t begin = static_cast<std::size_t>(chunk) * vtkTrackedDigest::ChunkBytes;
       const std::size_t length = std::min(vtkTrackedDigest::ChunkBytes, total - begin);
@@ -220,7 +220,8 @@ bool DigestPacked(vtkDataArray* array, vtkIdType values, vtkArrayBufferPool* poo
     std::min(
       array->GetNumberOfTuples(), static_cast<vtkIdType>(PieceBytes) / (valueSize * components)));
   return DigestChunks(ChunkCount(values, chunkValues), chunks,
-    [&](vtkIdType chunk, vtkTrackedDigest& digest)
+    [array, values, pool, packedType, valueSize, components, chunkValues, pieceTuples](
+      vtkIdType chunk, vtkTrackedDigest& digest)
     {
       const vtkIdType first = chunk * chunkValues;
       const vtkIdType last = std::min(values, first + chunkValues);
@@ -273,7 +274,7 @@ bool DigestValuesOneByOne(
 {
   auto* strings = vtkStringArray::SafeDownCast(array);
   return DigestChunks(ChunkCount(values, vtkTrackedDigest::ChunkStrings), chunks,
-    [&](vtkIdType chunk, vtkTrackedDigest& digest)
+    [array, values, strings](vtkIdType chunk, vtkTrackedDigest& digest)
     {
       Stream stream;
       const vtkIdType last = std::min(values, (chunk + 1) * vtkTrackedDigest::ChunkStrings);
@@ -314,7 +315,8 @@ public:
     this->Output.AddText(object->GetClassName());
     bool arraysDigested = true;
     vtkTrackedVisitOwnArrays(object,
-      [&](const char* role, int attributeMask, vtkAbstractArray* array)
+      [this, object, &arraysDigested, &error](
+        const char* role, int attributeMask, vtkAbstractArray* array)
       {
         vtkTrackedDigest digest;
         if (!this->ArrayDigest(array, digest))
@@ -368,8 +370,9 @@ private:
     if (auto* blocks = vtkMultiBlockDataSet::SafeDownCast(composite))
     {
       return this->WriteChildren(
-        blocks->GetNumberOfBlocks(), [&](unsigned int i) { return blocks->GetBlock(i); },
-        [&](unsigned int i) { return blocks->HasMetaData(i) ? blocks->GetMetaData(i) : nullptr; },
+        blocks->GetNumberOfBlocks(), [blocks](unsigned int i) { return blocks->GetBlock(i); },
+        [blocks](unsigned int i)
+        { return blocks->HasMetaData(i) ? blocks->GetMetaData(i) : nullptr; },
         error);
     }
     if (auto* collection = vtkPartitionedDataSetCollection::SafeDownCast(composite))
@@ -378,8 +381,8 @@ private:
       this->Output.AddText(assembly ? assembly->SerializeToXML(vtkIndent()) : std::string());
       return this->WriteChildren(
         collection->GetNumberOfPartitionedDataSets(),
-        [&](unsigned int i) { return collection->GetPartitionedDataSet(i); },
-        [&](unsigned int i)
+        [collection](unsigned int i) { return collection->GetPartitionedDataSet(i); },
+        [collection](unsigned int i)
         { return collection->HasMetaData(i) ? collection->GetMetaData(i) : nullptr; },
         error);
     }
@@ -387,8 +390,8 @@ private:
     {
       return this->WriteChildren(
         partitions->GetNumberOfPartitions(),
-        [&](unsigned int i) { return partitions->GetPartitionAsDataObject(i); },
-        [&](unsigned int i)
+        [partitions](unsigned int i) { return partitions->GetPartitionAsDataObject(i); },
+        [partitions](unsigned int i)
         { return partitions->HasMetaData(i) ? partitions->GetMetaData(i) : nullptr; },
         error);
     }

@@ -168,7 +168,7 @@ bool vtkTrackedStamp::ArrayState::SameBuffers(vtkAbstractArray* array, bool& sha
   std::size_t index = 0;
   bool same = true;
   ForEachBuffer(array,
-    [&](const BufferState& state)
+    [this, &same, &shared, &index](const BufferState& state)
     {
       same = same && index < this->Buffers.size() && this->Buffers[index].SameStorage(state);
       shared = shared || state.Shared;
@@ -335,7 +335,7 @@ vtkTrackedStamp::Change vtkTrackedStamp::Compare(const vtkTrackedSource& source,
     ? Change::None
     : Change::Modified;
   vtkTrackedVisitArrays(source.DataObject,
-    [&](const char*, int, vtkAbstractArray* array)
+    [this, &shared, &change, &index](const char*, int, vtkAbstractArray* array)
     {
       const Change own = index < this->Arrays.size() ? this->Arrays[index].Compare(array, shared, 0)
                                                      : Change::BufferChanged;
