@@ -9,7 +9,7 @@ set -euo pipefail
 
 common=(build-essential cmake ninja-build pkg-config git clang-format libxxhash-dev
   libgtest-dev libbenchmark-dev python3-numpy python3-pytest xxhash python3-joblib python3-xxhash
-  clang-14 libclang-rt-14-dev)
+  clang-14 libclang-rt-14-dev black)
 vtk=(libvtk9-dev python3-vtk9 mpi-default-dev mpi-default-bin)
 paraview=(paraview-dev python3-paraview mpi-default-dev mpi-default-bin paraview xvfb
   imagemagick libgl1-mesa-dri)

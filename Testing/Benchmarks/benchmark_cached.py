@@ -43,8 +43,10 @@ def measure(call, repeats):
 def report(name, times):
     median = statistics.median(times)
     unit, scale = ("us", 1e6) if median < 1e-3 else ("ms", 1e3)
-    print(f"{name:58s} median {median * scale:9.2f} {unit}   "
-          f"min {min(times) * scale:9.2f}   max {max(times) * scale:9.2f}")
+    print(
+        f"{name:58s} median {median * scale:9.2f} {unit}   "
+        f"min {min(times) * scale:9.2f}   max {max(times) * scale:9.2f}"
+    )
     return median
 
 
@@ -63,26 +65,33 @@ def vtk_cases(points, repeats):
     checked_result, trusted_result = cached(result), cached(result, trust_stamps=True)
     cases = {
         "cached hit, a vtkDoubleArray argument (hashed: default)": measure(
-            lambda: checked(vtk_points), repeats),
+            lambda: checked(vtk_points), repeats
+        ),
         "cached hit, the same vtkDoubleArray, trust_stamps=True": measure(
-            lambda: trusted(vtk_points), repeats * 20),
+            lambda: trusted(vtk_points), repeats * 20
+        ),
         "cached hit, a vtkDoubleArray result (hashed: default)": measure(
-            lambda: checked_result(0), repeats),
+            lambda: checked_result(0), repeats
+        ),
         "cached hit, a vtkDoubleArray result, trust_stamps=True": measure(
-            lambda: trusted_result(0), repeats * 20),
+            lambda: trusted_result(0), repeats * 20
+        ),
     }
     if hasattr(vtk_points, "__array__"):  # VTK >= 9.7
         vtk_points[0]  # indexing: VTK's numpy interface now holds the array's buffer
         cases["cached hit, trust_stamps=True, array VTK 9.7's numpy viewed"] = measure(
-            lambda: trusted(vtk_points), repeats)
+            lambda: trusted(vtk_points), repeats
+        )
     return cases
 
 
 def main():
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 50
     points = np.random.default_rng(7).random((1_000_000, 3))
-    print(f"argument: {points.shape} {points.dtype} ({points.nbytes / 2**20:.0f} MiB), "
-          f"{repeats} calls per case\n")
+    print(
+        f"argument: {points.shape} {points.dtype} ({points.nbytes / 2**20:.0f} MiB), "
+        f"{repeats} calls per case\n"
+    )
 
     ours = cached(norms)
     with tempfile.TemporaryDirectory() as location:
@@ -90,15 +99,21 @@ def main():
         theirs = memory.cache(norms)
         results = {
             "compute (no cache)": measure(lambda: norms(points), repeats),
-            "cached hit, numpy argument (hashed every call)": measure(lambda: ours(points), repeats),
+            "cached hit, numpy argument (hashed every call)": measure(
+                lambda: ours(points), repeats
+            ),
             **vtk_cases(points, repeats),
-            "numpy_digest alone (XXH3-128, in place)": measure(lambda: numpy_digest(points), repeats),
+            "numpy_digest alone (XXH3-128, in place)": measure(
+                lambda: numpy_digest(points), repeats
+            ),
             "joblib.Memory hit": measure(lambda: theirs(points), repeats),
             "joblib.hash alone": measure(lambda: joblib.hash(points), repeats),
             "trimesh-style rehash: xxh3_64 of the buffer": measure(
-                lambda: xxhash.xxh3_64_intdigest(points), repeats),
+                lambda: xxhash.xxh3_64_intdigest(points), repeats
+            ),
             "trimesh-style rehash: xxh3_64 of tobytes()": measure(
-                lambda: xxhash.xxh3_64_intdigest(points.tobytes()), repeats),
+                lambda: xxhash.xxh3_64_intdigest(points.tobytes()), repeats
+            ),
         }
     medians = {name: report(name, times) for name, times in results.items()}
     joblib_hit = medians["joblib.Memory hit"]

@@ -72,7 +72,9 @@ def interleaved(cases, rounds):
 def report(title, results):
     print(title)
     for name, (median, low, high) in results.items():
-        print(f"  {name:46s} median {median * 1e3:8.2f} ms   min {low * 1e3:8.2f}   max {high * 1e3:8.2f}")
+        print(
+            f"  {name:46s} median {median * 1e3:8.2f} ms   min {low * 1e3:8.2f}   max {high * 1e3:8.2f}"
+        )
 
 
 def ratio(results, ours, theirs):
@@ -92,12 +94,16 @@ def mesh_cases(directory):
         cache.SetCompression(compression)
         cache.SetMaximumSize(0)
         cache.Set("mesh", mesh)
-        cases[f"vtkTrackedDiskCache hit ({name})"] = (lambda c: lambda: timed(lambda: c.Get("mesh")))(cache)
+        cases[f"vtkTrackedDiskCache hit ({name})"] = (
+            lambda c: lambda: timed(lambda: c.Get("mesh"))
+        )(cache)
     for mode in (None, "r"):
         memory = joblib.Memory(f"{directory}/joblib-{mode}", mmap_mode=mode, verbose=0)
         compute = memory.cache(lambda resolution: arrays)
         compute(1000)  # the miss writes the entry
-        cases[f"joblib.Memory hit (mmap_mode={mode!r})"] = (lambda f: lambda: timed(lambda: f(1000)))(compute)
+        cases[f"joblib.Memory hit (mmap_mode={mode!r})"] = (
+            lambda f: lambda: timed(lambda: f(1000))
+        )(compute)
     writer = vtkXMLPolyDataWriter()
     writer.SetInputData(mesh)
     writer.SetFileName(f"{directory}/mesh.vtp")
@@ -140,13 +146,21 @@ print(seconds)
 def fresh_process_cases(directory):
     env = dict(os.environ)
     cases = {}
-    for kind, label in (("ours", "cached(disk=...) hit"), ("joblib-None", "joblib.Memory hit (mmap_mode=None)"),
-                        ("joblib-r", "joblib.Memory hit (mmap_mode='r')")):
+    for kind, label in (
+        ("ours", "cached(disk=...) hit"),
+        ("joblib-None", "joblib.Memory hit (mmap_mode=None)"),
+        ("joblib-r", "joblib.Memory hit (mmap_mode='r')"),
+    ):
         folder = f"{directory}/fresh-{kind}"
 
         def run(kind=kind, folder=folder):
-            out = subprocess.run([sys.executable, "-c", CHILD, kind, folder], env=env, check=True,
-                                 capture_output=True, text=True).stdout
+            out = subprocess.run(
+                [sys.executable, "-c", CHILD, kind, folder],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
             return float(out.split()[-1])
 
         run()  # the miss stores the result
@@ -159,13 +173,27 @@ def main():
     with tempfile.TemporaryDirectory() as directory:
         results = interleaved(mesh_cases(directory), rounds)
         report(f"Mesh, {rounds} interleaved rounds:", results)
-        ratio(results, "vtkTrackedDiskCache hit (uncompressed)", "joblib.Memory hit (mmap_mode=None)")
-        ratio(results, "vtkTrackedDiskCache hit (uncompressed)", "vtkXMLPolyDataReader (uncompressed)")
-        ratio(results, "vtkTrackedDiskCache hit (uncompressed)", "joblib.Memory hit (mmap_mode='r')")
+        ratio(
+            results, "vtkTrackedDiskCache hit (uncompressed)", "joblib.Memory hit (mmap_mode=None)"
+        )
+        ratio(
+            results, "vtkTrackedDiskCache hit (uncompressed)", "vtkXMLPolyDataReader (uncompressed)"
+        )
+        ratio(
+            results, "vtkTrackedDiskCache hit (uncompressed)", "joblib.Memory hit (mmap_mode='r')"
+        )
         fresh = interleaved(fresh_process_cases(directory), rounds)
         report(f"\n1M x 3 float64, one call per fresh process, {rounds} interleaved rounds:", fresh)
-        ratio(fresh, "cached(disk=...) hit, fresh process", "joblib.Memory hit (mmap_mode=None), fresh process")
-        ratio(fresh, "cached(disk=...) hit, fresh process", "joblib.Memory hit (mmap_mode='r'), fresh process")
+        ratio(
+            fresh,
+            "cached(disk=...) hit, fresh process",
+            "joblib.Memory hit (mmap_mode=None), fresh process",
+        )
+        ratio(
+            fresh,
+            "cached(disk=...) hit, fresh process",
+            "joblib.Memory hit (mmap_mode='r'), fresh process",
+        )
 
 
 if __name__ == "__main__":

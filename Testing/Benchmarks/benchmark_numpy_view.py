@@ -67,7 +67,7 @@ def measure(timed, rounds):
     cases = list(timed)
     per_call = {case: [] for case in cases}
     for turn in range(rounds):
-        for case in cases[turn % len(cases):] + cases[:turn % len(cases)]:
+        for case in cases[turn % len(cases) :] + cases[: turn % len(cases)]:
             batch, calls = timed[case]
             start = time.perf_counter()
             batch()
@@ -75,8 +75,12 @@ def measure(timed, rounds):
     return {case: statistics.median(times) for case, times in per_call.items()}
 
 
-TARGETS = {"scalar read x[i, 1]": "<= 3 us", "np.sum(x)": "<= 1.1x", "x.sum()": "<= 1.1x",
-           "x += 1": "<= 1.2x"}
+TARGETS = {
+    "scalar read x[i, 1]": "<= 3 us",
+    "np.sum(x)": "<= 1.1x",
+    "x.sum()": "<= 1.1x",
+    "x += 1": "<= 1.2x",
+}
 
 
 def report(medians):
@@ -84,9 +88,11 @@ def report(medians):
         view = medians[operation, "numpy_view"]
         plain = medians[operation, "ndarray"]
         same_memory = medians[operation, "ndarray over VTK memory"]
-        print(f"{operation:20s} numpy_view {view * 1e6:9.2f} us   ndarray {plain * 1e6:9.2f} us"
-              f"   over VTK memory {same_memory * 1e6:9.2f} us   ratio {view / plain:5.2f}x"
-              f" ({view / same_memory:4.2f}x)   target {TARGETS[operation]}")
+        print(
+            f"{operation:20s} numpy_view {view * 1e6:9.2f} us   ndarray {plain * 1e6:9.2f} us"
+            f"   over VTK memory {same_memory * 1e6:9.2f} us   ratio {view / plain:5.2f}x"
+            f" ({view / same_memory:4.2f}x)   target {TARGETS[operation]}"
+        )
 
 
 def huge_page_kib(values):
@@ -109,16 +115,21 @@ def main():
     values = np.random.default_rng(7).random((1_000_000, 3))
     subjects = subjects_of(numpy_to_vtk(values, deep=1))
     tunables = os.environ.get("GLIBC_TUNABLES", "(unset)")
-    print(f"array: {values.shape} {values.dtype}, {rounds} rounds; GLIBC_TUNABLES={tunables}\n"
-          f"huge pages in the mapping holding the VTK array: "
-          f"{huge_page_kib(subjects['ndarray over VTK memory'])} KiB, numpy's copy: "
-          f"{huge_page_kib(subjects['ndarray'])} KiB (each array: {values.nbytes // 1024} KiB)")
+    print(
+        f"array: {values.shape} {values.dtype}, {rounds} rounds; GLIBC_TUNABLES={tunables}\n"
+        f"huge pages in the mapping holding the VTK array: "
+        f"{huge_page_kib(subjects['ndarray over VTK memory'])} KiB, numpy's copy: "
+        f"{huge_page_kib(subjects['ndarray'])} KiB (each array: {values.nbytes // 1024} KiB)"
+    )
     print("ratio: numpy_view / ndarray (numpy_view / ndarray over the VTK array's memory)\n")
     report(measure(cases(subjects), rounds))
     if "GLIBC_TUNABLES" not in os.environ:
         print()
-        subprocess.run([sys.executable, __file__, str(rounds)], check=True,
-                       env={**os.environ, "GLIBC_TUNABLES": "glibc.malloc.hugetlb=1"})
+        subprocess.run(
+            [sys.executable, __file__, str(rounds)],
+            check=True,
+            env={**os.environ, "GLIBC_TUNABLES": "glibc.malloc.hugetlb=1"},
+        )
 
 
 if __name__ == "__main__":

@@ -13,8 +13,15 @@ import json
 import subprocess
 import sys
 
-CASES = ["DigestAOS", "DigestSOA", "RawXXH3Dispatch", "RawXXH3InlineNative", "PlainRead",
-         "PlainReadVector", "Memcpy"]
+CASES = [
+    "DigestAOS",
+    "DigestSOA",
+    "RawXXH3Dispatch",
+    "RawXXH3InlineNative",
+    "PlainRead",
+    "PlainReadVector",
+    "Memcpy",
+]
 RATIOS = [  # (label, numerator, denominator)
     ("ours / raw XXH3 inline", "DigestAOS", "RawXXH3InlineNative"),
     ("ours / vector read", "DigestAOS", "PlainReadVector"),
@@ -27,9 +34,17 @@ RATIOS = [  # (label, numerator, denominator)
 
 def medians(benchmark, repetitions):
     run = subprocess.run(
-        [benchmark, "--benchmark_filter=^(" + "|".join(CASES) + ")/.*threads:1/",
-         f"--benchmark_repetitions={repetitions}", "--benchmark_report_aggregates_only=true",
-         "--benchmark_format=json"], check=True, capture_output=True, text=True)
+        [
+            benchmark,
+            "--benchmark_filter=^(" + "|".join(CASES) + ")/.*threads:1/",
+            f"--benchmark_repetitions={repetitions}",
+            "--benchmark_report_aggregates_only=true",
+            "--benchmark_format=json",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     found = {}
     for entry in json.loads(run.stdout)["benchmarks"]:
         if entry.get("aggregate_name") != "median":
@@ -51,8 +66,10 @@ def main():
         print(f"{case:24s}" + "".join(f"{found.get((case, size), 0):10.1f}" for size in sizes))
     print()
     for name, top, bottom in RATIOS:
-        print(f"{name:24s}" + "".join(f"{found[top, size] / found[bottom, size]:10.2f}"
-                                      for size in sizes))
+        print(
+            f"{name:24s}"
+            + "".join(f"{found[top, size] / found[bottom, size]:10.2f}" for size in sizes)
+        )
 
 
 if __name__ == "__main__":

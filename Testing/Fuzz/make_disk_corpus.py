@@ -12,12 +12,25 @@ import tempfile
 
 import trackedarraycache as tac
 from vtkmodules.util.numpy_support import numpy_to_vtk
-from vtkmodules.vtkCommonCore import (vtkBitArray, vtkCharArray, vtkStringArray, vtkVariant,
-                                      vtkVariantArray)
-from vtkmodules.vtkCommonDataModel import (vtkCellArray, vtkCompositeDataSet, vtkImageData,
-                                           vtkMultiBlockDataSet, vtkPartitionedDataSet,
-                                           vtkPartitionedDataSetCollection, vtkPolyData,
-                                           vtkTable, vtkUnstructuredGrid, VTK_TETRA)
+from vtkmodules.vtkCommonCore import (
+    vtkBitArray,
+    vtkCharArray,
+    vtkStringArray,
+    vtkVariant,
+    vtkVariantArray,
+)
+from vtkmodules.vtkCommonDataModel import (
+    vtkCellArray,
+    vtkCompositeDataSet,
+    vtkImageData,
+    vtkMultiBlockDataSet,
+    vtkPartitionedDataSet,
+    vtkPartitionedDataSetCollection,
+    vtkPolyData,
+    vtkTable,
+    vtkUnstructuredGrid,
+    VTK_TETRA,
+)
 from vtkmodules.vtkFiltersSources import vtkSphereSource
 import numpy
 
@@ -89,13 +102,13 @@ def main(folder):
                     raise SystemExit("cannot store " + key)
                 with open(cache.GetEntryPath(key), "rb") as entry:
                     data = entry.read()
-                header_length, = struct.unpack_from("<I", data, 12)
-                payload_size, = struct.unpack_from("<Q", data, 16 + 16)
+                (header_length,) = struct.unpack_from("<I", data, 12)
+                (payload_size,) = struct.unpack_from("<Q", data, 16 + 16)
                 start = 16 + header_length + 8
                 with open(os.path.join(folder, "file-" + key), "wb") as seed:
                     seed.write(b"\0" + data)
                 with open(os.path.join(folder, "payload-" + key), "wb") as seed:
-                    seed.write(b"\1" + data[start:start + payload_size])
+                    seed.write(b"\1" + data[start : start + payload_size])
 
 
 if __name__ == "__main__":

@@ -22,8 +22,10 @@ def information(proxy, name):
 
 
 def arrays(attributes):
-    return {attributes.GetArrayName(i): vtk_to_numpy(attributes.GetArray(i))
-            for i in range(attributes.GetNumberOfArrays())}
+    return {
+        attributes.GetArrayName(i): vtk_to_numpy(attributes.GetArray(i))
+        for i in range(attributes.GetNumberOfArrays())
+    }
 
 
 def assert_same(cached, plain, what):
@@ -32,13 +34,18 @@ def assert_same(cached, plain, what):
     assert got.GetClassName() == wanted.GetClassName(), what
     assert got.GetNumberOfPoints() == wanted.GetNumberOfPoints() > 0, what
     assert got.GetNumberOfCells() == wanted.GetNumberOfCells(), what
-    np.testing.assert_array_equal(vtk_to_numpy(got.GetPoints().GetData()),
-                                  vtk_to_numpy(wanted.GetPoints().GetData()), err_msg=what)
+    np.testing.assert_array_equal(
+        vtk_to_numpy(got.GetPoints().GetData()),
+        vtk_to_numpy(wanted.GetPoints().GetData()),
+        err_msg=what,
+    )
     for cells in ("GetPolys", "GetCells"):
         if hasattr(got, cells) and getattr(got, cells)() is not None:
-            np.testing.assert_array_equal(vtk_to_numpy(getattr(got, cells)().GetConnectivityArray()),
-                                          vtk_to_numpy(getattr(wanted, cells)().GetConnectivityArray()),
-                                          err_msg=what)
+            np.testing.assert_array_equal(
+                vtk_to_numpy(getattr(got, cells)().GetConnectivityArray()),
+                vtk_to_numpy(getattr(wanted, cells)().GetConnectivityArray()),
+                err_msg=what,
+            )
     for attributes in ("GetPointData", "GetCellData"):
         a, b = arrays(getattr(got, attributes)()), arrays(getattr(wanted, attributes)())
         assert a.keys() == b.keys(), (what, a.keys(), b.keys())
@@ -53,7 +60,10 @@ plain = Contour(Input=wavelet, ContourBy=["POINTS", "RTData"], Isosurfaces=[157.
 for value, expected in ((157.0, "miss"), (200.0, "miss"), (157.0, "hit")):
     contour.Isosurfaces = [value]
     contour.UpdatePipeline()
-    assert information(contour, "LastResult") == expected, (value, information(contour, "LastResult"))
+    assert information(contour, "LastResult") == expected, (
+        value,
+        information(contour, "LastResult"),
+    )
     plain.Isosurfaces = [value]
     assert_same(contour, plain, f"Contour at {value}")
 assert (information(contour, "NumberOfHits"), information(contour, "NumberOfMisses")) == (1, 2)
@@ -64,7 +74,12 @@ print("contour: A -> B -> A hits with the plain output")
 sphere = Sphere(ThetaResolution=48, PhiResolution=48)
 triangles = Triangulate(Input=sphere)
 for cached_filter, plain_filter, properties, source in (
-    (CachedGenerateSurfaceNormals, GenerateSurfaceNormals, dict(FeatureAngle=45.0, Splitting=1), sphere),
+    (
+        CachedGenerateSurfaceNormals,
+        GenerateSurfaceNormals,
+        dict(FeatureAngle=45.0, Splitting=1),
+        sphere,
+    ),
     (CachedClean, Clean, dict(Tolerance=0.02, ToleranceIsAbsolute=0), sphere),
     (CachedDecimate, Decimate, dict(TargetReduction=0.6, PreserveTopology=1), triangles),
     (CachedDelaunay3D, Delaunay3D, dict(Alpha=0.0, Tolerance=0.001), sphere),

@@ -32,8 +32,10 @@ def main():
         assert got.GetNumberOfPoints() == wanted.GetNumberOfPoints() > 0
         assert got.GetNumberOfCells() == wanted.GetNumberOfCells()
     # Two processes each executed three times: summed over them.
-    assert (information(contour, "NumberOfHits"), information(contour, "NumberOfMisses")) == (2, 4), (
-        information(contour, "NumberOfHits"), information(contour, "NumberOfMisses"))
+    assert (information(contour, "NumberOfHits"), information(contour, "NumberOfMisses")) == (
+        2,
+        4,
+    ), (information(contour, "NumberOfHits"), information(contour, "NumberOfMisses"))
     print("plugin MPI tests passed")
 
 

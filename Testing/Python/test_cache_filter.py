@@ -41,7 +41,9 @@ def assert_same(actual, expected):
             np.testing.assert_array_equal(
                 vtk_to_numpy(got.GetArray(name)), vtk_to_numpy(wanted.GetArray(name)), err_msg=name
             )
-    assert vtkTrackedArrayCache.ComputeDigest(actual) == vtkTrackedArrayCache.ComputeDigest(expected)
+    assert vtkTrackedArrayCache.ComputeDigest(actual) == vtkTrackedArrayCache.ComputeDigest(
+        expected
+    )
 
 
 def sphere(resolution=32):
@@ -179,7 +181,9 @@ def test_two_inputs():
 def test_shared_cache_and_tamper_check():
     shared = vtkTrackedArrayCache()
     source = sphere()
-    first, second = cached(vtk.vtkPolyDataNormals(), source), cached(vtk.vtkPolyDataNormals(), source)
+    first, second = cached(vtk.vtkPolyDataNormals(), source), cached(
+        vtk.vtkPolyDataNormals(), source
+    )
     first.SetCache(shared)
     second.SetCache(shared)
     first.Update()
@@ -192,7 +196,10 @@ def test_shared_cache_and_tamper_check():
     normals.Modified()
     source.Modified()
     first.Update()
-    assert (first.GetLastResult(), first.GetLastReason()) == ("miss", "stored result gone (tampered)")
+    assert (first.GetLastResult(), first.GetLastReason()) == (
+        "miss",
+        "stored result gone (tampered)",
+    )
     assert first.GetOutput().GetPointData().GetNormals().GetTuple3(0) == original
 
 
@@ -272,10 +279,15 @@ def distinct_pairs(value):
         return pairs
     if isinstance(value, tuple) and value and all(isinstance(v, (int, float)) for v in value):
         pairs = []
-        for first_items in zip(*(distinct_pairs(v)[0] if isinstance(v, float) else (v, v) for v in value)):
+        for first_items in zip(
+            *(distinct_pairs(v)[0] if isinstance(v, float) else (v, v) for v in value)
+        ):
             first = tuple(first_items)
             delta = 1e-9 if isinstance(first[0], float) else 1
-            pairs += [(first, (first[0] + delta,) + first[1:]), (first, (first[0] - delta,) + first[1:])]
+            pairs += [
+                (first, (first[0] + delta,) + first[1:]),
+                (first, (first[0] - delta,) + first[1:]),
+            ]
         return pairs
     return None
 
@@ -284,7 +296,11 @@ def parameters(algorithm):
     """(name, pairs of distinct values to try) of each scalar or vector setter."""
     for name in sorted(dir(algorithm)):
         prop = name[3:]
-        if not name.startswith("Set") or prop in NOT_PARAMETERS or not hasattr(algorithm, "Get" + prop):
+        if (
+            not name.startswith("Set")
+            or prop in NOT_PARAMETERS
+            or not hasattr(algorithm, "Get" + prop)
+        ):
             continue
         try:
             pairs = distinct_pairs(getattr(algorithm, "Get" + prop)())
@@ -307,7 +323,10 @@ def set_value(algorithm, prop, value):
     return got == value or (isinstance(got, tuple) and tuple(got) == tuple(value))
 
 
-DESCRIBED = [vtkTrackedCacheFilter.GetDescribedClassName(i) for i in range(vtkTrackedCacheFilter.GetNumberOfDescribedClasses())]
+DESCRIBED = [
+    vtkTrackedCacheFilter.GetDescribedClassName(i)
+    for i in range(vtkTrackedCacheFilter.GetNumberOfDescribedClasses())
+]
 # The classes with a built-in description (vtkTrackedAlgorithmParameters.cxx), described on
 # this VTK or not: each is trusted only on the VTK releases where the test below passes.
 BUILT_IN = [
@@ -362,7 +381,9 @@ def test_every_parameter_of_a_described_class_reaches_the_digest(class_name):
         assert not unseen, f"{class_name}: changing {unseen} leaves the parameter digest unchanged"
     else:
         release = "%d.%d" % VTK_RELEASE
-        assert unseen, f"{class_name}: every parameter reaches the digest on VTK {release}: trust it there"
+        assert (
+            unseen
+        ), f"{class_name}: every parameter reaches the digest on VTK {release}: trust it there"
 
 
 def test_undescribed_classes_are_keyed_by_instance():
@@ -382,7 +403,10 @@ def test_undescribed_classes_are_keyed_by_instance():
 
 @pytest.mark.parametrize(
     "make,defaults",
-    [(vtk.vtkContourFilter, [vtk.vtkMergePoints]), (vtk.vtkCleanPolyData, [vtk.vtkMergePoints, vtk.vtkPointLocator])],
+    [
+        (vtk.vtkContourFilter, [vtk.vtkMergePoints]),
+        (vtk.vtkCleanPolyData, [vtk.vtkMergePoints, vtk.vtkPointLocator]),
+    ],
 )
 def test_point_locators_are_parameters(make, defaults):
     """A locator decides which points merge: one of another class is a change of
@@ -486,7 +510,12 @@ def over_time_steps():
 
 
 def over_pieces():
-    return Looping([[(SDDP.UPDATE_PIECE_NUMBER(), piece), (SDDP.UPDATE_NUMBER_OF_PIECES(), 2)] for piece in (0, 1)])
+    return Looping(
+        [
+            [(SDDP.UPDATE_PIECE_NUMBER(), piece), (SDDP.UPDATE_NUMBER_OF_PIECES(), 2)]
+            for piece in (0, 1)
+        ]
+    )
 
 
 @pytest.mark.parametrize(

@@ -56,7 +56,9 @@ def documented_digest(values, vtk_type):
 @pytest.fixture(scope="module")
 def xxhsum():
     if shutil.which("xxhsum") is None:
-        pytest.fail("xxhsum (Debian package xxhash) is missing; scripts/install-deps.sh installs it")
+        pytest.fail(
+            "xxhsum (Debian package xxhash) is missing; scripts/install-deps.sh installs it"
+        )
 
 
 # 150000 x 3 doubles: 4 chunks; 400000 x 3: 10 chunks, past the 8 MiB from which

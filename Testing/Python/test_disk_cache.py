@@ -15,14 +15,23 @@ from vtkmodules.vtkFiltersCore import vtkContourFilter
 from vtkmodules.vtkFiltersSources import vtkSphereSource
 from vtkmodules.vtkImagingCore import vtkRTAnalyticSource
 
-from trackedarraycache import cached, vtkTrackedArrayCache, vtkTrackedCacheFilter, vtkTrackedDiskCache
+from trackedarraycache import (
+    cached,
+    vtkTrackedArrayCache,
+    vtkTrackedCacheFilter,
+    vtkTrackedDiskCache,
+)
 
 
 def run_python(code, **environment):
     """Runs `code` in a new /usr/bin/python3 (an empty memory cache) and returns stdout."""
     env = dict(os.environ, **environment)
     result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", textwrap.dedent(code)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -31,7 +40,9 @@ def run_python(code, **environment):
 def cli(*arguments, directory):
     result = subprocess.run(
         [sys.executable, "-m", "trackedarraycache", *arguments, "--dir", str(directory)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -79,9 +90,13 @@ def test_cached_with_a_disk_level_across_processes(tmp_path):
         print(len(calls), result.shape, float(result.sum()))
     """
     first, second = run_python(code), run_python(code)
-    assert first.split()[0] == "1" and second.split()[0] == "0", "the second process computed nothing"
+    assert (
+        first.split()[0] == "1" and second.split()[0] == "0"
+    ), "the second process computed nothing"
     assert first.split()[1:] == second.split()[1:]
-    assert any(name.startswith("trackedarraycache") or "--" in name for name in os.listdir(tmp_path))
+    assert any(
+        name.startswith("trackedarraycache") or "--" in name for name in os.listdir(tmp_path)
+    )
 
 
 # Every numpy dtype VTK has an array for comes back from another process with its dtype and
@@ -133,8 +148,12 @@ def test_cached_computes_a_key_once_across_processes(tmp_path, timeout, computat
     directory = tmp_path / "cache"
     start = tmp_path / "start"
     processes = [
-        subprocess.Popen([sys.executable, str(script), str(directory), str(log), str(timeout),
-                          str(start)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, str(script), str(directory), str(log), str(timeout), str(start)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(4)
     ]
     deadline = time.monotonic() + 120
@@ -216,18 +235,35 @@ def test_the_command_line(tmp_path):
     output = cli("clear", directory=tmp_path)
     assert output.startswith("removed 2 entries")
     assert os.listdir(tmp_path) == [".secret"], "the directory's secret stays"
-    for option, value, complaint in (("--max-size", "lots", "not a size"),
-                                     ("--max-size", "0", "not a size above 0"),
-                                     ("--max-size", "99999999T", "below 8 EiB"),
-                                     ("--max-age-days", "0", "not a number of days above 0"),
-                                     ("--max-age-days", "-1", "not a number of days above 0"),
-                                     ("--max-age-days", "nan", "not a number of days above 0")):
-        bad = subprocess.run([sys.executable, "-m", "trackedarraycache", "prune", option, value,
-                              "--dir", str(tmp_path)], capture_output=True, text=True)
+    for option, value, complaint in (
+        ("--max-size", "lots", "not a size"),
+        ("--max-size", "0", "not a size above 0"),
+        ("--max-size", "99999999T", "below 8 EiB"),
+        ("--max-age-days", "0", "not a number of days above 0"),
+        ("--max-age-days", "-1", "not a number of days above 0"),
+        ("--max-age-days", "nan", "not a number of days above 0"),
+    ):
+        bad = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "trackedarraycache",
+                "prune",
+                option,
+                value,
+                "--dir",
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+        )
         assert bad.returncode == 2 and complaint in bad.stderr, (option, value, bad.stderr)
     os.chmod(tmp_path, 0o777)
-    refused = subprocess.run([sys.executable, "-m", "trackedarraycache", "stats", "--dir", str(tmp_path)],
-                             capture_output=True, text=True)
+    refused = subprocess.run(
+        [sys.executable, "-m", "trackedarraycache", "stats", "--dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
     os.chmod(tmp_path, 0o700)
     assert refused.returncode == 2 and "writable by its group or by others" in refused.stderr
 

@@ -25,13 +25,38 @@ SELF, OTHER = object(), object()
 
 # (args, kwargs): what a user would try, so that each method meets a few that it takes.
 GUESSES = [
-    ((), {}), ((0,), {}), ((1,), {}), ((-1,), {}), ((2,), {}), ((0.5,), {}), ((7.0,), {}),
-    ((True,), {}), ((None,), {}), (({},), {}), (("",), {}), (("F",), {}), (("S",), {}),
-    ((0, 1), {}), ((0, 7.0), {}), (((12,),), {}), (((2,),), {}), (((2, 6),), {}),
-    (([0, 2],), {}), (([0, 2], [7.0, 8.0]), {}), ((slice(1, 3),), {}),
-    ((slice(None, None, -1),), {}), ((np.int64,), {}), ((np.float32,), {}),
-    ((7.0, np.float64), {}), ((np.float64, 0), {}), ((np.eye(3),), {}), ((OTHER,), {}),
-    ((), {"axis": 0}), ((), {"axis": -1}), ((), {"out": SELF}), ((0, 1), {"out": SELF}),
+    ((), {}),
+    ((0,), {}),
+    ((1,), {}),
+    ((-1,), {}),
+    ((2,), {}),
+    ((0.5,), {}),
+    ((7.0,), {}),
+    ((True,), {}),
+    ((None,), {}),
+    (({},), {}),
+    (("",), {}),
+    (("F",), {}),
+    (("S",), {}),
+    ((0, 1), {}),
+    ((0, 7.0), {}),
+    (((12,),), {}),
+    (((2,),), {}),
+    (((2, 6),), {}),
+    (([0, 2],), {}),
+    (([0, 2], [7.0, 8.0]), {}),
+    ((slice(1, 3),), {}),
+    ((slice(None, None, -1),), {}),
+    ((np.int64,), {}),
+    ((np.float32,), {}),
+    ((7.0, np.float64), {}),
+    ((np.float64, 0), {}),
+    ((np.eye(3),), {}),
+    ((OTHER,), {}),
+    ((), {"axis": 0}),
+    ((), {"axis": -1}),
+    ((), {"out": SELF}),
+    ((0, 1), {"out": SELF}),
     ((), {"axis": 0, "out": SELF}),
     ((np.sum, (np.ndarray,), (SELF,), {}), {}),
     ((np.add, "__call__", SELF, 1), {}),
@@ -47,10 +72,15 @@ COPIES = {"__getitem__", "__array__"}
 def walked_names():
     """The names ndarray defines or overrides, from dir(): not object's own, not the
     class-level machinery (__new__, __init_subclass__, ...), not the docstring."""
+
     def own(name):
         member = getattr(np.ndarray, name)
-        return (member is not getattr(object, name, None) and name != "__doc__"
-                and getattr(member, "__self__", None) is not np.ndarray)
+        return (
+            member is not getattr(object, name, None)
+            and name != "__doc__"
+            and getattr(member, "__self__", None) is not np.ndarray
+        )
+
     return [name for name in dir(np.ndarray) if own(name)]
 
 
@@ -65,9 +95,13 @@ WRITING_METHODS = {"sort", "fill", "partition", "put", "itemset", "setfield", "b
 def may_write(name, guess):
     """Whether a call may write into the object it is called on, and so call Modified()."""
     args, kwargs = guess
-    return (name in WRITING_METHODS or in_place_operator(name)
-            or name == "__setitem__" or kwargs.get("out") is SELF
-            or (len(args) > 1 and isinstance(args[1], str) and args[1] == "at"))
+    return (
+        name in WRITING_METHODS
+        or in_place_operator(name)
+        or name == "__setitem__"
+        or kwargs.get("out") is SELF
+        or (len(args) > 1 and isinstance(args[1], str) and args[1] == "at")
+    )
 
 
 # The values of the VTK arrays tried: floats with 3 components; integers (the bitwise
@@ -80,7 +114,8 @@ SUBJECTS = {
 # What numpy itself refuses whatever the arguments: deleting elements, operator.index() of
 # an array that is not 0-d (a view's is 1-d or 2-d), in-place matmul before numpy 1.25.
 NUMPY_REFUSES = {"__delitem__", "__index__"} | (
-    {"__imatmul__"} if np.lib.NumpyVersion(np.__version__) < "1.25.0" else set())
+    {"__imatmul__"} if np.lib.NumpyVersion(np.__version__) < "1.25.0" else set()
+)
 
 
 def over(array):
@@ -98,7 +133,7 @@ def normalized(result, name):
     """What to compare of a result: values, dtype and shape of arrays (a view's by copy),
     items of sequences and iterators, and the type of anything else."""
     if name == "__repr__":
-        return result[len("numpy_view("):-1] if result.startswith("numpy_view(") else result
+        return result[len("numpy_view(") : -1] if result.startswith("numpy_view(") else result
     if name == "flags" or isinstance(result, type(np.empty(0).flags)):
         return repr(result)
     if isinstance(result, (GuardedNumpyView, np.flatiter, np.ndarray)):
@@ -193,7 +228,8 @@ def disagreement(name, guess, values, cache):
         reason = "" if memory(pair.array) == kept[1] else "a refused call wrote"
     else:
         reason = different_outcomes(name, ours, theirs, pair) or different_writes(
-            name, guess, pair, kept, cache)
+            name, guess, pair, kept, cache
+        )
     if aliasing(ours[1], pair.array):
         reason = "a result aliases the VTK array's memory"
     return reason, ours[0] == "ok"
@@ -207,8 +243,12 @@ def refused(name, guess, ours, theirs):
     if name in REFUSED:
         return "numpy_view" in str(ours[1]) and name in str(ours[1])
     positional = any(value is SELF or value is OTHER for value in guess[0])
-    return (positional and theirs[0] == "ok" and isinstance(ours[1], ValueError)
-            and "read-only" in str(ours[1]))
+    return (
+        positional
+        and theirs[0] == "ok"
+        and isinstance(ours[1], ValueError)
+        and "read-only" in str(ours[1])
+    )
 
 
 def different_outcomes(name, ours, theirs, pair):
@@ -218,8 +258,11 @@ def different_outcomes(name, ours, theirs, pair):
         return f"numpy {theirs[0]} {theirs[1]!r:.80}, the view {ours[0]} {ours[1]!r:.80}"
     if ours[0] == "ok" and normalized(ours[1], name) != normalized(theirs[1], name):
         return f"results differ: numpy {theirs[1]!r:.80}, the view {ours[1]!r:.80}"
-    if ours[0] == "ok" and name not in COPIES and is_view_of(theirs[1], pair.plain) != (
-            isinstance(ours[1], GuardedNumpyView)):
+    if (
+        ours[0] == "ok"
+        and name not in COPIES
+        and is_view_of(theirs[1], pair.plain) != (isinstance(ours[1], GuardedNumpyView))
+    ):
         return f"numpy's result is a view and the view's no guarded one, or back: {type(ours[1])}"
     return ""
 
@@ -231,15 +274,19 @@ def different_writes(name, guess, pair, kept, cache):
         return "the view wrote other bytes than numpy"
     if (cache.GetDigest(pair.array) != digest) != written:
         return f"the digest {'did not change' if written else 'changed'} with the bytes"
-    if (callable(getattr(np.ndarray, name)) and not may_write(name, guess)
-            and pair.array.GetMTime() != stamp):
+    if (
+        callable(getattr(np.ndarray, name))
+        and not may_write(name, guess)
+        and pair.array.GetMTime() != stamp
+    ):
         return "a call that cannot write called Modified()"
     return ""
 
 
 def is_view_of(result, plain):
     return isinstance(result, np.flatiter) or (
-        isinstance(result, np.ndarray) and np.shares_memory(result, plain))
+        isinstance(result, np.ndarray) and np.shares_memory(result, plain)
+    )
 
 
 def test_every_ndarray_name_behaves_as_numpy_with_every_argument_guess(tmp_path, monkeypatch):
@@ -254,8 +301,9 @@ def test_every_ndarray_name_behaves_as_numpy_with_every_argument_guess(tmp_path,
                 if succeeded:
                     working.add(name)
     assert not failures, f"{len(failures)} disagreements:\n" + "\n".join(failures[:60])
-    assert set(walked_names()) - working == (REFUSED - {"resize"}) | NUMPY_REFUSES, (
-        "each name works with some guess, but for those refused")
+    assert (
+        set(walked_names()) - working == (REFUSED - {"resize"}) | NUMPY_REFUSES
+    ), "each name works with some guess, but for those refused"
 
 
 def filled_view():
@@ -329,8 +377,15 @@ def test_what_would_hand_out_or_replace_raw_memory_raises_naming_it():
 
 def test_copies_pickles_and_iteration_outlive_the_array():
     array, v = filled_view()
-    kept = [pickle.loads(pickle.dumps(v)), copy.copy(v), copy.deepcopy(v), list(v),
-            v.tolist(), v.copy(), np.from_dlpack(v)]
+    kept = [
+        pickle.loads(pickle.dumps(v)),
+        copy.copy(v),
+        copy.deepcopy(v),
+        list(v),
+        v.tolist(),
+        v.copy(),
+        np.from_dlpack(v),
+    ]
     array.SetNumberOfTuples(10**6)
     for item in kept:
         np.testing.assert_array_equal(np.asarray(item), np.arange(12.0).reshape(4, 3))
@@ -340,8 +395,14 @@ def test_read_only_through_flags_or_setflags():
     array, v = filled_view()
     v.flags.writeable = False
     assert not v.flags.writeable and not v.flags["W"]
-    for write in (lambda: v.__setitem__(0, 1.0), lambda: v.__iadd__(1), lambda: v.sort(),
-                  lambda: v.fill(0.0), lambda: np.copyto(v, 1.0), lambda: v.T.__setitem__(0, 1.0)):
+    for write in (
+        lambda: v.__setitem__(0, 1.0),
+        lambda: v.__iadd__(1),
+        lambda: v.sort(),
+        lambda: v.fill(0.0),
+        lambda: np.copyto(v, 1.0),
+        lambda: v.T.__setitem__(0, 1.0),
+    ):
         with pytest.raises(ValueError, match="read-only"):
             write()
     assert v.sum() == 66.0 and memory(array) == np.arange(12.0).tobytes()
@@ -354,10 +415,22 @@ def test_non_mutating_calls_leave_the_digest_and_the_stamp_alone():
     array, v = filled_view()
     cache = vtkTrackedArrayCache()
     digest, stamp = cache.GetDigest(array), array.GetMTime()
-    for read in (lambda: v[1:3], lambda: v[::-1, 0], lambda: v.sum(), lambda: v.mean(axis=0),
-                 lambda: np.sum(v), lambda: np.linalg.norm(v, axis=1), lambda: v.T @ v,
-                 lambda: v.reshape(-1), lambda: v.argsort(axis=0), lambda: v.tolist(),
-                 lambda: v == 3, lambda: list(v), lambda: v.cumsum(axis=0), lambda: -v):
+    for read in (
+        lambda: v[1:3],
+        lambda: v[::-1, 0],
+        lambda: v.sum(),
+        lambda: v.mean(axis=0),
+        lambda: np.sum(v),
+        lambda: np.linalg.norm(v, axis=1),
+        lambda: v.T @ v,
+        lambda: v.reshape(-1),
+        lambda: v.argsort(axis=0),
+        lambda: v.tolist(),
+        lambda: v == 3,
+        lambda: list(v),
+        lambda: v.cumsum(axis=0),
+        lambda: -v,
+    ):
         read()
     assert array.GetMTime() == stamp and cache.GetDigest(array) == digest
     v[0, 0] = 42.0
@@ -418,4 +491,3 @@ def test_a_view_of_a_deleted_array_raises_from_every_name():
     for access in (v.sum, method, lambda: transposed[0], lambda: v.T, lambda: v.flags.writeable):
         with pytest.raises(RuntimeError, match="deleted"):
             access()
-

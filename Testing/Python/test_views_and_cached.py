@@ -289,8 +289,10 @@ def test_numpy_view_refuses_values_past_a_buffer_a_sharing_array_replaced():
         before[0]
     after = numpy_view(array)  # the guard reads the vtkBuffer's size in C++, on every VTK
     assert not after.valid
-    with pytest.raises(RuntimeError, match="claims 30 values but its buffer holds 6: an array "
-                                           "sharing the buffer replaced it"):
+    with pytest.raises(
+        RuntimeError,
+        match="claims 30 values but its buffer holds 6: an array " "sharing the buffer replaced it",
+    ):
         after[0]
     with pytest.raises(RuntimeError, match="claims 30 values"):
         numpy_view(sharing) + array  # a VTK array as an operand is checked the same way
@@ -622,9 +624,11 @@ def test_the_function_key_is_reused_only_while_its_defaults_and_closure_stay(mon
     made = []
     memo_class = sys.modules["trackedarraycache.memoize"]._Memo
     describe = memo_class.describe_function
-    monkeypatch.setattr(memo_class, "describe_function",
-                        lambda memo, function, seen=(): made.append(function) or describe(
-                            memo, function, seen))
+    monkeypatch.setattr(
+        memo_class,
+        "describe_function",
+        lambda memo, function, seen=(): made.append(function) or describe(memo, function, seen),
+    )
 
     @cached
     def scale(x, factor=2, *, offset=0):
@@ -697,10 +701,14 @@ def test_a_function_whose_source_changed_misses(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     results = []
     for body in ("return x + 1", "return x + 2"):
-        module.write_text(textwrap.dedent(f"""
+        module.write_text(
+            textwrap.dedent(
+                f"""
             def compute(x):
                 {body}
-            """))
+            """
+            )
+        )
         if "edited_module" in sys.modules:
             importlib.reload(sys.modules["edited_module"])
         else:

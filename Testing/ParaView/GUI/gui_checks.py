@@ -31,8 +31,10 @@ def log(line):
 
 def _fail_on_exception(kind, value, trace):
     """The shell hands a command's exception to sys.excepthook: it fails the test."""
-    log("FAIL a shell command raised: " + "".join(
-        traceback.format_exception(kind, value, trace)).replace("\n", " | "))
+    log(
+        "FAIL a shell command raised: "
+        + "".join(traceback.format_exception(kind, value, trace)).replace("\n", " | ")
+    )
     os._exit(3)
 
 
@@ -48,8 +50,7 @@ def expect(condition, what):
 
 def screenshot(name):
     """The whole screen, as a person would see it, into OUTPUT/name.png."""
-    subprocess.run(["import", "-window", "root", os.path.join(OUTPUT, name + ".png")],
-                   check=True)
+    subprocess.run(["import", "-window", "root", os.path.join(OUTPUT, name + ".png")], check=True)
     log(f"screenshot {name}.png")
 
 
@@ -57,17 +58,24 @@ def cache_report(name):
     """What the cached filter `name` reports through its information properties."""
     source = simple.FindSource(name)
     source.UpdatePipelineInformation()
-    return (source.GetPropertyValue("LastResult"), source.GetPropertyValue("NumberOfHits"),
-            source.GetPropertyValue("NumberOfMisses"))
+    return (
+        source.GetPropertyValue("LastResult"),
+        source.GetPropertyValue("NumberOfHits"),
+        source.GetPropertyValue("NumberOfMisses"),
+    )
 
 
 def expect_report(name, result, hits, misses):
     """Also prints the report in the Python shell, where the screenshots show it."""
     report = cache_report(name)
-    print(f"{name}: LastResult {report[0]!r}, NumberOfHits {report[1]}, "
-          f"NumberOfMisses {report[2]}")
-    expect(report == (result, hits, misses),
-           f"{name} reports {report}, expected {(result, hits, misses)}")
+    print(
+        f"{name}: LastResult {report[0]!r}, NumberOfHits {report[1]}, "
+        f"NumberOfMisses {report[2]}"
+    )
+    expect(
+        report == (result, hits, misses),
+        f"{name} reports {report}, expected {(result, hits, misses)}",
+    )
 
 
 def expect_sources(*names):
@@ -82,8 +90,9 @@ def select(name):
 def save_view(name):
     """The render view alone (as ParaView's image tests see it), into OUTPUT/name.png."""
     simple.Render()
-    simple.SaveScreenshot(os.path.join(OUTPUT, name + ".png"), simple.GetActiveView(),
-                          ImageResolution=[800, 600])
+    simple.SaveScreenshot(
+        os.path.join(OUTPUT, name + ".png"), simple.GetActiveView(), ImageResolution=[800, 600]
+    )
     log(f"view {name}.png")
 
 
@@ -102,20 +111,26 @@ def expect_same_image(first, second):
     # Pixels unlike the background (the corner's) show the surface: at least 1% of them.
     drawn = float(np.any(a != a[0], axis=1).mean())
     expect(drawn >= 0.01, f"{first}.png shows a surface ({100 * drawn:.1f}% of its pixels)")
-    expect(difference <= IMAGE_TOLERANCE,
-           f"{first}.png and {second}.png differ by {difference:.3f} per pixel and channel "
-           f"(tolerance {IMAGE_TOLERANCE})")
+    expect(
+        difference <= IMAGE_TOLERANCE,
+        f"{first}.png and {second}.png differ by {difference:.3f} per pixel and channel "
+        f"(tolerance {IMAGE_TOLERANCE})",
+    )
 
 
 def expect_memory_budget(megabytes, cached_filter):
     settings = simple.GetSettingsProxy("TrackedArrayCache")
-    expect(settings.GetPropertyValue("MemoryBudget") == megabytes,
-           f"the settings hold a budget of {megabytes} MB")
+    expect(
+        settings.GetPropertyValue("MemoryBudget") == megabytes,
+        f"the settings hold a budget of {megabytes} MB",
+    )
     source = simple.FindSource(cached_filter)
     source.UpdatePipelineInformation()
     budget = source.GetPropertyValue("CacheMemoryBudget")
-    expect(abs(budget - megabytes) < 1e-6,
-           f"the shared cache's budget, as {cached_filter} reports it, is {budget} MB")
+    expect(
+        abs(budget - megabytes) < 1e-6,
+        f"the shared cache's budget, as {cached_filter} reports it, is {budget} MB",
+    )
 
 
 def expect_disk_entries(directory):

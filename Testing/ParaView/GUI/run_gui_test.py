@@ -26,7 +26,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # What paraview may print: the test player's progress. Anything else fails the run.
 EXPECTED_OUTPUT = re.compile(
     r"^(Process started|Playing: .*|debug: In .*pqTestUtility\.cxx, line \d+|"
-    r"debug: Test  \".*\" is finished\. Success =  true)$")
+    r"debug: Test  \".*\" is finished\. Success =  true)$"
+)
 SCRIPTS = {
     "TestGUIPluginManager.xml": {"checks": 7},
     "TestGUICachedContour.xml": {"checks": 13},
@@ -40,9 +41,12 @@ RUN_SECONDS, DISPLAY_SECONDS = 240, 30
 def start_display():
     """A virtual X display of its own (Xvfb picks a free number; only local clients)."""
     read, write = os.pipe()
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1600x1000x24",
-                               "-nolisten", "tcp"], pass_fds=(write,),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write)
     with os.fdopen(read) as number:
         if not select.select([number], [], [], DISPLAY_SECONDS)[0]:
@@ -69,13 +73,28 @@ def play(paraview, script, substitutions, environment, output):
     environment = dict(environment, TRACKED_GUI_LOG=log, TRACKED_GUI_OUTPUT=output)
     start = time.monotonic()
     try:
-        run = subprocess.run([paraview, "-geometry", "1600x1000+0+0", "--dr",
-                              f"--test-directory={output}", f"--test-script={played}", "--exit"],
-                             env=environment, capture_output=True, text=True,
-                             timeout=RUN_SECONDS)
+        run = subprocess.run(
+            [
+                paraview,
+                "-geometry",
+                "1600x1000+0+0",
+                "--dr",
+                f"--test-directory={output}",
+                f"--test-script={played}",
+                "--exit",
+            ],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=RUN_SECONDS,
+        )
     except subprocess.TimeoutExpired as expired:  # its output comes as bytes then
-        run = subprocess.CompletedProcess(expired.cmd, f"none: killed after {RUN_SECONDS} s",
-                                          _text(expired.stdout), _text(expired.stderr))
+        run = subprocess.CompletedProcess(
+            expired.cmd,
+            f"none: killed after {RUN_SECONDS} s",
+            _text(expired.stdout),
+            _text(expired.stderr),
+        )
     seconds = time.monotonic() - start
     with open(log) as checks:
         lines = checks.read().splitlines()
@@ -89,8 +108,10 @@ def play(paraview, script, substitutions, environment, output):
         problems.append("paraview printed:\n    " + "\n    ".join(unexpected[:40]))
     if passed != SCRIPTS[script]["checks"]:
         problems.append(f"{passed} checks passed, {SCRIPTS[script]['checks']} expected")
-    print(f"{script}: {passed} checks, {seconds:.1f} s, "
-          f"screenshots: {', '.join(l.split()[1] for l in lines if l.startswith(('screenshot', 'view')))}")
+    print(
+        f"{script}: {passed} checks, {seconds:.1f} s, "
+        f"screenshots: {', '.join(l.split()[1] for l in lines if l.startswith(('screenshot', 'view')))}"
+    )
     for problem in problems:
         print(f"  FAILED: {problem}")
     return not problems
@@ -104,17 +125,30 @@ def main():
     try:
         server, display = start_display()
         # The user's home and settings stay out: ParaView, Qt and the cache see a new one.
-        base = dict(os.environ, DISPLAY=display, XDG_RUNTIME_DIR=runtime, HOME=runtime,
-                    XDG_CONFIG_HOME=os.path.join(runtime, "config"),
-                    VTK_TRACKED_CACHE_DIR=os.path.join(runtime, "cache"))
+        base = dict(
+            os.environ,
+            DISPLAY=display,
+            XDG_RUNTIME_DIR=runtime,
+            HOME=runtime,
+            XDG_CONFIG_HOME=os.path.join(runtime, "config"),
+            VTK_TRACKED_CACHE_DIR=os.path.join(runtime, "cache"),
+        )
         base.pop("PV_PLUGIN_CONFIG_FILE", None)
         base.pop("PV_PLUGIN_PATH", None)
-        substitutions = {"PLUGIN": plugin, "CHECKS": HERE,
-                         "DISK": os.path.join(runtime, "disk-cache")}
+        substitutions = {
+            "PLUGIN": plugin,
+            "CHECKS": HERE,
+            "DISK": os.path.join(runtime, "disk-cache"),
+        }
         results = [
             play(paraview, "TestGUIPluginManager.xml", substitutions, base, output),
-            play(paraview, "TestGUICachedContour.xml", substitutions,
-                 dict(base, PV_PLUGIN_CONFIG_FILE=plugins_xml), output),
+            play(
+                paraview,
+                "TestGUICachedContour.xml",
+                substitutions,
+                dict(base, PV_PLUGIN_CONFIG_FILE=plugins_xml),
+                output,
+            ),
         ]
     finally:
         if server is not None:

@@ -28,7 +28,8 @@ def parse_size(text):
     size = int(float(match.group(1)) * _UNITS[match.group(2).upper()])
     if not 1 <= size < 2**63:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a size above 0 bytes and below 8 EiB (to remove every entry: clear)")
+            f"{text!r} is not a size above 0 bytes and below 8 EiB (to remove every entry: clear)"
+        )
     return size
 
 
@@ -117,8 +118,10 @@ def prune(arguments):
     before = cache.GetSizeInBytes()
     removed = cache.Prune()
     after = cache.GetSizeInBytes()
-    print(f"removed {removed} entries ({human_size(before - after)}); "
-          f"{cache.GetNumberOfEntries()} entries, {human_size(after)} left")
+    print(
+        f"removed {removed} entries ({human_size(before - after)}); "
+        f"{cache.GetNumberOfEntries()} entries, {human_size(after)} left"
+    )
 
 
 def clear(arguments):
@@ -129,7 +132,9 @@ def clear(arguments):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python3 -m trackedarraycache", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python3 -m trackedarraycache", description=__doc__.split("\n")[0]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     for name, function, help_text in (
         ("stats", stats, "entries, size, hit rate, oldest entry"),
@@ -140,10 +145,14 @@ def main(argv=None):
         command.add_argument("--dir", help="the cache directory")
         command.set_defaults(function=function)
         if name == "prune":
-            command.add_argument("--max-age-days", type=parse_days, help="remove entries older than this")
             command.add_argument(
-                "--max-size", type=parse_size,
-                help="shrink to this size (10G, 500M, bytes) by removing least recently used entries")
+                "--max-age-days", type=parse_days, help="remove entries older than this"
+            )
+            command.add_argument(
+                "--max-size",
+                type=parse_size,
+                help="shrink to this size (10G, 500M, bytes) by removing least recently used entries",
+            )
     arguments = parser.parse_args(argv)
     arguments.function(arguments)
     return 0

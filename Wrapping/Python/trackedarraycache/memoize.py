@@ -182,7 +182,9 @@ def _vtk_from_numpy(values):
     except (KeyError, TypeError):  # float16, long double: no VTK array holds them
         return None
     # numpy_to_vtk makes int8 a vtkCharArray, whose signedness is the platform's: signed char.
-    array = numpy_to_vtk(flat, deep=1, array_type=VTK_SIGNED_CHAR if flat.dtype == np.int8 else None)
+    array = numpy_to_vtk(
+        flat, deep=1, array_type=VTK_SIGNED_CHAR if flat.dtype == np.int8 else None
+    )
     words = [values.dtype.name, _BYTE_ORDERS[values.dtype.str[0]]] + [str(n) for n in values.shape]
     array.SetName(_NUMPY_PREFIX + " ".join(words))
     return array
@@ -190,12 +192,13 @@ def _vtk_from_numpy(values):
 
 def _numpy_from_vtk(array):
     """The read-only numpy array a VTK array made by _vtk_from_numpy holds."""
-    words = array.GetName()[len(_NUMPY_PREFIX):].split()
+    words = array.GetName()[len(_NUMPY_PREFIX) :].split()
     dtype = np.dtype(words[0]).newbyteorder(_BYTE_ORDER_MARKS[words[1]])
     shape = tuple(int(n) for n in words[2:])
     # Over a read-only buffer: numpy refuses to make it writable again.
-    values = np.frombuffer(memoryview(array).toreadonly(),
-                           dtype=get_numpy_array_type(array.GetDataType()))
+    values = np.frombuffer(
+        memoryview(array).toreadonly(), dtype=get_numpy_array_type(array.GetDataType())
+    )
     if dtype.kind in "bc":
         values = values.view(dtype.newbyteorder("="))
     values = values.astype(dtype, copy=False).reshape(shape)
@@ -255,8 +258,9 @@ def _memory_level(memory, eviction):
 
 
 class _Memo:
-    def __init__(self, function, memory, eviction, maxsize, enable, write, force_update, disk,
-                 trust_stamps):
+    def __init__(
+        self, function, memory, eviction, maxsize, enable, write, force_update, disk, trust_stamps
+    ):
         self.function = function
         self.private = not isinstance(memory, vtkTrackedArrayCache)
         self.cache = _memory_level(memory, eviction)
@@ -312,7 +316,9 @@ class _Memo:
             keys = sorted(value, key=repr)
             for key in keys:
                 if not isinstance(key, _PLAIN):
-                    raise TypeError(f"argument '{name}': dictionary key {key!r} is not a plain value")
+                    raise TypeError(
+                        f"argument '{name}': dictionary key {key!r} is not a plain value"
+                    )
             items = ", ".join(f"{k!r}: {self.describe(f'{name}[{k!r}]', value[k])}" for k in keys)
             return f"dict {{{items}}}"
         raise TypeError(
@@ -328,7 +334,10 @@ class _Memo:
         if function in seen:  # a recursive closure
             return f"function {function.__qualname__} again"
         seen += (function,)
-        parts = [f"function {function.__module__}.{function.__qualname__}", _source_of(function.__code__)]
+        parts = [
+            f"function {function.__module__}.{function.__qualname__}",
+            _source_of(function.__code__),
+        ]
         defaults = list(enumerate(function.__defaults__ or ()))
         defaults += sorted((function.__kwdefaults__ or {}).items())
         for name, value in defaults:
@@ -360,7 +369,7 @@ class _Memo:
                 return text
         text = self.describe_function(self.function)
         kwdefaults = self.function.__kwdefaults__ or {}
-        values = (*(self.function.__defaults__ or ()), *held[4 + len(kwdefaults):])
+        values = (*(self.function.__defaults__ or ()), *held[4 + len(kwdefaults) :])
         self.function_text = (held, text) if all(map(_fixed_by_identity, values)) else None
         return text
 
@@ -475,9 +484,21 @@ class _Memo:
         self.hits = self.misses = 0
 
 
-def cached(function=None, *, enable=True, write=True, force_update=False, memory=None,
-           eviction=None, maxsize=128, disk=None, compress=None, readable_names=False,
-           lock_timeout=60.0, trust_stamps=False):
+def cached(
+    function=None,
+    *,
+    enable=True,
+    write=True,
+    force_update=False,
+    memory=None,
+    eviction=None,
+    maxsize=128,
+    disk=None,
+    compress=None,
+    readable_names=False,
+    lock_timeout=60.0,
+    trust_stamps=False,
+):
     """Memoizes `function` by the content of its arguments (see the module's text).
 
     Options: ``enable`` (False calls straight through), ``write`` (False only reuses what
@@ -498,8 +519,7 @@ def cached(function=None, *, enable=True, write=True, force_update=False, memory
     disk = _disk_level(disk, compress, readable_names, lock_timeout)
 
     def decorate(f):
-        memo = _Memo(f, memory, eviction, maxsize, enable, write, force_update, disk,
-                     trust_stamps)
+        memo = _Memo(f, memory, eviction, maxsize, enable, write, force_update, disk, trust_stamps)
 
         @functools.wraps(f)
         def wrapper(*args, **kwargs):

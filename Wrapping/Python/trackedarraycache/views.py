@@ -184,8 +184,9 @@ class _SOA:
     @staticmethod
     def values(array, dtype, components, component):
         """A new ndarray over the component's live tuples."""
-        return np.frombuffer(array.GetComponentBuffer(component), dtype,
-                             count=array.GetNumberOfTuples())
+        return np.frombuffer(
+            array.GetComponentBuffer(component), dtype, count=array.GetNumberOfTuples()
+        )
 
 
 def _layout_of(array, component):
@@ -195,21 +196,28 @@ def _layout_of(array, component):
         raise TypeError(f"numpy_view() needs a vtkDataArray, not {type(array).__name__}")
     components = array.GetNumberOfComponents()
     if component is not None and not 0 <= component < components:
-        raise ValueError(f"numpy_view(): the {array.GetClassName()} has no component "
-                         f"{component} ({components} components)")
+        raise ValueError(
+            f"numpy_view(): the {array.GetClassName()} has no component "
+            f"{component} ({components} components)"
+        )
     if _is_aos(array):
         return _AOS
     if not isinstance(array, _SOA_CLASSES):
         raise TypeError(
             f"numpy_view() needs an array with one contiguous buffer (AOS); "
-            f"{array.GetClassName()} is not one: use view() to copy its values")
+            f"{array.GetClassName()} is not one: use view() to copy its values"
+        )
     if component is not None and _SOA_COLUMNS:
         return _SOA
-    reach = ("numpy_view(array, component=c) gives one of them" if _SOA_COLUMNS else
-             "before VTK 9.7 Python reaches them only by an address no check can guard")
+    reach = (
+        "numpy_view(array, component=c) gives one of them"
+        if _SOA_COLUMNS
+        else "before VTK 9.7 Python reaches them only by an address no check can guard"
+    )
     raise TypeError(
         f"numpy_view() needs one contiguous buffer (an AOS array): the components of the "
-        f"{array.GetClassName()} (SOA) are separate buffers; {reach}; view() copies its values")
+        f"{array.GetClassName()} (SOA) are separate buffers; {reach}; view() copies its values"
+    )
 
 
 def _guard(array):
@@ -271,14 +279,16 @@ _WRITING_METHODS = frozenset({"sort", "fill", "partition", "put", "itemset", "se
 # What a view never hands out, and why: each would let a reference to the array's memory
 # outlive the checks. numpy asks for the two interfaces and, refused with AttributeError,
 # converts the view through __array__ (a copy).
-_UNCHECKED = ("it gives the address of the array's memory, which nothing checks once the "
-              "array reallocates")
+_UNCHECKED = (
+    "it gives the address of the array's memory, which nothing checks once the " "array reallocates"
+)
 _REFUSED = {
     "ctypes": f"{_UNCHECKED}; np.array(v).ctypes is that of a copy",
     "data": "a memoryview of the array's memory outlives a reallocation; "
-            "np.array(v).data is that of a copy",
-    **dict.fromkeys(("__array_interface__", "__array_struct__"),
-                    f"{_UNCHECKED}; np.asarray(v) gives a copy"),
+    "np.array(v).data is that of a copy",
+    **dict.fromkeys(
+        ("__array_interface__", "__array_struct__"), f"{_UNCHECKED}; np.asarray(v) gives a copy"
+    ),
     "__setstate__": "it would put other memory under the view; make a new array instead",
 }
 
@@ -397,8 +407,14 @@ class _Flags:
     aligned or writebackifcopy (by attribute or key) goes through the view's setflags(),
     so it lasts (set on the flags of one access's ndarray, it would not)."""
 
-    _SETFLAGS = {"writeable": "write", "w": "write", "aligned": "align", "a": "align",
-                 "writebackifcopy": "uic", "x": "uic"}
+    _SETFLAGS = {
+        "writeable": "write",
+        "w": "write",
+        "aligned": "align",
+        "a": "align",
+        "writebackifcopy": "uic",
+        "x": "uic",
+    }
 
     def __init__(self, view):
         object.__setattr__(self, "_view", view)
@@ -497,8 +513,9 @@ class GuardedNumpyView(NDArrayOperatorsMixin):
     def _ndarray(self):
         """The view's values now: a new ndarray over the array's live tuples, through the
         steps of a derived view; read-only after setflags(write=False)."""
-        values = self._layout.values(self._guarded_array(), self._dtype, self._components,
-                                     self._component)
+        values = self._layout.values(
+            self._guarded_array(), self._dtype, self._components, self._component
+        )
         if not self._writeable:
             values.flags.writeable = False
         for step in self._steps:
@@ -603,7 +620,8 @@ class GuardedNumpyView(NDArrayOperatorsMixin):
         if elements != values.size:
             raise ValueError(
                 f"numpy_view.resize: from {values.size} to {elements} elements would reallocate "
-                f"memory the VTK array owns; call SetNumberOfTuples() on it, then make a new view")
+                f"memory the VTK array owns; call SetNumberOfTuples() on it, then make a new view"
+            )
         values.resize(*new_shape, refcheck=refcheck)  # numpy's checks (one segment)
         self.shape = values.shape
 
@@ -632,7 +650,9 @@ class GuardedNumpyView(NDArrayOperatorsMixin):
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         with _Call() as call:
             # ufunc.at writes into its first input; every ufunc method into out=.
-            arguments = [call.unwrap(value, method == "at" and i == 0) for i, value in enumerate(inputs)]
+            arguments = [
+                call.unwrap(value, method == "at" and i == 0) for i, value in enumerate(inputs)
+            ]
             return call.detach(getattr(ufunc, method)(*arguments, **call.unwrap_keywords(kwargs)))
 
     def __array_function__(self, func, types, args, kwargs):
