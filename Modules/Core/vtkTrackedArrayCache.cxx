@@ -171,6 +171,12 @@ vtkTrackedArrayCache::~vtkTrackedArrayCache()
 }
 
 //------------------------------------------------------------------------------
+const char* vtkTrackedArrayCache::GetVersion()
+{
+  return TRACKEDARRAYCACHE_VERSION;
+}
+
+//------------------------------------------------------------------------------
 unsigned long vtkTrackedArrayCache::GetBufferChangedEventId()
 {
 #if VTK_VERSION_NUMBER >= VTK_VERSION_CHECK(9, 7, 0)

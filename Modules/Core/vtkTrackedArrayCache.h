@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 /**
  * @class vtkTrackedArrayCache
  * @brief Caches objects derived from VTK arrays and data objects, and never serves
@@ -416,6 +418,12 @@ public:
    * place says so with Modified().
    */
   static unsigned long GetBufferChangedEventId();
+
+  /**
+   * The module's version, "major.minor.patch" (CMake/TrackedArrayCacheVersion.cmake);
+   * Python's trackedarraycache.__version__.
+   */
+  static const char* GetVersion();
 
 protected:
   vtkTrackedArrayCache();

@@ -1,7 +1,11 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
 """vtkTrackedArrayCache from Python: DESIGN.md scenarios 1, 2 and 3, the statistics
 and GetLastMissReason(), on AOS and SOA arrays."""
 
 import gc
+import pathlib
+import re
 
 import numpy as np
 import pytest
@@ -74,6 +78,16 @@ def stored(request):
 def test_package_exports_the_cache():
     assert trackedarraycache.vtkTrackedArrayCache is vtkTrackedArrayCache
     assert vtkTrackedArrayCache.Stamp == 0
+
+
+def test_version_is_the_projects():
+    # The version is written once, in CMake; the package reports what the library was
+    # built with.
+    version_file = pathlib.Path(__file__).parents[2] / "CMake" / "TrackedArrayCacheVersion.cmake"
+    written = re.search(r"set\(TRACKEDARRAYCACHE_VERSION (\S+)\)", version_file.read_text())
+    assert written, f"no version in {version_file}"
+    assert trackedarraycache.__version__ == written.group(1)
+    assert re.fullmatch(r"\d+\.\d+\.\d+", trackedarraycache.__version__)
 
 
 def test_scenario1_hit_then_modified_miss(stored):
@@ -235,7 +249,11 @@ def test_statistics_budget_and_eviction():
     assert cache.GetNumberOfMisses() == 1
     assert not cache.Set(source, "huge", value(), 201)
     cache.ResetStatistics()
-    assert (cache.GetNumberOfHits(), cache.GetNumberOfMisses(), cache.GetLastMissReason()) == (0, 0, "")
+    assert (cache.GetNumberOfHits(), cache.GetNumberOfMisses(), cache.GetLastMissReason()) == (
+        0,
+        0,
+        "",
+    )
     cache.Clear()
     assert cache.GetNumberOfEntries() == 0
     assert not source.HasObserver(vtkCommand.ModifiedEvent)

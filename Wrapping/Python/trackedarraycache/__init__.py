@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
 """TrackedArrayCache: track VTK data arrays for change and cache what is derived from them.
 
 >>> import trackedarraycache
@@ -13,6 +15,9 @@ from .vtkTrackedArrayCache import (
     vtkTrackedCacheFilter,
     vtkTrackedDiskCache,
 )
+
+# The project's version, as the library was built with it.
+__version__ = vtkTrackedArrayCache.GetVersion()
 
 __all__ = [
     "cached",
