@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
 """The disk cache from the command line, in the style of ``ccache -s``.
 
     python3 -m trackedarraycache stats [--dir D]
@@ -9,7 +11,6 @@ $XDG_CACHE_HOME/vtk-tracked-array-cache, else ~/.cache/vtk-tracked-array-cache.
 """
 
 import argparse
-import glob
 import os
 import re
 import sys
@@ -58,21 +59,6 @@ def human_age(seconds):
     return f"{seconds:.0f} seconds"
 
 
-def directory_statistics(directory):
-    """Sums the statistics files every cache object wrote into the directory."""
-    totals = {"hits": 0, "misses": 0, "writes": 0, "evictions": 0, "corrupt": 0}
-    for path in glob.glob(os.path.join(glob.escape(directory), ".stats-*")):
-        try:
-            with open(path, encoding="ascii") as lines:
-                for line in lines:
-                    name, _, value = line.partition(" ")
-                    if name in totals and value.strip().isdigit():
-                        totals[name] += int(value)
-        except (OSError, UnicodeDecodeError):
-            continue  # written by another process meanwhile, or not ours: skipped
-    return totals
-
-
 def open_cache(arguments):
     cache = vtkTrackedDiskCache()
     if arguments.dir:
@@ -90,8 +76,10 @@ def row(name, value):
 def stats(arguments):
     cache = open_cache(arguments)
     directory = cache.GetDirectory()
-    totals = directory_statistics(directory)
-    lookups = totals["hits"] + totals["misses"]
+    # The sums of the statistics every cache object recorded in the directory (the file
+    # format is the library's).
+    hits, misses = cache.GetRecordedNumberOfHits(), cache.GetRecordedNumberOfMisses()
+    lookups = hits + misses
     oldest = cache.GetOldestEntryTime()
     maximum = cache.GetMaximumSize()
     row("cache directory", directory)
@@ -101,12 +89,12 @@ def stats(arguments):
     row("cache size", human_size(cache.GetSizeInBytes()))
     row("maximum size (default)", human_size(maximum) if maximum else "unlimited")
     row("oldest entry", f"{human_age(time.time() - oldest)} ago" if oldest else "-")
-    row("hits", totals["hits"])
-    row("misses", totals["misses"])
-    row("hit rate", f"{100.0 * totals['hits'] / lookups:.2f} %" if lookups else "-")
-    row("writes", totals["writes"])
-    row("evictions", totals["evictions"])
-    row("damaged entries removed", totals["corrupt"])
+    row("hits", hits)
+    row("misses", misses)
+    row("hit rate", f"{100.0 * hits / lookups:.2f} %" if lookups else "-")
+    row("writes", cache.GetRecordedNumberOfWrites())
+    row("evictions", cache.GetRecordedNumberOfEvictions())
+    row("damaged entries removed", cache.GetRecordedNumberOfCorruptEntries())
 
 
 def prune(arguments):

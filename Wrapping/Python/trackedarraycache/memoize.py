@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
 """``cached``: memoize a Python function of VTK arrays, VTK data objects, numpy arrays
 and plain values, keyed by content digests.
 
@@ -128,7 +130,13 @@ _ENTRY_KEY = "trackedarraycache.cached"
 _NUMPY_PREFIX = "trackedarraycache numpy "  # then the dtype, its byte order and the shape
 _BYTE_ORDERS = {"<": "little", ">": "big", "|": "any"}  # words, not marks, in array names
 _BYTE_ORDER_MARKS = {word: mark for mark, word in _BYTE_ORDERS.items()}
-_COMPRESSIONS = {None: 0, "none": 0, "zlib": 1, "lz4": 2, "lzma": 3}  # vtkTrackedDiskCache
+_COMPRESSIONS = {
+    None: vtkTrackedDiskCache.NoCompression,
+    "none": vtkTrackedDiskCache.NoCompression,
+    "zlib": vtkTrackedDiskCache.ZLib,
+    "lz4": vtkTrackedDiskCache.LZ4,
+    "lzma": vtkTrackedDiskCache.LZMA,
+}
 _PLAIN = (type(None), bool, int, float, complex, str, bytes)
 
 # The content of every VTK result handed out as it is, recorded under (result, call key)
