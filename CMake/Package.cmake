@@ -1,3 +1,6 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
+#
 # The CMake package: find_package(TrackedArrayCache) gives VTK::TrackedArrayCache.
 include(CMakePackageConfigHelpers)
 

@@ -1,3 +1,6 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
+#
 # Where the Python package goes, relative to the install prefix. Debian's python3
 # reads <prefix>/lib/python3.X/dist-packages (not site-packages) under /usr/local.
 if (NOT DEFINED TRACKEDARRAYCACHE_PYTHON_DESTINATION)

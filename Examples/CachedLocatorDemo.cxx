@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // CachedLocatorDemo: cache a point locator keyed on the points array it was built on.
 //
 // Building a vtkStaticPointLocator on a million points takes tens of milliseconds;

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // CachedPipelineDemo: a realistic surface pipeline served from the cache.
 //
 // A sphere of about a million points goes through vtkCleanPolyData, a windowed-sinc

@@ -1,3 +1,6 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
+#
 # Installs the build tree into PREFIX, then configures, builds and runs the
 # downstream project against it, and imports the installed Python package.
 function (run)

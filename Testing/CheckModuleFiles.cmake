@@ -1,3 +1,6 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
+#
 # Fails unless TOP_LEVEL and TWIN hold the same module description. The top-level
 # file may carry keys that VTK 9.1's scanner rejects (SPDX_*, LICENSE_FILES) and that
 # the twin therefore leaves out; everything else must match token for token.

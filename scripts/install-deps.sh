@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
+#
 # Installs the Debian 12 packages a stage of TrackedArrayCache needs.
 #   install-deps.sh vtk       VTK 9.1 SDK, Python bindings and the build/test tools
 #   install-deps.sh paraview  ParaView 5.11 SDK (bundles VTK 9.2) instead of VTK 9.1

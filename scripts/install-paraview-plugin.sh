@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
+#
 # Builds the ParaView plugin against Debian's ParaView 5.11 and installs it so that the
 # paraview application loads it at every start, with no clicks: the module, the plugin and
 # its configuration file (TrackedArrayCache.plugins.xml, auto_load="1") go under PREFIX

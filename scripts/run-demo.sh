@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
+#
 # Builds the module against Debian's VTK 9.1 and runs the cached-pipeline demo: a
 # million-point sphere through clean, smoothing and normals, each served from the cache.
 # Extra arguments go to the demo (the sphere resolution, default 1000).

@@ -4,7 +4,7 @@
 #
 # Builds and runs every test of TrackedArrayCache on Debian 12 (run as root, or with sudo).
 # Each build is a preset of CMakePresets.json (configure, build, ctest by label):
-#   1. clang-format check of all C++, black check of all Python;
+#   1. an SPDX line in every source file, clang-format of all C++, black of all Python;
 #   2. VTK 9.1: preset vtk: the GoogleTest suites (with the oracle, load and MPI tests and
 #      the disk cache's kill and multi-process tests at full size), pytest, module-file and
 #      installed-package checks; preset tsan: the concurrency tests under ThreadSanitizer;
@@ -34,7 +34,14 @@ run_preset() { # run_preset <preset>: configure, build and test it
 stage "Installing the VTK 9.1 packages"
 scripts/install-deps.sh vtk
 
-stage "clang-format and black checks"
+stage "License lines, clang-format and black checks"
+unlicensed=$(git ls-files '*.h' '*.cxx' '*.inl' '*.py' '*.cmake' '*.in' '*.sh' '*.xml' \
+  '*CMakeLists.txt' .ci/run | xargs grep -L 'SPDX-License-Identifier: BSD-3-Clause' || true)
+if [ -n "$unlicensed" ]; then
+  printf 'no SPDX license line in:\n%s\n' "$unlicensed"
+  exit 1
+fi
+echo "every source file carries its SPDX license line (LICENSE: BSD 3-clause)"
 git ls-files '*.h' '*.cxx' | xargs clang-format --dry-run -Werror
 echo "all C++ files are formatted"
 git ls-files '*.py' | xargs black --check --quiet

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 /**
  * @file vtkTrackedABINamespace.h
  * @brief VTK_ABI_NAMESPACE_BEGIN/END on every VTK: VTK's own where it has them (9.2 and

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 /**
  * @class vtkTrackedArrayView
  * @brief A contiguous copy of a tuple range and a subset of components of a data array,

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 /**
  * @file vtkTrackedDataObjectArrays.h
  * @brief Private: visits every array a data object owns, in a fixed order.

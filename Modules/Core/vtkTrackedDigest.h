@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 /**
  * @class vtkTrackedDigest
  * @brief Private: XXH3-128 content digests of arrays and data objects.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 /**
  * @file vtkTrackedSOAStorage.h
  * @brief Private: where an SOA or AOS array's values live, without side effects.

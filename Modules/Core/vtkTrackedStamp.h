@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 /**
  * @class vtkTrackedStamp
  * @brief Private: what identifies the storage of an array or data object now.

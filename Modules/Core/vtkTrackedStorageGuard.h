@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 /**
  * @class vtkTrackedStorageGuard
  * @brief A weak reference to a data array that gives the array back only while it is

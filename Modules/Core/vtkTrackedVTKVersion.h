@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 /**
  * @file vtkTrackedVTKVersion.h
  * @brief Private: the few VTK interfaces that differ between 9.1, 9.2 and 9.7, in one place.

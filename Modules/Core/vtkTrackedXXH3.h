@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 /**
  * @file vtkTrackedXXH3.h
  * @brief Private: XXH3-128 compiled inline for several x86 targets, one chosen at start.

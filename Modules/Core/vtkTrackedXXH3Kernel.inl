@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // Private: one XXH3 kernel, compiled for the target of the file that includes this one
 // (see vtkTrackedXXH3.h). That file defines vtkTrackedXXH3Target (the namespace of the
 // kernel) and includes nothing else: inline code from other headers compiled here could

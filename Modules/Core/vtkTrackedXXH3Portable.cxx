@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // Private: the kernel of vtkTrackedXXH3 built with the library's own flags (see
 // vtkTrackedXXH3.h): SSE2 on x86-64, NEON on ARM64, and so on.
 #define vtkTrackedXXH3Target Portable

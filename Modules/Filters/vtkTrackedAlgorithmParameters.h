@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 /**
  * @file vtkTrackedAlgorithmParameters.h
  * @brief Private: an algorithm's parameters as text, for vtkTrackedCacheFilter's keys.

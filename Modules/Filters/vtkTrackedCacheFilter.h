@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 /**
  * @class vtkTrackedCacheFilter
  * @brief Serves an expensive algorithm's output from a vtkTrackedArrayCache.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 #include "vtkTrackedCachedOutputs.h"
 
 #include "vtkDataObject.h"

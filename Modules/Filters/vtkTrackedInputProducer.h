@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 /**
  * @class vtkTrackedInputProducer
  * @brief Private: feeds one input of vtkTrackedCacheFilter to the algorithm it wraps.

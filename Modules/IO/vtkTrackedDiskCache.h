@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 /**
  * @class vtkTrackedDiskCache
  * @brief A persistent, crash-safe, size-bounded cache of data objects and arrays in a

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 /**
  * @file vtkTrackedDiskEntry.h
  * @brief Private: the file format of vtkTrackedDiskCache entries, parsed as untrusted.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 /**
  * @file vtkTrackedEntryArrays.h
  * @brief Private: the array classes a vtkTrackedDiskCache entry gives back, by name.

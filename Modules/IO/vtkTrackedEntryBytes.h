@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 /**
  * @file vtkTrackedEntryBytes.h
  * @brief Private: the bytes of an entry file being read, memory-mapped, and the hand-over of

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // The payload decoder of vtkTrackedDiskCache entries (vtkTrackedEntryFormat.h). Every chunk
 // is checked against its checksum first, in one pass; then the description is parsed as
 // untrusted, each length and count checked against what is left before it is used, and the

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // The payload encoder of vtkTrackedDiskCache entries (vtkTrackedEntryFormat.h): value
 // blocks go out as each array is reached, straight from the array's memory, checksummed
 // chunk by chunk on the way; the description is written after them.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 /**
  * @file vtkTrackedEntryFormat.h
  * @brief Private: the payload of a vtkTrackedDiskCache entry (format 2): its framing, shared

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // vtkTrackedCacheFilter on a ~1M-point sphere: recomputing an algorithm against serving
 // its output from the cache, and the cost of digesting the inputs, in the same run.
 //   build/vtk/bin/BenchmarkCacheFilter --benchmark_repetitions=3 \

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // Digest throughput against the machine's own limits, measured in the same run: the read
 // bandwidth (PlainRead, and PlainReadVector, a vectorized loop built for this CPU), raw
 // XXH3-128 (libxxhash's runtime dispatch, and inline for this CPU) and memcpy.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // What a digest is measured against, compiled for this CPU (-march=native): XXH3-128
 // inline (the best raw XXH3 here) and a vectorized read loop (the read bandwidth).
 // Built into BenchmarkDigest only; see BenchmarkDigestLimits.h.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // The limits BenchmarkDigest measures digests against, compiled for the running CPU in
 // their own file (BenchmarkDigestLimits.cxx, -march=native) so that the rest of the
 // benchmark, and the library, keep their portable flags.

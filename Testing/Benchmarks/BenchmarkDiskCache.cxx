@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // vtkTrackedDiskCache on a ~1M-point polydata with normals (about 84 MiB of arrays): a disk
 // hit against one keyed checksum pass over the entry's bytes (the floor of a hit that checks
 // every byte before serving it) and against VTK's own XML reader; a store against writing

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // The eviction policies on a replayed session (TrackedEvictionTrace.h): the seconds spent
 // recomputing what the memory budget evicted, LeastRecentlyUsed against CostAware in the
 // same run, on the session's costs and on the same accesses at a uniform cost. Run:

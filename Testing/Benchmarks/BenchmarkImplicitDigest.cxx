@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // Digests of VTK 9.7's implicit arrays next to those of AOS arrays holding the same values,
 // measured in the same run (the target: an implicit array within 3x of its AOS copy).
 //   build/vtk97/bin/BenchmarkImplicitDigest --benchmark_repetitions=5

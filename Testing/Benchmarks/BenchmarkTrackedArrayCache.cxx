@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // Costs of vtkTrackedArrayCache's hot paths. Run (Release build):
 //   build/bin/BenchmarkTrackedArrayCache --benchmark_repetitions=5 \
 //     --benchmark_report_aggregates_only=true

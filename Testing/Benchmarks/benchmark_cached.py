@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
 """Cost of a memoized call whose argument is a 1M x 3 float64 array: trackedarraycache's
 ``cached`` against joblib.Memory and a trimesh-style rehash, measured in the same run;
 and what ``cached`` pays by default to see writes through numpy that call no Modified()

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
 """Disk hits measured side by side, in interleaved rounds of one run (files in the page
 cache; the directories are temporary):
 

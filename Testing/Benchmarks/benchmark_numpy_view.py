@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
 """What a guarded ``numpy_view`` costs against plain numpy: a scalar read, ``np.sum(v)`` and
 ``v.sum()``, and ``v += 1`` on a 1M x 3 float64 array.
 

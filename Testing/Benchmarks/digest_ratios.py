@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
 """Same-run ratios of the digest to the machine's limits, single thread, per size.
 
     Testing/Benchmarks/digest_ratios.py build/vtk/bin/BenchmarkDigest [repetitions]

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // GoogleTest suite of vtkArrayBufferPool: reuse, the byte cap, leases, pack/unpack
 // round trips for every layout, bad input and concurrent use.
 #include "vtkArrayBufferPool.h"

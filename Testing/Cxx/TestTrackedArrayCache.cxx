@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // GoogleTest suite of vtkTrackedArrayCache: DESIGN.md scenarios 1, 2, 3, 6, 7, 8, the
 // buffer-changed observer path, data object sources and every bad input.
 #include "vtkTrackedArrayCache.h"

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // GoogleTest suite of vtkTrackedArrayView: DESIGN.md scenario 11. Sub-range round trips
 // on AOS, SOA and generic arrays with component subsets; after the array dies,
 // reallocates, is resized or changes components, every call fails and touches nothing

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // GoogleTest suite of vtkTrackedCacheFilter: DESIGN.md scenario 9 and the filter's
 // requests, composite and multi-input use, tamper safety, parameters and bad inputs.
 #include "vtkTrackedCacheFilter.h"

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // GoogleTest suite of what VTK's data model puts in stamps and digests beyond plain arrays:
 // cell types in any kind of array, polyhedron faces, buffers shared by ShallowCopy aliases,
 // data objects that are refused (AMR, cell grids), and on VTK >= 9.7 implicit arrays: what

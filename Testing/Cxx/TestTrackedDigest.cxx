@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // GoogleTest suite of content digests: pinned golden digests, layout independence,
 // sensitivity (DESIGN.md scenario 5), thread-count and backend independence, cached
 // digests, Content validation mode (scenario 4) and content-keyed entries.

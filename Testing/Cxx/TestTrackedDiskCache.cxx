@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // GoogleTest suite of vtkTrackedDiskCache: DESIGN.md scenario 10. Round trips of every
 // stored type, the options, damaged and foreign files, permissions, names that try to be
 // paths, a full disk; and with a second process (TrackedDiskCacheWorker): reading what

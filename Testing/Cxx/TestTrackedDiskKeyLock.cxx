@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // GoogleTest suite of the disk cache's key lock: one computation per key across
 // processes (TrackedDiskCacheWorker), a dead or stalled owner taken over, a timeout of 0
 // computing everywhere, and the lock's life in one process.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // GoogleTest suite of vtkTrackedArrayCache's eviction policies: LeastRecentlyUsed and
 // CostAware, against a model of each that picks its victim by brute force.
 #include "vtkTrackedArrayCache.h"

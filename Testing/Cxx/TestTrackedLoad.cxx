@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // Load test of vtkTrackedArrayCache: 8 threads doing mixed operations (10^6 in all by
 // default, TRACKED_LOAD_OPERATIONS to change) under a small memory budget. The budget is
 // never exceeded (a sampler thread reads the usage all along), nothing deadlocks (a

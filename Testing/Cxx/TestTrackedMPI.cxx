@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // vtkTrackedCacheFilter under MPI (run by ctest with mpiexec -np 2): the hit-or-miss
 // decision is collective. The wrapped algorithm communicates (an AllReduce in its
 // RequestData), so a rank that served a hit while another computed would deadlock; an

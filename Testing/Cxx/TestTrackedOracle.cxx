@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // Randomized oracle test: long seeded sequences of operations on a pool of arrays (AOS and
 // SOA of several types) and a data set — writes with and without Modified(),
 // SetNumberOfTuples, Resize, Squeeze, SetArray/SetVoidArray, ShallowCopy (from a new array,

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // GoogleTest suite of vtkTrackedStorageGuard: it gives the array back through every change
 // within the allocation (values, Modified, fewer tuples, InsertNext within the capacity)
 // and never after the array died, reallocated, swapped or shrank its buffer, or changed

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // GoogleTest suite of the inline XXH3 kernels: every kernel this CPU supports gives
 // libxxhash's digests, one-shot, streamed in any pieces, and keyed.
 #include "vtkTrackedXXH3.h"

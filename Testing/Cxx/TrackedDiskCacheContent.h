@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // What the disk cache tests and their worker process store: content that both sides can
 // make again, to check what is served byte for byte (through its digest).
 #ifndef TrackedDiskCacheContent_h

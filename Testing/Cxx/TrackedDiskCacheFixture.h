@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // The fixture of the disk cache suites: a fresh private directory per test, and the
 // worker process (TrackedDiskCacheWorker) started beside the test program.
 #ifndef TrackedDiskCacheFixture_h

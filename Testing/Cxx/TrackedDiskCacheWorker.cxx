@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // A second process for the disk cache tests (TestTrackedDiskCache): writes, reads and
 // mixes operations on a cache directory shared with the test.
 //   TrackedDiskCacheWorker write <dir> <key> <resolution> <times>   store, over and over

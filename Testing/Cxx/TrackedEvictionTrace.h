@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // A seeded access trace shaped like a visualization session, and its replay through a
 // vtkTrackedArrayCache: shared by the eviction test and the replay benchmark.
 //

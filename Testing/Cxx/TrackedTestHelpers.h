@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // Test helpers: arrays of every layout holding the same values, error capture, PrintSelf.
 #ifndef TrackedTestHelpers_h
 #define TrackedTestHelpers_h

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // Uses the installed library: a Set/Get round trip and a miss after Modified().
 #include "vtkFloatArray.h"
 #include "vtkNew.h"

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // libFuzzer target: content digests and packing of generic arrays. The bytes become the
 // values of an array (first byte: value type, second: components); the same values in an
 // AOS, an SOA and a generic (neither) array must digest alike, and packing the SOA array

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
 // libFuzzer target: the disk cache's entry reader on untrusted bytes. The first byte
 // chooses how the rest is used:
 //   even: as a whole entry file, read through vtkTrackedDiskCache::Get() (header parsing,

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
 """Writes the seed corpus of FuzzDiskEntry (Testing/Fuzz/corpus/disk) from entries that a
 vtkTrackedDiskCache stores: for each, "file-NAME" (a 0 byte, then the whole entry file) and
 "payload-NAME" (a 1 byte, then the entry's payload). Run it with the Python package built:

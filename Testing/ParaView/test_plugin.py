@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
 """The TrackedArrayCache ParaView plugin, headless (pvbatch test_plugin.py <plugin>):
 DESIGN.md scenario 13. A toggled-back isovalue hits, every cached filter gives the plain
 filter's output on a shared input, and the settings reach the shared cache."""

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
 """The plugin under MPI (mpiexec -np 2 pvbatch --mpi test_plugin_mpi.py <plugin>): the
 cached contour decides hit or miss on all processes together, its reports sum them, and
 its output equals the plain contour's."""

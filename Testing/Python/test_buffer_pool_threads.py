@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
 """A buffer the pool handed to Python is never given to, nor deleted by, the C++ leases that
 digest worker threads take: deleting an object Python observes (VTK 9.7's numpy interface adds
 a Python observer to every array it views; any wrapper with attributes of its own leaves a

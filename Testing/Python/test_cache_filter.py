@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
 """vtkTrackedCacheFilter from Python: DESIGN.md scenario 9 in a pipeline, requests,
 composite and two-input use, tamper safety, bad inputs, and a check that every
 parameter of every described class reaches the parameter digest."""

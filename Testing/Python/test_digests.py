@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
 """Content digests, the buffer pool, content-keyed entries and the Content validation
 mode from Python. The digest format is checked against xxHash's own command line tool
 (xxhsum -H2, XXH3-128), independently of the module's code."""

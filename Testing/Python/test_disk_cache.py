@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
 """The disk cache from Python: DESIGN.md scenario 10 across processes (a second
 /usr/bin/python3 reads what the first wrote), the filter and cached() with a disk level,
 and the command line."""

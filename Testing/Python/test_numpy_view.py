@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
 """numpy_view against numpy itself: every ndarray method, attribute and operator (issue 16).
 
 The peer test walks dir(np.ndarray), so a method numpy adds is tried too, and calls each

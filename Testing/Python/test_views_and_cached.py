@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
 """Views, numpy_view and the cached decorator from Python: DESIGN.md scenarios 11 and 12."""
 
 import functools

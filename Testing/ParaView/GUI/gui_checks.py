@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
 """Checks that the GUI test's event scripts run in the paraview application's own Python
 shell (an ``executeCommand`` event), on the state the clicks left. Each check appends a
 line to the log the driver reads; a failed check logs ``FAIL`` and ends the application

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
 """The ParaView plugin in the real paraview application, under a virtual X display.
 
     run_gui_test.py PARAVIEW PLUGIN PLUGINS_XML OUTPUT_DIR

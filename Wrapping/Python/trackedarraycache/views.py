@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+# SPDX-License-Identifier: BSD-3-Clause
 """Views of VTK arrays that cannot read freed memory.
 
 ``view(array, begin, end, components=None)``: a contiguous copy of tuples [begin, end)
