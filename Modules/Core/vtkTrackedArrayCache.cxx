@@ -233,7 +233,7 @@ bool CheckSourceType(vtkTrackedArrayCache* self, vtkObject* source)
     return false;
   }
   std::string why;
-  if (typed.DataObject && !vtkTrackedIsCovered(typed.DataObject, why))
+  if (typed.DataObject && !vtkTrackedDataObjectArrays::IsCovered(typed.DataObject, why))
   {
     vtkErrorWithObjectMacro(self, "Cannot track the source: " << why << ".");
     return false;
@@ -436,7 +436,8 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::Get(vtkObject* source, const st
     internals.Entries.CountLookup(false, reason);
   }
   vtkVLogF(AsVerbosity(internals.LogVerbosity), "%s '%s' of %s%s%s", value ? "hit" : "miss",
-    key.c_str(), Describe(source).c_str(), value ? "" : ": ", vtkTrackedMissReasonText(reason));
+    key.c_str(), Describe(source).c_str(), value ? "" : ": ",
+    vtkTrackedEntryStore::MissReasonText(reason));
   return value;
 }
 
@@ -459,7 +460,7 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::Get(
     internals.Entries.CountLookup(status == vtkTrackedEntryStore::LookupStatus::Hit, reason);
   }
   vtkVLogF(AsVerbosity(internals.LogVerbosity), "%s '%s' of %s%s%s", value ? "hit" : "miss",
-    key.c_str(), digest.c_str(), value ? "" : ": ", vtkTrackedMissReasonText(reason));
+    key.c_str(), digest.c_str(), value ? "" : ": ", vtkTrackedEntryStore::MissReasonText(reason));
   return value;
 }
 
@@ -501,7 +502,7 @@ vtkSmartPointer<vtkObject> vtkTrackedArrayCache::GetOrCompute(vtkObject* source,
       break;
   }
   vtkVLogF(AsVerbosity(internals.LogVerbosity), "miss '%s' of %s: %s, computing", key.c_str(),
-    Describe(source).c_str(), vtkTrackedMissReasonText(reason));
+    Describe(source).c_str(), vtkTrackedEntryStore::MissReasonText(reason));
   return internals.ComputeAndStore(this, source, key, compute, sizeInBytes, content, mode);
 }
 
@@ -923,7 +924,8 @@ vtkTypeInt64 vtkTrackedArrayCache::GetNumberOfTrackedSources()
 const char* vtkTrackedArrayCache::GetLastMissReason()
 {
   std::lock_guard<std::mutex> lock(this->Internals->Mutex);
-  return vtkTrackedMissReasonText(this->Internals->Entries.GetStatistics().LastMissReason);
+  return vtkTrackedEntryStore::MissReasonText(
+    this->Internals->Entries.GetStatistics().LastMissReason);
 }
 
 //------------------------------------------------------------------------------
@@ -965,7 +967,8 @@ void vtkTrackedArrayCache::PrintSelf(ostream& os, vtkIndent indent)
   os << indent << "NumberOfMisses: " << counts.Misses << "\n";
   os << indent << "NumberOfEvictions: " << counts.Evictions << "\n";
   os << indent << "NumberOfInvalidations: " << counts.Invalidations << "\n";
-  os << indent << "LastMissReason: " << vtkTrackedMissReasonText(counts.LastMissReason) << "\n";
+  os << indent << "LastMissReason: " << vtkTrackedEntryStore::MissReasonText(counts.LastMissReason)
+     << "\n";
   os << indent << "LogVerbosity: " << internals.LogVerbosity.load() << "\n";
   os << indent << "BufferChangedEventId: " << GetBufferChangedEventId() << "\n";
   os << indent << "ComputationsInProgress: " << internals.Computing.GetNumberOfComputations()

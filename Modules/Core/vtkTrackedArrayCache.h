@@ -30,7 +30,7 @@
  * entries keep its digest, each lookup compares a fresh one (`content-changed`), and
  * entries stored before its storage became shared, or after it stopped being so, miss
  * (`buffer-shared`). Data objects whose structure stamps do not cover (AMR data, cell
- * grids, graphs: see vtkTrackedIsCovered()) are refused with an error.
+ * grids, graphs: see vtkTrackedDataObjectArrays::IsCovered()) are refused with an error.
  *
  * Each stored value's own MTime is recorded: a value modified after it was stored is
  * dropped instead of served (`tampered`). A memory budget bounds the bytes kept, with

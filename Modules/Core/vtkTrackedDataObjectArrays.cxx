@@ -34,7 +34,7 @@
 
 namespace
 {
-using Visitor = vtkTrackedArrayVisitor;
+using Visitor = vtkTrackedDataObjectArrays::Visitor;
 
 void VisitIfPresent(const char* role, vtkAbstractArray* array, const Visitor& visit)
 {
@@ -127,7 +127,7 @@ void VisitDataSetStructure(vtkDataSet* dataSet, const Visitor& visit)
 }
 }
 
-void vtkTrackedVisitOwnArrays(vtkDataObject* object, const Visitor& visit)
+void vtkTrackedDataObjectArrays::VisitOwnArrays(vtkDataObject* object, const Visitor& visit)
 {
   if (!object)
   {
@@ -146,16 +146,16 @@ void vtkTrackedVisitOwnArrays(vtkDataObject* object, const Visitor& visit)
   }
 }
 
-void vtkTrackedVisitArrays(vtkDataObject* object, const Visitor& visit)
+void vtkTrackedDataObjectArrays::VisitArrays(vtkDataObject* object, const Visitor& visit)
 {
-  vtkTrackedVisitOwnArrays(object, visit);
+  vtkTrackedDataObjectArrays::VisitOwnArrays(object, visit);
   if (auto* composite = vtkCompositeDataSet::SafeDownCast(object))
   {
     vtkSmartPointer<vtkCompositeDataIterator> leaves;
     leaves.TakeReference(composite->NewIterator());
     for (leaves->InitTraversal(); !leaves->IsDoneWithTraversal(); leaves->GoToNextItem())
     {
-      vtkTrackedVisitArrays(leaves->GetCurrentDataObject(), visit);
+      vtkTrackedDataObjectArrays::VisitArrays(leaves->GetCurrentDataObject(), visit);
     }
   }
 }
@@ -181,7 +181,7 @@ bool IsCoveredTree(vtkCompositeDataSet* composite)
 }
 }
 
-bool vtkTrackedIsCovered(vtkDataObject* object, std::string& why)
+bool vtkTrackedDataObjectArrays::IsCovered(vtkDataObject* object, std::string& why)
 {
   auto* composite = vtkCompositeDataSet::SafeDownCast(object);
   if (!composite ? !IsCoveredLeaf(object) : !IsCoveredTree(composite))
@@ -199,7 +199,7 @@ bool vtkTrackedIsCovered(vtkDataObject* object, std::string& why)
   leaves.TakeReference(composite->NewIterator());
   for (leaves->InitTraversal(); !leaves->IsDoneWithTraversal(); leaves->GoToNextItem())
   {
-    if (!vtkTrackedIsCovered(leaves->GetCurrentDataObject(), why))
+    if (!vtkTrackedDataObjectArrays::IsCovered(leaves->GetCurrentDataObject(), why))
     {
       return false;
     }
@@ -220,7 +220,7 @@ vtkMTimeType OwnLatestMTime(vtkDataObject* object)
 }
 }
 
-vtkMTimeType vtkTrackedLatestMTime(vtkDataObject* object)
+vtkMTimeType vtkTrackedDataObjectArrays::LatestMTime(vtkDataObject* object)
 {
   vtkMTimeType latest = OwnLatestMTime(object);
   auto* composite = vtkCompositeDataSet::SafeDownCast(object);

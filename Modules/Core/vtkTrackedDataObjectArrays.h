@@ -12,8 +12,9 @@
 #ifndef vtkTrackedDataObjectArrays_h
 #define vtkTrackedDataObjectArrays_h
 
-#include "vtkTrackedABINamespace.h" // for VTK_ABI_NAMESPACE_BEGIN
-#include "vtkType.h"                // for vtkMTimeType
+#include "vtkTrackedABINamespace.h"     // for VTK_ABI_NAMESPACE_BEGIN
+#include "vtkTrackedArrayCacheModule.h" // for the export macro
+#include "vtkType.h"                    // for vtkMTimeType
 
 #include <functional> // for std::function
 #include <string>     // for why a data object is not covered
@@ -23,6 +24,8 @@ class vtkAbstractArray;
 class vtkDataObject;
 VTK_ABI_NAMESPACE_END
 
+namespace vtkTrackedDataObjectArrays
+{
 /**
  * Receives each array with where it sits: a role ("field", "point", "cell", "row",
  * "points", "x", "y", "z", "verts.offsets", "verts.connectivity", ..., "cells.offsets",
@@ -32,8 +35,7 @@ VTK_ABI_NAMESPACE_END
  * and row data, the bit mask of the vtkDataSetAttributes roles it holds (bit t set when
  * it is the attribute of type t: scalars, vectors, normals, ...).
  */
-using vtkTrackedArrayVisitor =
-  std::function<void(const char* role, int attributeMask, vtkAbstractArray* array)>;
+using Visitor = std::function<void(const char* role, int attributeMask, vtkAbstractArray* array)>;
 
 /**
  * Calls `visit` for each array `object` owns itself: field data; for data sets the point
@@ -42,24 +44,24 @@ using vtkTrackedArrayVisitor =
  * cell data; the row data of tables. For composite data only its own field data.
  * Null arrays are skipped; a null object visits nothing.
  */
-void vtkTrackedVisitOwnArrays(vtkDataObject* object, const vtkTrackedArrayVisitor& visit);
+VTKTRACKEDARRAYCACHE_EXPORT void VisitOwnArrays(vtkDataObject* object, const Visitor& visit);
 
 /**
- * vtkTrackedVisitOwnArrays(), then for composite data the arrays of every leaf, depth
- * first.
+ * vtkTrackedDataObjectArrays::VisitOwnArrays(), then for composite data the arrays of every leaf,
+ * depth first.
  */
-void vtkTrackedVisitArrays(vtkDataObject* object, const vtkTrackedArrayVisitor& visit);
+VTKTRACKEDARRAYCACHE_EXPORT void VisitArrays(vtkDataObject* object, const Visitor& visit);
 
 /**
- * Whether the arrays vtkTrackedVisitArrays() visits, with the structure digests record
- * (extents, origin, spacing, direction, the composite tree), are all that `object` holds:
+ * Whether the arrays vtkTrackedDataObjectArrays::VisitArrays() visits, with the structure digests
+ * record (extents, origin, spacing, direction, the composite tree), are all that `object` holds:
  * vtkImageData, vtkRectilinearGrid, vtkStructuredGrid, vtkPolyData, vtkUnstructuredGrid,
  * vtkTable, plain vtkDataObject, and vtkMultiBlockDataSet, vtkPartitionedDataSet and
  * vtkPartitionedDataSetCollection of those. Not AMR data (its levels, boxes and refinement
  * ratios live in metadata; since VTK 9.6 it is a partitioned collection), vtkCellGrid,
  * graphs, hyper tree grids and the rest. If not, `why` says which part is not.
  */
-bool vtkTrackedIsCovered(vtkDataObject* object, std::string& why);
+VTKTRACKEDARRAYCACHE_EXPORT bool IsCovered(vtkDataObject* object, std::string& why);
 
 /**
  * The latest MTime anywhere in `object`: its own; for composite data that of every node
@@ -67,6 +69,8 @@ bool vtkTrackedIsCovered(vtkDataObject* object, std::string& why);
  * include; for image data also its direction matrix, which can be edited in place.
  * MTimes come from one global counter, so any later change anywhere makes this larger.
  */
-vtkMTimeType vtkTrackedLatestMTime(vtkDataObject* object);
+VTKTRACKEDARRAYCACHE_EXPORT vtkMTimeType LatestMTime(vtkDataObject* object);
+
+}
 
 #endif

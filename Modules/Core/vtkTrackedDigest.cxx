@@ -316,7 +316,7 @@ public:
   {
     this->Output.AddText(object->GetClassName());
     bool arraysDigested = true;
-    vtkTrackedVisitOwnArrays(object,
+    vtkTrackedDataObjectArrays::VisitOwnArrays(object,
       [this, object, &arraysDigested, &error](
         const char* role, int attributeMask, vtkAbstractArray* array)
       {
@@ -401,7 +401,7 @@ private:
     return false;
   }
 
-  // What a leaf of a covered type (vtkTrackedIsCovered) holds outside its arrays.
+  // What a leaf of a covered type (vtkTrackedDataObjectArrays::IsCovered) holds outside its arrays.
   void WriteStructure(vtkDataObject* object)
   {
     if (auto* image = vtkImageData::SafeDownCast(object))
@@ -491,7 +491,7 @@ vtkTrackedDigest vtkTrackedDigest::OfText(const std::string& text)
 bool vtkTrackedDigest::OfDataObject(vtkDataObject* object, const ArrayDigestFunction& arrayDigest,
   vtkTrackedDigest& digest, std::string& error)
 {
-  if (!vtkTrackedIsCovered(object, error))
+  if (!vtkTrackedDataObjectArrays::IsCovered(object, error))
   {
     error = "no digest: " + error;
     return false;

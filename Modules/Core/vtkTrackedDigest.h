@@ -29,7 +29,8 @@
 #ifndef vtkTrackedDigest_h
 #define vtkTrackedDigest_h
 
-#include "vtkTrackedABINamespace.h" // for VTK_ABI_NAMESPACE_BEGIN
+#include "vtkTrackedABINamespace.h"     // for VTK_ABI_NAMESPACE_BEGIN
+#include "vtkTrackedArrayCacheModule.h" // for the export macro
 #include "vtkType.h"
 
 #include <cstdint>    // for the digest words
@@ -43,7 +44,7 @@ VTK_ABI_NAMESPACE_END
 
 class vtkArrayBufferPool;
 
-class vtkTrackedDigest
+class VTKTRACKEDARRAYCACHE_EXPORT vtkTrackedDigest
 {
 public:
   static constexpr std::size_t ChunkBytes = std::size_t(1) << 20;
@@ -97,7 +98,7 @@ public:
  * Streaming XXH3-128 over any bytes (the kernel vtkTrackedXXH3 chose), for checksums
  * and keys built piece by piece; the digests above use it.
  */
-class vtkTrackedHasher
+class VTKTRACKEDARRAYCACHE_EXPORT vtkTrackedHasher
 {
 public:
   vtkTrackedHasher();

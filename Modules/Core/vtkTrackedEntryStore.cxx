@@ -46,7 +46,7 @@ double CostPriority(double seconds, vtkTypeInt64 bytes, std::uint64_t lastUse,
 }
 
 //------------------------------------------------------------------------------
-const char* vtkTrackedMissReasonText(vtkTrackedMissReason reason)
+const char* vtkTrackedEntryStore::MissReasonText(vtkTrackedMissReason reason)
 {
   switch (reason)
   {

@@ -61,9 +61,6 @@ enum class vtkTrackedMissReason
   Replaced // a drop cause only: Store() superseded the entry
 };
 
-/// The reason as vtkTrackedArrayCache::GetLastMissReason() tells it ("" for none).
-const char* vtkTrackedMissReasonText(vtkTrackedMissReason reason);
-
 /// Values leaving the store, released by the caller once its lock is let go.
 using vtkTrackedGarbage = std::vector<vtkSmartPointer<vtkObject>>;
 
@@ -71,6 +68,9 @@ class vtkTrackedEntryStore
 {
 public:
   struct Record;
+
+  /// The reason as vtkTrackedArrayCache::GetLastMissReason() tells it ("" for none).
+  static const char* MissReasonText(vtkTrackedMissReason reason);
 
   enum class LookupStatus
   {

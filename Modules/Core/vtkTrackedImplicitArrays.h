@@ -21,7 +21,8 @@
 #ifndef vtkTrackedImplicitArrays_h
 #define vtkTrackedImplicitArrays_h
 
-#include "vtkTrackedABINamespace.h" // for VTK_ABI_NAMESPACE_BEGIN
+#include "vtkTrackedABINamespace.h"     // for VTK_ABI_NAMESPACE_BEGIN
+#include "vtkTrackedArrayCacheModule.h" // for the export macro
 #include "vtkType.h"
 
 #include <cstdint>    // for the parameter words
@@ -50,7 +51,7 @@ struct Dependencies
 /**
  * Whether `array` is implicit; if so, `dependencies` receives what its values depend on.
  */
-bool Describe(vtkAbstractArray* array, Dependencies& dependencies);
+VTKTRACKEDARRAYCACHE_EXPORT bool Describe(vtkAbstractArray* array, Dependencies& dependencies);
 
 /**
  * Writes tuples [begin, begin + tuples) of another array (a composite array's part), as
@@ -64,7 +65,7 @@ using PartReader =
  * values of the array's type; composite parts go through `readPart`. False, writing nothing,
  * when `array` is not an implicit array of a standard value type.
  */
-bool Read(
+VTKTRACKEDARRAYCACHE_EXPORT bool Read(
   vtkDataArray* array, vtkIdType begin, vtkIdType tuples, void* packed, const PartReader& readPart);
 }
 

@@ -262,7 +262,7 @@ bool vtkTrackedStamp::IsShared(const vtkTrackedSource& source)
   }
   else
   {
-    vtkTrackedVisitArrays(
+    vtkTrackedDataObjectArrays::VisitArrays(
       source.DataObject, [&](const char*, int, vtkAbstractArray* array) { check(array); });
   }
   return shared;
@@ -309,8 +309,8 @@ void vtkTrackedStamp::Capture(const vtkTrackedSource& source)
     capture(source.Array);
     return;
   }
-  this->DataObjectMTime = vtkTrackedLatestMTime(source.DataObject);
-  vtkTrackedVisitArrays(
+  this->DataObjectMTime = vtkTrackedDataObjectArrays::LatestMTime(source.DataObject);
+  vtkTrackedDataObjectArrays::VisitArrays(
     source.DataObject, [&](const char*, int, vtkAbstractArray* array) { capture(array); });
 }
 
@@ -333,10 +333,11 @@ vtkTrackedStamp::Change vtkTrackedStamp::Compare(const vtkTrackedSource& source,
   // Array MTimes are compared one by one: not every data object folds all of its
   // arrays' MTimes into its own.
   std::size_t index = 0;
-  Change change = vtkTrackedLatestMTime(source.DataObject) == this->DataObjectMTime
+  Change change =
+    vtkTrackedDataObjectArrays::LatestMTime(source.DataObject) == this->DataObjectMTime
     ? Change::None
     : Change::Modified;
-  vtkTrackedVisitArrays(source.DataObject,
+  vtkTrackedDataObjectArrays::VisitArrays(source.DataObject,
     [this, &shared, &change, &index](const char*, int, vtkAbstractArray* array)
     {
       const Change own = index < this->Arrays.size() ? this->Arrays[index].Compare(array, shared, 0)

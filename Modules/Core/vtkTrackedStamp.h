@@ -5,17 +5,17 @@
  * @brief Private: what identifies the storage of an array or data object now.
  *
  * A stamp records, for each array of its source (the array itself, or every array a
- * data object owns, see vtkTrackedVisitArrays): the array's address, MTime, data type,
- * number of components, tuples and allocated values, and its buffers (one for arrays with
- * the standard AOS layout, one per component for SOA arrays; on VTK >= 9.7 also the
- * vtkBuffer of bit, string and variant arrays), each with the vtkBuffer object holding it,
- * that object's MTime and size: a buffer swapped in by ShallowCopy or SetArray comes in a
- * vtkBuffer of its own, told apart even when the allocator placed it where the old one was,
- * and a buffer reallocated in place changes size. An implicit array (VTK >= 9.7) has no
- * buffer: its stamp records its backend's parameters and, recursively, the stamps of the
- * arrays it reads (see vtkTrackedImplicitArrays). For a data object the stamp also records
- * the latest MTime in its tree (vtkTrackedLatestMTime()), so a change to a block, a block
- * name or an image's direction is seen too.
+ * data object owns, see vtkTrackedDataObjectArrays::VisitArrays): the array's address, MTime, data
+ * type, number of components, tuples and allocated values, and its buffers (one for arrays with the
+ * standard AOS layout, one per component for SOA arrays; on VTK >= 9.7 also the vtkBuffer of bit,
+ * string and variant arrays), each with the vtkBuffer object holding it, that object's MTime and
+ * size: a buffer swapped in by ShallowCopy or SetArray comes in a vtkBuffer of its own, told apart
+ * even when the allocator placed it where the old one was, and a buffer reallocated in place
+ * changes size. An implicit array (VTK >= 9.7) has no buffer: its stamp records its backend's
+ * parameters and, recursively, the stamps of the arrays it reads (see vtkTrackedImplicitArrays).
+ * For a data object the stamp also records the latest MTime in its tree
+ * (vtkTrackedDataObjectArrays::LatestMTime()), so a change to a block, a block name or an image's
+ * direction is seen too.
  *
  * Compare() tells how the live source differs from the stamp without allocating (but for
  * an implicit array, whose backend it describes again): O(1) for an AOS array,
@@ -40,7 +40,8 @@
 #ifndef vtkTrackedStamp_h
 #define vtkTrackedStamp_h
 
-#include "vtkTrackedABINamespace.h" // for VTK_ABI_NAMESPACE_BEGIN
+#include "vtkTrackedABINamespace.h"     // for VTK_ABI_NAMESPACE_BEGIN
+#include "vtkTrackedArrayCacheModule.h" // for the export macro
 #include "vtkType.h"
 
 #include <cstdint> // for the implicit backends' parameters
@@ -65,7 +66,7 @@ struct vtkTrackedSource
   vtkDataObject* DataObject = nullptr;
 };
 
-class vtkTrackedStamp
+class VTKTRACKEDARRAYCACHE_EXPORT vtkTrackedStamp
 {
 public:
   enum class Change

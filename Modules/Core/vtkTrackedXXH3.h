@@ -19,6 +19,8 @@
 #ifndef vtkTrackedXXH3_h
 #define vtkTrackedXXH3_h
 
+#include "vtkTrackedArrayCacheModule.h" // for the export macro
+
 #include <cstddef>
 #include <cstdint>
 
@@ -54,13 +56,14 @@ constexpr std::size_t StateBytes = 576;
  * environment variable VTK_TRACKED_XXH3_KERNEL ("avx512", "avx2", "sse2"), if the CPU
  * supports it (to compare them).
  */
-const Kernel& Active();
+VTKTRACKEDARRAYCACHE_EXPORT const Kernel& Active();
 
 /**
  * Every kernel this build holds whose instructions the CPU supports, widest first (for the
  * tests that compare them).
  */
-std::size_t SupportedKernels(const Kernel* kernels[], std::size_t capacity);
+VTKTRACKEDARRAYCACHE_EXPORT std::size_t SupportedKernels(
+  const Kernel* kernels[], std::size_t capacity);
 
 /**
  * XXH3-128 of the bytes, by the active kernel.

@@ -127,9 +127,9 @@ std::string InputArraysToProcess(vtkAlgorithm* algorithm)
   return text.str();
 }
 
-struct Description
+struct Registration
 {
-  vtkTrackedParameterDescription Describe;
+  vtkTrackedAlgorithmParameters::Description Describe;
   std::set<std::string> ReplacedLines; // printout lines Describe prints in its own way
   bool Trusted;                        // on this VTK: see OnACheckedRelease()
 };
@@ -137,7 +137,7 @@ struct Description
 struct Registry
 {
   std::mutex Mutex;
-  std::map<std::string, Description> Descriptions;
+  std::map<std::string, Registration> Descriptions;
 };
 
 // The releases on which Testing/Python/test_cache_filter.py checked the built-in
@@ -164,7 +164,7 @@ void Register(Registry& registry, const char* className,
   std::set<std::string> replacedLines = {})
 {
   registry.Descriptions[className] =
-    Description{ [describe](vtkAlgorithm* algorithm, std::ostream& os)
+    Registration{ [describe](vtkAlgorithm* algorithm, std::ostream& os)
       {
         if (describe)
         {
@@ -292,7 +292,7 @@ Registry& TheRegistry()
 }
 }
 
-std::string vtkTrackedPrintedParameters(vtkAlgorithm* algorithm)
+std::string vtkTrackedAlgorithmParameters::PrintedParameters(vtkAlgorithm* algorithm)
 {
   std::set<std::string> replaced;
   {
@@ -307,9 +307,10 @@ std::string vtkTrackedPrintedParameters(vtkAlgorithm* algorithm)
   return NormalizedPrintout(algorithm, replaced) + InputArraysToProcess(algorithm);
 }
 
-bool vtkTrackedDescribedParameters(vtkAlgorithm* algorithm, std::string& description)
+bool vtkTrackedAlgorithmParameters::DescribedParameters(
+  vtkAlgorithm* algorithm, std::string& description)
 {
-  vtkTrackedParameterDescription describe;
+  vtkTrackedAlgorithmParameters::Description describe;
   bool trusted = false;
   {
     Registry& registry = TheRegistry();
@@ -330,8 +331,8 @@ bool vtkTrackedDescribedParameters(vtkAlgorithm* algorithm, std::string& descrip
   return trusted;
 }
 
-void vtkTrackedRegisterParameterDescription(
-  const std::string& className, vtkTrackedParameterDescription describe)
+void vtkTrackedAlgorithmParameters::RegisterParameterDescription(
+  const std::string& className, vtkTrackedAlgorithmParameters::Description describe)
 {
   Registry& registry = TheRegistry();
   std::lock_guard<std::mutex> lock(registry.Mutex);
@@ -339,10 +340,10 @@ void vtkTrackedRegisterParameterDescription(
   {
     describe = [](vtkAlgorithm*, std::ostream&) {};
   }
-  registry.Descriptions[className] = Description{ std::move(describe), {}, true };
+  registry.Descriptions[className] = Registration{ std::move(describe), {}, true };
 }
 
-bool vtkTrackedRegisterParameterDescriptionLike(
+bool vtkTrackedAlgorithmParameters::RegisterParameterDescriptionLike(
   const std::string& className, const std::string& describedClassName)
 {
   Registry& registry = TheRegistry();
@@ -352,11 +353,11 @@ bool vtkTrackedRegisterParameterDescriptionLike(
   {
     return false;
   }
-  registry.Descriptions[className] = Description(described->second);
+  registry.Descriptions[className] = Registration(described->second);
   return true;
 }
 
-std::vector<std::string> vtkTrackedDescribedClasses()
+std::vector<std::string> vtkTrackedAlgorithmParameters::DescribedClasses()
 {
   Registry& registry = TheRegistry();
   std::lock_guard<std::mutex> lock(registry.Mutex);

@@ -49,17 +49,19 @@ VTK_ABI_NAMESPACE_BEGIN
 class vtkAlgorithm;
 VTK_ABI_NAMESPACE_END
 
+namespace vtkTrackedAlgorithmParameters
+{
 /**
  * Prints the parameters of an algorithm of a registered class that its PrintSelf()
  * does not show (nothing when it shows them all), with the stream's precision (17).
  */
-using vtkTrackedParameterDescription = std::function<void(vtkAlgorithm*, std::ostream&)>;
+using Description = std::function<void(vtkAlgorithm*, std::ostream&)>;
 
 /**
  * The normalized printout of `algorithm` (not null) and its input-array selections.
  * Costs a PrintSelf(): worth keeping while the algorithm's MTime stays.
  */
-std::string vtkTrackedPrintedParameters(vtkAlgorithm* algorithm);
+std::string PrintedParameters(vtkAlgorithm* algorithm);
 
 /**
  * Whether the class of `algorithm` is trusted on this VTK, and what its description adds
@@ -67,26 +69,26 @@ std::string vtkTrackedPrintedParameters(vtkAlgorithm* algorithm);
  * class): a few getters, cheap enough to read at every execution (some setters, such as
  * vtkContourFilter::SetArrayComponent in VTK 9.1, do not change the MTime).
  */
-bool vtkTrackedDescribedParameters(vtkAlgorithm* algorithm, std::string& description);
+bool DescribedParameters(vtkAlgorithm* algorithm, std::string& description);
 
 /**
  * Registers `className` (exactly: not its subclasses, which may add parameters) as
  * described completely by its normalized printout plus `describe` (may be empty), and
  * trusted. Replaces an earlier registration. Thread-safe.
  */
-void vtkTrackedRegisterParameterDescription(
-  const std::string& className, vtkTrackedParameterDescription describe);
+void RegisterParameterDescription(const std::string& className, Description describe);
 
 /**
  * Registers `className` with the description of `describedClassName` (for a subclass that
  * adds no parameter); false if that class is not trusted on this VTK.
  */
-bool vtkTrackedRegisterParameterDescriptionLike(
+bool RegisterParameterDescriptionLike(
   const std::string& className, const std::string& describedClassName);
 
 /**
  * The names of the classes trusted on this VTK, sorted.
  */
-std::vector<std::string> vtkTrackedDescribedClasses();
+std::vector<std::string> DescribedClasses();
+}
 
 #endif

@@ -242,13 +242,14 @@ public:
     const vtkMTimeType mtime = this->Algorithm()->GetMTime();
     if (!this->PrintoutValid || mtime != this->PrintoutMTime)
     {
-      this->Printout = vtkTrackedPrintedParameters(this->Algorithm());
+      this->Printout = vtkTrackedAlgorithmParameters::PrintedParameters(this->Algorithm());
       this->PrintoutMTime = mtime;
       this->PrintoutValid = true;
     }
     std::string text;
     std::string description;
-    const bool described = vtkTrackedDescribedParameters(this->Algorithm(), description);
+    const bool described =
+      vtkTrackedAlgorithmParameters::DescribedParameters(this->Algorithm(), description);
     if (!this->ParameterKey.empty())
     {
       this->ParametersSource = "parameter-key";
@@ -821,26 +822,27 @@ std::string vtkTrackedCacheFilter::GetParameterDigestSource()
 void vtkTrackedCacheFilter::RegisterParameterDescription(
   const std::string& className, ParameterDescription describe)
 {
-  vtkTrackedRegisterParameterDescription(className, std::move(describe));
+  vtkTrackedAlgorithmParameters::RegisterParameterDescription(className, std::move(describe));
 }
 
 //------------------------------------------------------------------------------
 bool vtkTrackedCacheFilter::DescribeLike(
   const std::string& className, const std::string& describedClassName)
 {
-  return vtkTrackedRegisterParameterDescriptionLike(className, describedClassName);
+  return vtkTrackedAlgorithmParameters::RegisterParameterDescriptionLike(
+    className, describedClassName);
 }
 
 //------------------------------------------------------------------------------
 int vtkTrackedCacheFilter::GetNumberOfDescribedClasses()
 {
-  return static_cast<int>(vtkTrackedDescribedClasses().size());
+  return static_cast<int>(vtkTrackedAlgorithmParameters::DescribedClasses().size());
 }
 
 //------------------------------------------------------------------------------
 std::string vtkTrackedCacheFilter::GetDescribedClassName(int index)
 {
-  const auto names = vtkTrackedDescribedClasses();
+  const auto names = vtkTrackedAlgorithmParameters::DescribedClasses();
   if (index < 0 || index >= static_cast<int>(names.size()))
   {
     vtkGenericWarningMacro("GetDescribedClassName: no described class " << index << ".");

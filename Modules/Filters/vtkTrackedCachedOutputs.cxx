@@ -16,7 +16,7 @@ vtkMTimeType vtkTrackedCachedOutputs::GetMTime()
   vtkMTimeType latest = this->Superclass::GetMTime();
   for (const auto& output : this->Outputs)
   {
-    latest = std::max(latest, vtkTrackedLatestMTime(output));
+    latest = std::max(latest, vtkTrackedDataObjectArrays::LatestMTime(output));
   }
   return latest;
 }

@@ -535,7 +535,7 @@ bool vtkTrackedDiskCache::vtkInternals::WriteEntry(vtkTrackedDiskCache* self,
     {
       failure = "cannot create " + temporary + ": " + vtkTrackedFileIO::ErrnoText();
     }
-    else if (!vtkTrackedWriteEntry(file.Get(), header, values, options.Compression,
+    else if (!vtkTrackedDiskEntry::WriteEntry(file.Get(), header, values, options.Compression,
                options.CompressionLevel, directory.GetSecret(), failure))
     {
       failure = temporary + ": " + failure;
@@ -758,9 +758,10 @@ bool vtkTrackedDiskCache::vtkInternals::Decode(vtkTrackedDiskCache* self, Opened
       return false;
     }
     std::vector<vtkTrackedDigest> checksums;
-    status = vtkTrackedReadChunkList(bytes->GetData(), header, entry.HeaderBytes, secret, checksums)
-      ? vtkTrackedReadPayload(bytes, entry.HeaderBytes, header.PayloadSize, header.ChunkBytes,
-          checksums, secret, values, entry.Error)
+    status = vtkTrackedDiskEntry::ReadChunkList(
+               bytes->GetData(), header, entry.HeaderBytes, secret, checksums)
+      ? vtkTrackedDiskEntry::ReadPayload(bytes, entry.HeaderBytes, header.PayloadSize,
+          header.ChunkBytes, checksums, secret, values, entry.Error)
       : vtkTrackedPayloadStatus::Damaged;
     if (status == vtkTrackedPayloadStatus::Damaged && entry.Error.empty())
     {

@@ -134,7 +134,7 @@ std::uint64_t vtkTrackedDiskHeader::FileBytes(std::size_t headerBytes) const
 }
 
 //------------------------------------------------------------------------------
-vtkTrackedDigest vtkTrackedChecksumList(
+vtkTrackedDigest vtkTrackedDiskEntry::ChecksumList(
   const std::vector<vtkTrackedDigest>& checksums, const std::string& secret)
 {
   vtkTrackedHasher hasher(secret);
@@ -176,18 +176,18 @@ vtkTrackedDiskHeader::Status vtkTrackedDiskHeader::Read(int fd, const std::strin
 }
 
 //------------------------------------------------------------------------------
-bool vtkTrackedWriteEntry(int fd, vtkTrackedDiskHeader& header,
+bool vtkTrackedDiskEntry::WriteEntry(int fd, vtkTrackedDiskHeader& header,
   const std::vector<vtkObject*>& objects, int compression, int level, const std::string& secret,
   std::string& error)
 {
   const std::size_t headerBytes = header.Encode(secret).size(); // the numbers come later
   std::vector<vtkTrackedDigest> checksums;
-  if (!vtkTrackedWritePayload(fd, headerBytes, objects, compression, level, header.ChunkBytes,
-        secret, header.PayloadSize, checksums, error))
+  if (!vtkTrackedDiskEntry::WritePayload(fd, headerBytes, objects, compression, level,
+        header.ChunkBytes, secret, header.PayloadSize, checksums, error))
   {
     return false;
   }
-  header.ChunkListChecksum = vtkTrackedChecksumList(checksums, secret);
+  header.ChunkListChecksum = vtkTrackedDiskEntry::ChecksumList(checksums, secret);
   std::string list;
   for (const auto& checksum : checksums)
   {
@@ -205,7 +205,7 @@ bool vtkTrackedWriteEntry(int fd, vtkTrackedDiskHeader& header,
 }
 
 //------------------------------------------------------------------------------
-bool vtkTrackedReadChunkList(const char* entry, const vtkTrackedDiskHeader& header,
+bool vtkTrackedDiskEntry::ReadChunkList(const char* entry, const vtkTrackedDiskHeader& header,
   std::size_t headerBytes, const std::string& secret, std::vector<vtkTrackedDigest>& checksums)
 {
   const char* list = entry + headerBytes + header.PayloadSize;
@@ -215,5 +215,5 @@ bool vtkTrackedReadChunkList(const char* entry, const vtkTrackedDiskHeader& head
     std::memcpy(&checksums[i].High, list + 16 * i, 8);
     std::memcpy(&checksums[i].Low, list + 16 * i + 8, 8);
   }
-  return vtkTrackedChecksumList(checksums, secret) == header.ChunkListChecksum;
+  return vtkTrackedDiskEntry::ChecksumList(checksums, secret) == header.ChunkListChecksum;
 }

@@ -29,9 +29,10 @@
 #ifndef vtkTrackedDiskEntry_h
 #define vtkTrackedDiskEntry_h
 
-#include "vtkSmartPointer.h"        // for the objects
-#include "vtkTrackedABINamespace.h" // for VTK_ABI_NAMESPACE_BEGIN
-#include "vtkTrackedDigest.h"       // for the checksums
+#include "vtkSmartPointer.h"            // for the objects
+#include "vtkTrackedABINamespace.h"     // for VTK_ABI_NAMESPACE_BEGIN
+#include "vtkTrackedArrayCacheModule.h" // for the export macro
+#include "vtkTrackedDigest.h"           // for the checksums
 
 #include <cstdint> // for sizes
 #include <memory>  // for the entry's bytes
@@ -101,41 +102,6 @@ struct vtkTrackedDiskHeader
 };
 
 /**
- * Writes the payload of `objects` (data objects of the types vtkTrackedEntryFormat.h
- * lists, composite trees of them, arrays; nulls allowed) into the open file `fd` from
- * `offset` on, and gives its size and the checksums of its `chunkBytes`-byte chunks (keyed
- * with `secret`), computed as it is written. Compression: 0 none, 1 zlib, 2 LZ4, 3 LZMA,
- * with a level from 1 to 9. False with `error` for an object it cannot store or a failed
- * write (errno then tells why).
- */
-bool vtkTrackedWritePayload(int fd, std::uint64_t offset, const std::vector<vtkObject*>& objects,
-  int compression, int level, std::uint32_t chunkBytes, const std::string& secret,
-  std::uint64_t& size, std::vector<vtkTrackedDigest>& checksums, std::string& error);
-
-/**
- * Writes a whole entry into the empty file `fd`: the payload of `objects` (as
- * vtkTrackedWritePayload() does, in chunks of `header.ChunkBytes`), its chunk list, then
- * `header` at the start, with the payload's size and the chunk list's checksum filled in.
- * False with `error` set for an object it cannot store or a failed write.
- */
-bool vtkTrackedWriteEntry(int fd, vtkTrackedDiskHeader& header,
-  const std::vector<vtkObject*>& objects, int compression, int level, const std::string& secret,
-  std::string& error);
-
-/**
- * The chunk checksums that follow the payload in `entry`, all of an entry file whose size
- * matched FileBytes(); false if they fail the header's checksum of the list.
- */
-bool vtkTrackedReadChunkList(const char* entry, const vtkTrackedDiskHeader& header,
-  std::size_t headerBytes, const std::string& secret, std::vector<vtkTrackedDigest>& checksums);
-
-/**
- * The checksum of a chunk list, as the header records it.
- */
-vtkTrackedDigest vtkTrackedChecksumList(
-  const std::vector<vtkTrackedDigest>& checksums, const std::string& secret);
-
-/**
  * What reading a payload gave: its objects, or why not.
  */
 enum class vtkTrackedPayloadStatus
@@ -146,15 +112,52 @@ enum class vtkTrackedPayloadStatus
   OutOfMemory  // not enough memory for its arrays now
 };
 
+namespace vtkTrackedDiskEntry
+{
+/**
+ * Writes the payload of `objects` (data objects of the types vtkTrackedEntryFormat.h
+ * lists, composite trees of them, arrays; nulls allowed) into the open file `fd` from
+ * `offset` on, and gives its size and the checksums of its `chunkBytes`-byte chunks (keyed
+ * with `secret`), computed as it is written. Compression: 0 none, 1 zlib, 2 LZ4, 3 LZMA,
+ * with a level from 1 to 9. False with `error` for an object it cannot store or a failed
+ * write (errno then tells why).
+ */
+bool WritePayload(int fd, std::uint64_t offset, const std::vector<vtkObject*>& objects,
+  int compression, int level, std::uint32_t chunkBytes, const std::string& secret,
+  std::uint64_t& size, std::vector<vtkTrackedDigest>& checksums, std::string& error);
+
+/**
+ * Writes a whole entry into the empty file `fd`: the payload of `objects` (as
+ * WritePayload() does, in chunks of `header.ChunkBytes`), its chunk list, then
+ * `header` at the start, with the payload's size and the chunk list's checksum filled in.
+ * False with `error` set for an object it cannot store or a failed write.
+ */
+bool WriteEntry(int fd, vtkTrackedDiskHeader& header, const std::vector<vtkObject*>& objects,
+  int compression, int level, const std::string& secret, std::string& error);
+
+/**
+ * The chunk checksums that follow the payload in `entry`, all of an entry file whose size
+ * matched FileBytes(); false if they fail the header's checksum of the list.
+ */
+bool ReadChunkList(const char* entry, const vtkTrackedDiskHeader& header, std::size_t headerBytes,
+  const std::string& secret, std::vector<vtkTrackedDigest>& checksums);
+
+/**
+ * The checksum of a chunk list, as the header records it.
+ */
+vtkTrackedDigest ChecksumList(
+  const std::vector<vtkTrackedDigest>& checksums, const std::string& secret);
+
 /**
  * Reads the objects of the payload at [offset, offset + size) of `bytes`: every chunk is
  * checked against `checksums` (keyed with `secret`) first; uncompressed values are then
  * lent to the arrays in place (the arrays keep `bytes` alive). Unless Ok, `error` says
  * why and `objects` is empty.
  */
-vtkTrackedPayloadStatus vtkTrackedReadPayload(const std::shared_ptr<vtkTrackedEntryBytes>& bytes,
-  std::uint64_t offset, std::uint64_t size, std::uint32_t chunkBytes,
-  const std::vector<vtkTrackedDigest>& checksums, const std::string& secret,
-  std::vector<vtkSmartPointer<vtkObject>>& objects, std::string& error);
+VTKTRACKEDARRAYCACHE_EXPORT vtkTrackedPayloadStatus ReadPayload(
+  const std::shared_ptr<vtkTrackedEntryBytes>& bytes, std::uint64_t offset, std::uint64_t size,
+  std::uint32_t chunkBytes, const std::vector<vtkTrackedDigest>& checksums,
+  const std::string& secret, std::vector<vtkSmartPointer<vtkObject>>& objects, std::string& error);
+}
 
 #endif

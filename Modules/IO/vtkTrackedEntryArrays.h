@@ -15,8 +15,9 @@
 #ifndef vtkTrackedEntryArrays_h
 #define vtkTrackedEntryArrays_h
 
-#include "vtkSmartPointer.h"        // for the arrays made
-#include "vtkTrackedABINamespace.h" // for VTK_ABI_NAMESPACE_BEGIN
+#include "vtkSmartPointer.h"            // for the arrays made
+#include "vtkTrackedABINamespace.h"     // for VTK_ABI_NAMESPACE_BEGIN
+#include "vtkTrackedArrayCacheModule.h" // for the export macro
 
 #include <string> // for class names
 
@@ -30,13 +31,14 @@ namespace vtkTrackedEntryArrays
  * The class an entry records for `array`: its own if an entry can make it, else VTK's own
  * class for its data type; null for an array of neither.
  */
-const char* StoredClassName(vtkAbstractArray* array);
+VTKTRACKEDARRAYCACHE_EXPORT const char* StoredClassName(vtkAbstractArray* array);
 
 /**
  * A new array of the class `name`, if an entry can make it and its data type is `type`;
  * null otherwise.
  */
-vtkSmartPointer<vtkAbstractArray> New(const std::string& name, int type);
+VTKTRACKEDARRAYCACHE_EXPORT vtkSmartPointer<vtkAbstractArray> New(
+  const std::string& name, int type);
 }
 
 #endif

@@ -22,8 +22,9 @@
 #ifndef vtkTrackedEntryBytes_h
 #define vtkTrackedEntryBytes_h
 
-#include "vtkTrackedABINamespace.h" // for VTK_ABI_NAMESPACE_BEGIN
-#include "vtkType.h"                // for vtkIdType
+#include "vtkTrackedABINamespace.h"     // for VTK_ABI_NAMESPACE_BEGIN
+#include "vtkTrackedArrayCacheModule.h" // for the export macro
+#include "vtkType.h"                    // for vtkIdType
 
 #include <cstdint> // for sizes
 #include <memory>  // for shared ownership
@@ -33,7 +34,8 @@ VTK_ABI_NAMESPACE_BEGIN
 class vtkDataArray;
 VTK_ABI_NAMESPACE_END
 
-class vtkTrackedEntryBytes : public std::enable_shared_from_this<vtkTrackedEntryBytes>
+class VTKTRACKEDARRAYCACHE_EXPORT vtkTrackedEntryBytes
+  : public std::enable_shared_from_this<vtkTrackedEntryBytes>
 {
 public:
   /**

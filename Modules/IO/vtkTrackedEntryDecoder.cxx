@@ -769,7 +769,7 @@ private:
   }
 
   // Whether `tuples` tuples could be allocated (VTK allocates none, or throws
-  // std::bad_alloc, which vtkTrackedReadPayload() catches).
+  // std::bad_alloc, which vtkTrackedDiskEntry::ReadPayload() catches).
   static bool Allocate(vtkAbstractArray* array, vtkIdType tuples)
   {
     array->SetNumberOfTuples(tuples);
@@ -915,10 +915,10 @@ public:
 }
 
 //------------------------------------------------------------------------------
-vtkTrackedPayloadStatus vtkTrackedReadPayload(const std::shared_ptr<vtkTrackedEntryBytes>& bytes,
-  std::uint64_t offset, std::uint64_t size, std::uint32_t chunkBytes,
-  const std::vector<vtkTrackedDigest>& checksums, const std::string& secret,
-  std::vector<vtkSmartPointer<vtkObject>>& objects, std::string& error)
+vtkTrackedPayloadStatus vtkTrackedDiskEntry::ReadPayload(
+  const std::shared_ptr<vtkTrackedEntryBytes>& bytes, std::uint64_t offset, std::uint64_t size,
+  std::uint32_t chunkBytes, const std::vector<vtkTrackedDigest>& checksums,
+  const std::string& secret, std::vector<vtkSmartPointer<vtkObject>>& objects, std::string& error)
 {
   objects.clear();
   if (offset > bytes->GetSize() || size > bytes->GetSize() - offset)

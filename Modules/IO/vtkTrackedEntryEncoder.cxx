@@ -610,9 +610,10 @@ private:
 }
 
 //------------------------------------------------------------------------------
-bool vtkTrackedWritePayload(int fd, std::uint64_t offset, const std::vector<vtkObject*>& objects,
-  int compression, int level, std::uint32_t chunkBytes, const std::string& secret,
-  std::uint64_t& size, std::vector<vtkTrackedDigest>& checksums, std::string& error)
+bool vtkTrackedDiskEntry::WritePayload(int fd, std::uint64_t offset,
+  const std::vector<vtkObject*>& objects, int compression, int level, std::uint32_t chunkBytes,
+  const std::string& secret, std::uint64_t& size, std::vector<vtkTrackedDigest>& checksums,
+  std::string& error)
 {
   ChecksummedSink sink(fd, offset, chunkBytes, secret, checksums);
   Encoder encoder(sink, compression, level);

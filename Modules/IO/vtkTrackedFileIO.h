@@ -12,9 +12,10 @@
 #ifndef vtkTrackedFileIO_h
 #define vtkTrackedFileIO_h
 
-#include <cstddef> // for sizes
-#include <cstdint> // for positions
-#include <string>  // for error texts
+#include "vtkTrackedArrayCacheModule.h" // for the export macro
+#include <cstddef>                      // for sizes
+#include <cstdint>                      // for positions
+#include <string>                       // for error texts
 
 namespace vtkTrackedFileIO
 {
@@ -22,29 +23,32 @@ namespace vtkTrackedFileIO
  * Reads exactly `count` bytes at `position` of `fd`; false at the end of the file or on an
  * error (errno then tells which).
  */
-bool ReadAt(int fd, std::uint64_t position, void* bytes, std::size_t count);
+VTKTRACKEDARRAYCACHE_EXPORT bool ReadAt(
+  int fd, std::uint64_t position, void* bytes, std::size_t count);
 
 /**
  * Reads up to `count` bytes at `position` of `fd`: how many it read (fewer only at the end
  * of the file), or -1 on an error.
  */
-long long ReadUpTo(int fd, std::uint64_t position, void* bytes, std::size_t count);
+VTKTRACKEDARRAYCACHE_EXPORT long long ReadUpTo(
+  int fd, std::uint64_t position, void* bytes, std::size_t count);
 
 /**
  * Writes all `count` bytes at `position` of `fd`; false on an error (errno tells which).
  */
-bool WriteAt(int fd, std::uint64_t position, const void* bytes, std::size_t count);
+VTKTRACKEDARRAYCACHE_EXPORT bool WriteAt(
+  int fd, std::uint64_t position, const void* bytes, std::size_t count);
 
 /**
  * The text of the current errno.
  */
-std::string ErrnoText();
+VTKTRACKEDARRAYCACHE_EXPORT std::string ErrnoText();
 }
 
 /**
  * A file descriptor that is closed when it goes; -1 for none.
  */
-class vtkTrackedFileDescriptor
+class VTKTRACKEDARRAYCACHE_EXPORT vtkTrackedFileDescriptor
 {
 public:
   explicit vtkTrackedFileDescriptor(int fd = -1)

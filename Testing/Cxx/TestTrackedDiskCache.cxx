@@ -445,13 +445,13 @@ TEST_F(TrackedDiskCacheTest, MappedDataSetsLendEveryArray)
   vtkSmartPointer<vtkObject> loaded = this->Load(this->Cache, "sphere");
   std::size_t numeric = 0;
   std::vector<std::string> classes, loadedClasses;
-  vtkTrackedVisitArrays(vtkDataObject::SafeDownCast(loaded),
+  vtkTrackedDataObjectArrays::VisitArrays(vtkDataObject::SafeDownCast(loaded),
     [&](const char*, int, vtkAbstractArray* array)
     {
       numeric += vtkDataArray::SafeDownCast(array) && array->GetNumberOfValues() > 0;
       loadedClasses.emplace_back(array->GetClassName());
     });
-  vtkTrackedVisitArrays(vtkDataObject::SafeDownCast(sphere),
+  vtkTrackedDataObjectArrays::VisitArrays(vtkDataObject::SafeDownCast(sphere),
     [&](const char*, int, vtkAbstractArray* array)
     { classes.emplace_back(vtkTrackedEntryArrays::StoredClassName(array)); });
   EXPECT_GE(numeric, 4u);

@@ -66,8 +66,8 @@ void DecodePayload(const std::string& payload)
   std::vector<vtkSmartPointer<vtkObject>> objects;
   std::string error;
   if (!bytes ||
-    vtkTrackedReadPayload(bytes, 0, payload.size(), chunkBytes, checksums, secret, objects,
-      error) != vtkTrackedPayloadStatus::Ok)
+    vtkTrackedDiskEntry::ReadPayload(bytes, 0, payload.size(), chunkBytes, checksums, secret,
+      objects, error) != vtkTrackedPayloadStatus::Ok)
   {
     return;
   }
