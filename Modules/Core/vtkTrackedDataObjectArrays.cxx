@@ -245,3 +245,77 @@ vtkMTimeType vtkTrackedDataObjectArrays::LatestMTime(vtkDataObject* object)
   }
   return latest;
 }
+
+vtkTrackedDataObjectArrays::TreeKind vtkTrackedDataObjectArrays::TreeKindOf(vtkDataObject* object)
+{
+  if (vtkMultiBlockDataSet::SafeDownCast(object))
+  {
+    return TreeKind::MultiBlock;
+  }
+  if (vtkPartitionedDataSetCollection::SafeDownCast(object))
+  {
+    return TreeKind::PartitionedCollection;
+  }
+  if (vtkPartitionedDataSet::SafeDownCast(object))
+  {
+    return TreeKind::Partitioned;
+  }
+  return TreeKind::NotComposite;
+}
+
+unsigned int vtkTrackedDataObjectArrays::NumberOfChildren(
+  vtkCompositeDataSet* composite, TreeKind kind)
+{
+  switch (kind)
+  {
+    case TreeKind::MultiBlock:
+      return static_cast<vtkMultiBlockDataSet*>(composite)->GetNumberOfBlocks();
+    case TreeKind::Partitioned:
+      return static_cast<vtkPartitionedDataSet*>(composite)->GetNumberOfPartitions();
+    case TreeKind::PartitionedCollection:
+      return static_cast<vtkPartitionedDataSetCollection*>(composite)
+        ->GetNumberOfPartitionedDataSets();
+    case TreeKind::NotComposite:
+      break;
+  }
+  return 0;
+}
+
+namespace
+{
+vtkDataObject* ChildOf(
+  vtkCompositeDataSet* composite, vtkTrackedDataObjectArrays::TreeKind kind, unsigned int i)
+{
+  using Kind = vtkTrackedDataObjectArrays::TreeKind;
+  return kind == Kind::MultiBlock ? static_cast<vtkMultiBlockDataSet*>(composite)->GetBlock(i)
+    : kind == Kind::Partitioned
+    ? static_cast<vtkPartitionedDataSet*>(composite)->GetPartitionAsDataObject(i)
+    : static_cast<vtkPartitionedDataSetCollection*>(composite)->GetPartitionedDataSet(i);
+}
+
+// Has- before Get-: GetMetaData() would make the metadata of a child that has none.
+template <typename Node>
+vtkInformation* MetaDataOf(vtkCompositeDataSet* composite, unsigned int i)
+{
+  auto* node = static_cast<Node*>(composite);
+  return node->HasMetaData(i) ? node->GetMetaData(i) : nullptr;
+}
+}
+
+bool vtkTrackedDataObjectArrays::VisitChildren(
+  vtkCompositeDataSet* composite, TreeKind kind, const ChildVisitor& visit)
+{
+  const unsigned int count = NumberOfChildren(composite, kind);
+  for (unsigned int i = 0; i < count; ++i)
+  {
+    vtkInformation* metaData = kind == TreeKind::MultiBlock
+      ? MetaDataOf<vtkMultiBlockDataSet>(composite, i)
+      : kind == TreeKind::Partitioned ? MetaDataOf<vtkPartitionedDataSet>(composite, i)
+                                      : MetaDataOf<vtkPartitionedDataSetCollection>(composite, i);
+    if (!visit(ChildOf(composite, kind, i), metaData))
+    {
+      return false;
+    }
+  }
+  return true;
+}

@@ -21,7 +21,9 @@
 
 VTK_ABI_NAMESPACE_BEGIN
 class vtkAbstractArray;
+class vtkCompositeDataSet;
 class vtkDataObject;
+class vtkInformation;
 VTK_ABI_NAMESPACE_END
 
 namespace vtkTrackedDataObjectArrays
@@ -71,6 +73,38 @@ VTKTRACKEDARRAYCACHE_EXPORT bool IsCovered(vtkDataObject* object, std::string& w
  */
 VTKTRACKEDARRAYCACHE_EXPORT vtkMTimeType LatestMTime(vtkDataObject* object);
 
+/**
+ * The composite trees the module walks node by node (what it is, by SafeDownCast), or
+ * NotComposite.
+ */
+enum class TreeKind
+{
+  NotComposite,
+  MultiBlock,
+  Partitioned,
+  PartitionedCollection
+};
+VTKTRACKEDARRAYCACHE_EXPORT TreeKind TreeKindOf(vtkDataObject* object);
+
+/**
+ * Receives a child of a composite node, in order, null children included, with its
+ * metadata (null when it has none: none is made); returns false to stop the walk.
+ */
+using ChildVisitor = std::function<bool(vtkDataObject* child, vtkInformation* metaData)>;
+
+/**
+ * How many children the node `composite` of kind `kind` (not NotComposite) has.
+ */
+VTKTRACKEDARRAYCACHE_EXPORT unsigned int NumberOfChildren(
+  vtkCompositeDataSet* composite, TreeKind kind);
+
+/**
+ * Calls `visit` for each child of the node `composite` of kind `kind` (not NotComposite),
+ * one level down: the one walk the digest and the disk entry writer share. False when
+ * `visit` stopped it.
+ */
+VTKTRACKEDARRAYCACHE_EXPORT bool VisitChildren(
+  vtkCompositeDataSet* composite, TreeKind kind, const ChildVisitor& visit);
 }
 
 #endif

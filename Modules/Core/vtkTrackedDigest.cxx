@@ -9,8 +9,6 @@
 #include "vtkImageData.h"
 #include "vtkInformation.h"
 #include "vtkMatrix3x3.h"
-#include "vtkMultiBlockDataSet.h"
-#include "vtkPartitionedDataSet.h"
 #include "vtkPartitionedDataSetCollection.h"
 #include "vtkRectilinearGrid.h"
 #include "vtkSMPTools.h"
@@ -348,57 +346,32 @@ public:
   }
 
 private:
-  // Children of a composite, with their names; empty children count.
-  template <typename GetChild, typename GetMetaData>
-  bool WriteChildren(
-    unsigned int count, GetChild&& child, GetMetaData&& metaData, std::string& error)
-  {
-    this->Output.AddValue<std::uint64_t>(count);
-    for (unsigned int i = 0; i < count; ++i)
-    {
-      AddBlockName(this->Output, metaData(i));
-      vtkDataObject* block = child(i);
-      this->Output.AddValue<std::uint8_t>(block ? 1 : 0);
-      if (block && !this->Write(block, error))
-      {
-        return false;
-      }
-    }
-    return true;
-  }
-
+  // A composite node: a collection's assembly, then its children with their names
+  // (empty children count).
   bool WriteTree(vtkCompositeDataSet* composite, std::string& error)
   {
-    if (auto* blocks = vtkMultiBlockDataSet::SafeDownCast(composite))
+    using vtkTrackedDataObjectArrays::TreeKind;
+    const TreeKind kind = vtkTrackedDataObjectArrays::TreeKindOf(composite);
+    if (kind == TreeKind::NotComposite)
     {
-      return this->WriteChildren(
-        blocks->GetNumberOfBlocks(), [blocks](unsigned int i) { return blocks->GetBlock(i); },
-        [blocks](unsigned int i)
-        { return blocks->HasMetaData(i) ? blocks->GetMetaData(i) : nullptr; },
-        error);
+      error = std::string("no digest for a ") + composite->GetClassName(); // not covered
+      return false;
     }
-    if (auto* collection = vtkPartitionedDataSetCollection::SafeDownCast(composite))
+    if (kind == TreeKind::PartitionedCollection)
     {
-      vtkDataAssembly* assembly = collection->GetDataAssembly();
+      vtkDataAssembly* assembly =
+        static_cast<vtkPartitionedDataSetCollection*>(composite)->GetDataAssembly();
       this->Output.AddText(assembly ? assembly->SerializeToXML(vtkIndent()) : std::string());
-      return this->WriteChildren(
-        collection->GetNumberOfPartitionedDataSets(),
-        [collection](unsigned int i) { return collection->GetPartitionedDataSet(i); },
-        [collection](unsigned int i)
-        { return collection->HasMetaData(i) ? collection->GetMetaData(i) : nullptr; },
-        error);
     }
-    if (auto* partitions = vtkPartitionedDataSet::SafeDownCast(composite))
-    {
-      return this->WriteChildren(
-        partitions->GetNumberOfPartitions(),
-        [partitions](unsigned int i) { return partitions->GetPartitionAsDataObject(i); },
-        [partitions](unsigned int i)
-        { return partitions->HasMetaData(i) ? partitions->GetMetaData(i) : nullptr; },
-        error);
-    }
-    error = std::string("no digest for a ") + composite->GetClassName(); // not covered
-    return false;
+    this->Output.AddValue<std::uint64_t>(
+      vtkTrackedDataObjectArrays::NumberOfChildren(composite, kind));
+    return vtkTrackedDataObjectArrays::VisitChildren(composite, kind,
+      [this, &error](vtkDataObject* block, vtkInformation* metaData)
+      {
+        AddBlockName(this->Output, metaData);
+        this->Output.AddValue<std::uint8_t>(block ? 1 : 0);
+        return !block || this->Write(block, error);
+      });
   }
 
   // What a leaf of a covered type (vtkTrackedDataObjectArrays::IsCovered) holds outside its arrays.

@@ -17,8 +17,6 @@
 #include "vtkImageData.h"
 #include "vtkInformation.h"
 #include "vtkMatrix3x3.h"
-#include "vtkMultiBlockDataSet.h"
-#include "vtkPartitionedDataSet.h"
 #include "vtkPartitionedDataSetCollection.h"
 #include "vtkPointData.h"
 #include "vtkPoints.h"
@@ -28,6 +26,7 @@
 #include "vtkStringArray.h"
 #include "vtkStructuredGrid.h"
 #include "vtkTable.h"
+#include "vtkTrackedDataObjectArrays.h"
 #include "vtkTrackedEntryArrays.h"
 #include "vtkTrackedEntryFormat.h"
 #include "vtkTrackedFileIO.h"
@@ -230,54 +229,38 @@ private:
     return this->Fields(data->GetFieldData(), error) && this->Leaf(data, error);
   }
 
+  // A composite node: its kind, field data, a collection's assembly, then its children
+  // (with their names, but for partitions).
   bool Composite(vtkCompositeDataSet* composite, int depth, std::string& error)
   {
-    const std::string name = composite->GetClassName();
-    auto* blocks = vtkMultiBlockDataSet::SafeDownCast(composite);
-    auto* partitions = vtkPartitionedDataSet::SafeDownCast(composite);
-    auto* collection = vtkPartitionedDataSetCollection::SafeDownCast(composite);
-    this->Description.Value<std::uint8_t>(blocks ? MultiBlock
-        : partitions                             ? Partitioned
-                                                 : PartitionedCollection);
+    using vtkTrackedDataObjectArrays::TreeKind;
+    const TreeKind kind = vtkTrackedDataObjectArrays::TreeKindOf(composite);
+    this->Description.Value<std::uint8_t>(kind == TreeKind::MultiBlock ? MultiBlock
+        : kind == TreeKind::Partitioned                                ? Partitioned
+                                                                       : PartitionedCollection);
     if (!this->Fields(composite->GetFieldData(), error))
     {
       return false;
     }
-    if (collection)
+    if (kind == TreeKind::PartitionedCollection)
     {
-      vtkDataAssembly* assembly = collection->GetDataAssembly();
+      vtkDataAssembly* assembly =
+        static_cast<vtkPartitionedDataSetCollection*>(composite)->GetDataAssembly();
       this->Description.Text(assembly ? assembly->SerializeToXML(vtkIndent()) : std::string());
     }
-    const unsigned int count = blocks ? blocks->GetNumberOfBlocks()
-      : partitions                    ? partitions->GetNumberOfPartitions()
-                                      : collection->GetNumberOfPartitionedDataSets();
-    this->Description.Value<std::uint32_t>(count);
-    for (unsigned int i = 0; i < count; ++i)
-    {
-      vtkInformation* metaData = nullptr;
-      if (blocks && blocks->HasMetaData(i))
+    this->Description.Value<std::uint32_t>(
+      vtkTrackedDataObjectArrays::NumberOfChildren(composite, kind));
+    return vtkTrackedDataObjectArrays::VisitChildren(composite, kind,
+      [this, kind, depth, &error](vtkDataObject* child, vtkInformation* metaData)
       {
-        metaData = blocks->GetMetaData(i);
-      }
-      else if (collection && collection->HasMetaData(i))
-      {
-        metaData = collection->GetMetaData(i);
-      }
-      if (!partitions)
-      {
-        const bool named = metaData && metaData->Has(vtkCompositeDataSet::NAME());
-        this->Description.OptionalText(
-          named ? metaData->Get(vtkCompositeDataSet::NAME()) : nullptr);
-      }
-      vtkDataObject* child = blocks ? blocks->GetBlock(i)
-        : partitions                ? partitions->GetPartitionAsDataObject(i)
-                                    : collection->GetPartitionedDataSet(i);
-      if (!this->Node(child, depth + 1, error))
-      {
-        return false;
-      }
-    }
-    return true;
+        if (kind != TreeKind::Partitioned)
+        {
+          const bool named = metaData && metaData->Has(vtkCompositeDataSet::NAME());
+          this->Description.OptionalText(
+            named ? metaData->Get(vtkCompositeDataSet::NAME()) : nullptr);
+        }
+        return this->Node(child, depth + 1, error);
+      });
   }
 
   // The structure of a leaf by its class, then its attributes. Only the classes themselves:
