@@ -174,9 +174,8 @@ bool IsCoveredTree(vtkCompositeDataSet* composite)
 {
   // A vtkOverlappingAMR is a vtkPartitionedDataSetCollection from VTK 9.6 on: tested by name,
   // since its class does not exist before.
-  return (vtkMultiBlockDataSet::SafeDownCast(composite) ||
-           vtkPartitionedDataSet::SafeDownCast(composite) ||
-           vtkPartitionedDataSetCollection::SafeDownCast(composite)) &&
+  return vtkTrackedDataObjectArrays::TreeKindOf(composite) !=
+    vtkTrackedDataObjectArrays::TreeKind::NotComposite &&
     !composite->IsA("vtkAMRDataObject");
 }
 }
