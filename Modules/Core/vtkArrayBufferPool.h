@@ -34,6 +34,9 @@
  *   SetMaximumPooledBytes() or Clear().
  *
  * Every method may be called from several threads at once.
+ *
+ * @sa
+ * vtkTrackedArrayCache vtkTrackedArrayView
  */
 
 #ifndef vtkArrayBufferPool_h

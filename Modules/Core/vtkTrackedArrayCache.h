@@ -67,6 +67,9 @@
  *     return vtkSmartPointer<vtkObject>(built);
  *   }));
  * @endcode
+ *
+ * @sa
+ * vtkTrackedCacheFilter vtkTrackedDiskCache vtkTrackedArrayView vtkArrayBufferPool
  */
 
 #ifndef vtkTrackedArrayCache_h

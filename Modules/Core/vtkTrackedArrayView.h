@@ -28,6 +28,9 @@
  * destruction) removes the observers and gives the buffer back.
  *
  * A view is used from one thread at a time.
+ *
+ * @sa
+ * vtkTrackedStorageGuard vtkArrayBufferPool vtkTrackedArrayCache
  */
 
 #ifndef vtkTrackedArrayView_h

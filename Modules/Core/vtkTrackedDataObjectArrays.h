@@ -7,6 +7,9 @@
  * The cache stamps a data object by the storage of all its arrays, and the content
  * digest hashes them; both must see the same arrays in the same order. Visiting is
  * read-only and never allocates array storage.
+ *
+ * @sa
+ * vtkTrackedStamp vtkTrackedDigest
  */
 
 #ifndef vtkTrackedDataObjectArrays_h

@@ -24,6 +24,9 @@
  *
  * Hashing uses XXH3 compiled inline for the widest SIMD the CPU has (SSE2, AVX2,
  * AVX-512), chosen at start (vtkTrackedXXH3.h). xxHash stays in the .cxx files.
+ *
+ * @sa
+ * vtkTrackedDigestMemo vtkTrackedXXH3 vtkArrayBufferPool
  */
 
 #ifndef vtkTrackedDigest_h

@@ -16,6 +16,9 @@
  *
  * Reading values avoids a vtkVariant per value: constant arrays are filled, composite arrays
  * read part by part, the others are asked for typed tuples.
+ *
+ * @sa
+ * vtkTrackedStamp vtkTrackedDigest
  */
 
 #ifndef vtkTrackedImplicitArrays_h

@@ -10,6 +10,9 @@
  * mode converts it to AOS. The storage state is protected: this derived accessor reads
  * it through member pointers, and detects at compile time whether the VTK in use has it.
  * Debian's VTK 9.1 always stores SOA arrays per component.
+ *
+ * @sa
+ * vtkTrackedStamp vtkArrayBufferPool
  */
 
 #ifndef vtkTrackedSOAStorage_h

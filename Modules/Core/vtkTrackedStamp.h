@@ -35,6 +35,9 @@
  * Sharing is read from reference counts when a stamp is taken or compared: an alias that
  * writes, calls Modified() on itself and dies between two lookups leaves no trace (as a
  * raw write does not).
+ *
+ * @sa
+ * vtkTrackedDigestMemo vtkTrackedEntryStore vtkTrackedDataObjectArrays
  */
 
 #ifndef vtkTrackedStamp_h

@@ -15,6 +15,9 @@
  *
  * A streaming state is an XXH3_state_t in caller-provided memory (StateBytes, aligned
  * to 64 bytes), always driven by the one kernel chosen.
+ *
+ * @sa
+ * vtkTrackedDigest
  */
 #ifndef vtkTrackedXXH3_h
 #define vtkTrackedXXH3_h

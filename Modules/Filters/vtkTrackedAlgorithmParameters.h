@@ -33,6 +33,9 @@
  * On any other release the class keeps its description (TrustPrintedState uses it) but
  * is not trusted, and vtkTrackedCacheFilter keys it by instance, as an undescribed class.
  * A class registered at run time is trusted: whoever registers it vouches for it.
+ *
+ * @sa
+ * vtkTrackedCacheFilter
  */
 
 #ifndef vtkTrackedAlgorithmParameters_h

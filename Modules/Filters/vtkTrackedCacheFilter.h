@@ -99,6 +99,9 @@
  * cached.SetInputConnection(wavelet.GetOutputPort())
  * cached.Update()
  * @endcode
+ *
+ * @sa
+ * vtkTrackedArrayCache vtkTrackedDiskCache
  */
 
 #ifndef vtkTrackedCacheFilter_h

@@ -10,6 +10,9 @@
  * tamper check compares; IsIntact() compares the stamps of every array in the outputs
  * (cell connectivity and cell types included, which some outputs' GetMTime() leaves
  * out): any array modified, resized or replaced since the outputs were stored.
+ *
+ * @sa
+ * vtkTrackedCacheFilter vtkTrackedStamp
  */
 
 #ifndef vtkTrackedCachedOutputs_h

@@ -10,6 +10,9 @@
  * wrapped algorithm's RequestInformation and RequestUpdateExtent see what they would
  * see connected in the filter's place. It holds its data only while the algorithm runs,
  * and tells afterwards whether the algorithm asked for another time step or piece.
+ *
+ * @sa
+ * vtkTrackedPrivatePipeline vtkTrackedCacheFilter
  */
 
 #ifndef vtkTrackedInputProducer_h

@@ -65,6 +65,9 @@
  * directory (a file per object, no lock), which `python3 -m trackedarraycache stats` sums.
  *
  * Methods may be called from several threads at once.
+ *
+ * @sa
+ * vtkTrackedArrayCache vtkTrackedCacheFilter
  */
 
 #ifndef vtkTrackedDiskCache_h

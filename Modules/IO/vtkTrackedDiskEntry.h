@@ -24,6 +24,9 @@
  * Format 1 (VTK XML leaves) is no longer read: such an entry is a miss, left in place
  * for the older module that may share the directory, and replaced by the next store of
  * its key. An entry of a newer format is a miss left in place too.
+ *
+ * @sa
+ * vtkTrackedDiskCache vtkTrackedEntryBytes vtkTrackedEntryArrays
  */
 
 #ifndef vtkTrackedDiskEntry_h

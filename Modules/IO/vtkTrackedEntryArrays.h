@@ -10,6 +10,9 @@
  * standard types (the classic and the fixed-width classes), vtkIdTypeArray, vtkBitArray,
  * vtkStringArray and vtkVariantArray are made from an entry; any other array (SOA,
  * implicit, a subclass) is stored as, and comes back as, VTK's own class for its type.
+ *
+ * @sa
+ * vtkTrackedDiskEntry
  */
 
 #ifndef vtkTrackedEntryArrays_h

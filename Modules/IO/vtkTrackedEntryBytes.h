@@ -17,6 +17,9 @@
  * read-only (mode 0400), so a process must first make the file writable (or run as root)
  * to truncate it. vtkTrackedDiskCache::SetMemoryMapping(false) reads entries into memory
  * of their own instead, for directories that other tools write into.
+ *
+ * @sa
+ * vtkTrackedDiskEntry vtkTrackedDiskCache
  */
 
 #ifndef vtkTrackedEntryBytes_h

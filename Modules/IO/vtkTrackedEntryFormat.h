@@ -52,6 +52,9 @@
  * values are each a length (u64) and its bytes; variant values each a VTK type (i32) and, for
  * numbers, 8 bytes (i64, u64 or f64), for strings a length (u64) and bytes. Names are any bytes:
  * nothing is parsed as text.
+ *
+ * @sa
+ * vtkTrackedDiskEntry
  */
 
 #ifndef vtkTrackedEntryFormat_h
