@@ -12,6 +12,7 @@
 #include "vtkTrackedEntryBytes.h"
 #include "vtkTrackedFileIO.h"
 #include "vtkVersionMacros.h"
+#include "vtkXMLWriterBase.h"
 
 #include <fcntl.h>
 #include <pwd.h>
@@ -26,6 +27,13 @@
 #include <mutex>
 #include <thread>
 #include <utility>
+
+// The Compression values are VTK's own compressor numbers, which entries record.
+static_assert(vtkTrackedDiskCache::NoCompression == vtkXMLWriterBase::NONE &&
+    vtkTrackedDiskCache::ZLib == vtkXMLWriterBase::ZLIB &&
+    vtkTrackedDiskCache::LZ4 == vtkXMLWriterBase::LZ4 &&
+    vtkTrackedDiskCache::LZMA == vtkXMLWriterBase::LZMA,
+  "vtkTrackedDiskCache's compressions are vtkXMLWriterBase's compressor types");
 
 vtkStandardNewMacro(vtkTrackedDiskCache);
 

@@ -64,6 +64,7 @@
 #include "vtkLZ4DataCompressor.h"
 #include "vtkLZMADataCompressor.h"
 #include "vtkSmartPointer.h"
+#include "vtkXMLWriterBase.h" // for the compressor numbers
 #include "vtkZLibDataCompressor.h"
 
 #include <cstdint>
@@ -103,17 +104,17 @@ enum FaceLayout : std::uint8_t
 // values): a decoder allocates per component before it reads any value.
 constexpr std::int32_t MaximumEmptyComponents = 1 << 16;
 
-// VTK's compressor of a block's compressor number (1 zlib, 2 LZ4, 3 LZMA), null for 0 and
-// unknown numbers.
+// VTK's compressor of a block's compressor number (vtkXMLWriterBase's numbers, which
+// vtkTrackedDiskCache's Compression values are), null for NONE and unknown numbers.
 inline vtkSmartPointer<vtkDataCompressor> NewCompressor(int compression)
 {
   switch (compression)
   {
-    case 1:
+    case vtkXMLWriterBase::ZLIB:
       return vtkSmartPointer<vtkZLibDataCompressor>::New();
-    case 2:
+    case vtkXMLWriterBase::LZ4:
       return vtkSmartPointer<vtkLZ4DataCompressor>::New();
-    case 3:
+    case vtkXMLWriterBase::LZMA:
       return vtkSmartPointer<vtkLZMADataCompressor>::New();
     default:
       return nullptr;
