@@ -8,6 +8,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh vtk
-cmake -S . -B build/vtk -G Ninja -DPython3_EXECUTABLE=/usr/bin/python3 -DCMAKE_BUILD_TYPE=Release
-cmake --build build/vtk -j "$(nproc)" --target CachedPipelineDemo
+cmake --preset vtk # build/vtk, as the test command's VTK 9.1 stage (CMakePresets.json)
+cmake --build --preset vtk -j "$(nproc)" --target CachedPipelineDemo
 build/vtk/bin/CachedPipelineDemo "$@"
