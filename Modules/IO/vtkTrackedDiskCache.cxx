@@ -29,10 +29,18 @@
 #include <utility>
 
 // The Compression values are VTK's own compressor numbers, which entries record.
-static_assert(vtkTrackedDiskCache::NoCompression == vtkXMLWriterBase::NONE &&
-    vtkTrackedDiskCache::ZLib == vtkXMLWriterBase::ZLIB &&
-    vtkTrackedDiskCache::LZ4 == vtkXMLWriterBase::LZ4 &&
-    vtkTrackedDiskCache::LZMA == vtkXMLWriterBase::LZMA,
+namespace
+{
+// Compared as int: the two enumerations are distinct types.
+constexpr bool SameNumber(int ours, int vtks)
+{
+  return ours == vtks;
+}
+}
+static_assert(SameNumber(vtkTrackedDiskCache::NoCompression, vtkXMLWriterBase::NONE) &&
+    SameNumber(vtkTrackedDiskCache::ZLib, vtkXMLWriterBase::ZLIB) &&
+    SameNumber(vtkTrackedDiskCache::LZ4, vtkXMLWriterBase::LZ4) &&
+    SameNumber(vtkTrackedDiskCache::LZMA, vtkXMLWriterBase::LZMA),
   "vtkTrackedDiskCache's compressions are vtkXMLWriterBase's compressor types");
 
 vtkStandardNewMacro(vtkTrackedDiskCache);
