@@ -8,6 +8,7 @@
 // thread count is the fraction of it a digest reaches (Testing/Benchmarks/digest_ratios.py
 // runs this and prints those ratios).
 #include "BenchmarkDigestLimits.h"
+#include "BenchmarkThreads.h"
 
 #include "vtkDoubleArray.h"
 #include "vtkNew.h"
@@ -51,11 +52,10 @@ vtkSmartPointer<ArrayT> MakeArray(vtkIdType tuples)
   return array;
 }
 
-// Runs `body` with vtkSMPTools limited to the benchmark's thread count.
 template <typename Body>
 void WithThreads(benchmark::State& state, Body&& body)
 {
-  vtkSMPTools::LocalScope(vtkSMPTools::Config{ static_cast<int>(state.range(1)) }, body);
+  WithBenchmarkThreads(static_cast<int>(state.range(1)), body);
 }
 
 void Report(benchmark::State& state)

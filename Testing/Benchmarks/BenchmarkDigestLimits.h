@@ -12,7 +12,7 @@
 // XXH3-128 of the bytes, compiled inline (XXH_INLINE_ALL): {low, high} 64 bits.
 void RawXXH3Inline(const void* bytes, std::size_t length, std::uint64_t digest[2]);
 
-// Reads every 64-bit word once with vector loads; returns their sum.
+// Reads every 64-bit word once with vector loads, prefetching ahead; returns their sum.
 std::uint64_t VectorRead(const void* bytes, std::size_t length);
 
 #endif

@@ -5,6 +5,8 @@
 //   build/vtk97/bin/BenchmarkImplicitDigest --benchmark_repetitions=5
 //     --benchmark_report_aggregates_only=true
 // Quote the medians; each Implicit/<kind> over AOS/<kind> at the same size and thread count.
+#include "BenchmarkThreads.h"
+
 #include "vtkAffineArray.h"
 #include "vtkCompositeArray.h"
 #include "vtkConstantArray.h"
@@ -12,7 +14,6 @@
 #include "vtkIdList.h"
 #include "vtkIndexedArray.h"
 #include "vtkNew.h"
-#include "vtkSMPTools.h"
 #include "vtkSmartPointer.h"
 #include "vtkTrackedArrayCache.h"
 
@@ -99,7 +100,7 @@ vtkDataArray* ArrayFor(const char* kind, const Maker& make, bool implicit, std::
 void Digest(benchmark::State& state, const char* kind, Maker make, bool implicit)
 {
   vtkDataArray* array = ArrayFor(kind, make, implicit, state.range(0));
-  vtkSMPTools::LocalScope(vtkSMPTools::Config{ static_cast<int>(state.range(1)) },
+  WithBenchmarkThreads(static_cast<int>(state.range(1)),
     [&]
     {
       for (auto _ : state)
