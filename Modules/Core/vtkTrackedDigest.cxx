@@ -15,6 +15,7 @@
 #include "vtkStringArray.h"
 #include "vtkStructuredGrid.h"
 #include "vtkTrackedDataObjectArrays.h"
+#include "vtkTrackedSOAStorage.h"
 #include "vtkVariant.h"
 
 #include "vtkTrackedXXH3.h"
@@ -71,12 +72,14 @@ public:
       this->Used += length;
       return;
     }
-    if (!this->Hasher)
-    {
-      this->Hasher.emplace();
-      this->Hasher->Add(this->Buffer, this->Used);
-    }
-    this->Hasher->Add(bytes, length);
+    this->Streaming().Add(bytes, length);
+  }
+
+  void AddTupleMajor(const std::vector<const void*>& components, int valueSize,
+    std::size_t firstValue, std::size_t endValue)
+  {
+    this->Streaming().AddTupleMajor(
+      components.data(), static_cast<int>(components.size()), valueSize, firstValue, endValue);
   }
 
   template <typename T>
@@ -125,6 +128,17 @@ public:
   }
 
 private:
+  // The streaming hasher, holding the bytes gathered so far.
+  vtkTrackedHasher& Streaming()
+  {
+    if (!this->Hasher)
+    {
+      this->Hasher.emplace();
+      this->Hasher->Add(this->Buffer, this->Used);
+    }
+    return *this->Hasher;
+  }
+
   unsigned char Buffer[1024];
   std::size_t Used = 0;
   std::optional<vtkTrackedHasher> Hasher;
@@ -190,11 +204,10 @@ vtkTrackedDigest DigestFromMemory(const unsigned char* bytes, std::size_t length
 // Arrays up to this size are likely in the CPU caches and hashed one-shot per chunk.
 constexpr std::size_t CachedBytes = std::size_t(8) << 20;
 
-// Contiguous AOS values: each chunk hashed in place.
-bool DigestContiguous(vtkDataArray* array, vtkIdType values, std::vector<vtkTrackedDigest>& chunks)
+// Contiguous values: each chunk hashed in place.
+bool DigestContiguous(
+  const unsigned char* bytes, std::size_t total, std::vector<vtkTrackedDigest>& chunks)
 {
-  const auto* bytes = static_cast<const unsigned char*>(array->GetVoidPointer(0));
-  const std::size_t total = static_cast<std::size_t>(values) * array->GetDataTypeSize();
   const vtkIdType chunkBytes = static_cast<vtkIdType>(vtkTrackedDigest::ChunkBytes);
   return DigestChunks(ChunkCount(static_cast<vtkIdType>(total), chunkBytes), chunks,
     [bytes, total](vtkIdType chunk, vtkTrackedDigest& digest)
@@ -206,6 +219,57 @@ bool DigestContiguous(vtkDataArray* array, vtkIdType values, std::vector<vtkTrac
       return true;
     });
 }
+
+// SOA components in buffers of their own: each chunk's values interleaved into its hash.
+bool DigestComponents(const std::vector<const void*>& components, int valueSize, vtkIdType values,
+  std::vector<vtkTrackedDigest>& chunks)
+{
+  const vtkIdType chunkValues = static_cast<vtkIdType>(vtkTrackedDigest::ChunkBytes) / valueSize;
+  return DigestChunks(ChunkCount(values, chunkValues), chunks,
+    [&components, valueSize, values, chunkValues](vtkIdType chunk, vtkTrackedDigest& digest)
+    {
+      const vtkIdType first = chunk * chunkValues;
+      Stream stream;
+      stream.AddTupleMajor(components, valueSize, static_cast<std::size_t>(first),
+        static_cast<std::size_t>(std::min(values, first + chunkValues)));
+      digest = stream.Digest();
+      return true;
+    });
+}
+
+// Where an array's values live, for the paths that read them in place: one contiguous
+// run (`contiguous`), or one buffer per component (`components`); neither for the rest.
+struct ValueBuffers
+{
+  explicit ValueBuffers(vtkDataArray* array)
+  {
+    if (array->HasStandardMemoryLayout() && array->GetDataType() != VTK_BIT)
+    {
+      this->Contiguous = array->GetVoidPointer(0);
+      return;
+    }
+    vtkTrackedWithSOAArray(array,
+      [this](auto* soa)
+      {
+        using ValueType = typename std::remove_pointer_t<decltype(soa)>::ValueType;
+        bool single = false;
+        ValueType* values = vtkTrackedSOAStorage<ValueType>::SingleBuffer(soa, single);
+        const int count = soa->GetNumberOfComponents();
+        if (single || count == 1)
+        {
+          this->Contiguous = single ? values : soa->GetComponentArrayPointer(0);
+          return;
+        }
+        for (int c = 0; c < count; ++c)
+        {
+          this->Components.push_back(soa->GetComponentArrayPointer(c));
+        }
+      });
+  }
+
+  const void* Contiguous = nullptr;
+  std::vector<const void*> Components;
+};
 
 // SOA, bit and other numeric layouts: each chunk's values packed piece by piece.
 bool DigestPacked(vtkDataArray* array, vtkIdType values, vtkArrayBufferPool* pool,
@@ -430,11 +494,22 @@ bool vtkTrackedDigest::OfArray(
 {
   const vtkIdType values = array->GetNumberOfTuples() * array->GetNumberOfComponents();
   std::vector<vtkTrackedDigest> chunks;
-  auto* dataArray = vtkDataArray::SafeDownCast(array);
-  const bool hashed = !dataArray ? DigestValuesOneByOne(array, values, chunks)
-    : dataArray->HasStandardMemoryLayout() && dataArray->GetDataType() != VTK_BIT
-    ? DigestContiguous(dataArray, values, chunks)
-    : DigestPacked(dataArray, values, pool, chunks);
+  bool hashed = false;
+  if (auto* dataArray = vtkDataArray::SafeDownCast(array))
+  {
+    const ValueBuffers buffers(dataArray);
+    const int valueSize = dataArray->GetDataTypeSize();
+    hashed = buffers.Contiguous
+      ? DigestContiguous(static_cast<const unsigned char*>(buffers.Contiguous),
+          static_cast<std::size_t>(values) * valueSize, chunks)
+      : !buffers.Components.empty()
+      ? DigestComponents(buffers.Components, valueSize, values, chunks)
+      : DigestPacked(dataArray, values, pool, chunks);
+  }
+  else
+  {
+    hashed = DigestValuesOneByOne(array, values, chunks);
+  }
   if (!hashed)
   {
     return false;
@@ -503,6 +578,14 @@ vtkTrackedHasher::~vtkTrackedHasher() = default;
 void vtkTrackedHasher::Add(const void* bytes, std::size_t length)
 {
   vtkTrackedXXH3::Active().Update(this->State, bytes, length);
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedHasher::AddTupleMajor(const void* const* components, int numberOfComponents,
+  int valueSize, std::size_t firstValue, std::size_t endValue)
+{
+  vtkTrackedXXH3::Active().UpdateTupleMajor(
+    this->State, components, numberOfComponents, valueSize, firstValue, endValue);
 }
 
 //------------------------------------------------------------------------------

@@ -11,8 +11,10 @@
  * arrays), are cut into fixed chunks of ChunkBytes; each chunk is hashed with XXH3-128
  * and the digest is XXH3-128 of a header (type, components, tuples) followed by the
  * chunk digests. So the digest does not depend on how many threads hash the chunks.
- * Contiguous AOS arrays are hashed in place; SOA, bit and other numeric arrays are packed
- * piece by piece into pooled buffers (vtkArrayBufferPool) and streamed. String and
+ * Contiguous values (AOS arrays, SOA arrays with one component or one buffer) are hashed in
+ * place; SOA components are interleaved into the hash in L1-sized pieces by the XXH3
+ * kernel; bit and other numeric arrays are packed piece by piece into pooled buffers
+ * (vtkArrayBufferPool) and streamed. String and
  * variant arrays hash each value's type, length and bytes, in chunks of
  * ChunkStrings values.
  *
@@ -117,6 +119,15 @@ public:
   vtkTrackedHasher& operator=(const vtkTrackedHasher&) = delete;
 
   void Add(const void* bytes, std::size_t length);
+
+  /**
+   * Adds values [firstValue, endValue) of the tuple-major sequence that per-component
+   * buffers hold (values of `valueSize` bytes: 1, 2, 4 or 8), as Add() of those values'
+   * bytes would, without a packed copy of them.
+   */
+  void AddTupleMajor(const void* const* components, int numberOfComponents, int valueSize,
+    std::size_t firstValue, std::size_t endValue);
+
   vtkTrackedDigest Digest() const;
 
   /**

@@ -36,7 +36,9 @@ std::size_t SupportedKernels(const Kernel* kernels[], std::size_t capacity)
 #if VTK_TRACKED_XXH3_X86
   // libgcc's checks include the operating system's support of the registers' state.
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f"))
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+    __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
+    __builtin_cpu_supports("avx512vl"))
   {
     add(AVX512::TheKernel);
   }

@@ -5,16 +5,19 @@
  * @brief Private: XXH3-128 compiled inline for several x86 targets, one chosen at start.
  *
  * libxxhash's runtime-dispatch entry points ran about 20% slower than XXH3 compiled
- * inline for the CPU on an AVX2-only AMD Zen 3 (on an AVX-512 EPYC they do not). Here
- * xxhash.h is compiled inline (XXH_INLINE_ALL) three times, in vtkTrackedXXH3Portable.cxx
- * (SSE2 on x86-64), vtkTrackedXXH3AVX2.cxx (-mavx2) and vtkTrackedXXH3AVX512.cxx
- * (-mavx512f), and the widest kernel the running CPU supports (`__builtin_cpu_supports`)
- * is chosen on first use. On other architectures there is one kernel, built with the
- * portable flags. Every kernel gives XXH3's own digests, bit for bit: they differ in speed
- * only.
+ * inline for the CPU on an AVX2-only AMD Zen 3. Here xxhash.h is compiled inline
+ * (XXH_INLINE_ALL) three times, in vtkTrackedXXH3Portable.cxx (SSE2 on x86-64),
+ * vtkTrackedXXH3AVX2.cxx (-mavx2) and vtkTrackedXXH3AVX512.cxx (-march=x86-64-v4, tuned
+ * for skylake-avx512: GCC's generic tuning ran the AVX-512 loop 15-20% slower on a
+ * Sapphire Rapids Xeon), and the widest kernel the running CPU supports
+ * (`__builtin_cpu_supports`) is chosen on first use. On other architectures there is one
+ * kernel, built with the portable flags. Every kernel gives XXH3's own digests, bit for
+ * bit: they differ in speed only.
  *
  * A streaming state is an XXH3_state_t in caller-provided memory (StateBytes, aligned
- * to 64 bytes), always driven by the one kernel chosen.
+ * to 64 bytes), always driven by the one kernel chosen. A kernel also interleaves SOA
+ * components into the stream (UpdateTupleMajor), so the transposition is compiled with
+ * the same instructions as the hash and its pieces stay in the L1 cache.
  *
  * @sa
  * vtkTrackedDigest
@@ -46,6 +49,11 @@ struct Kernel
   // `secret` (at least 136 bytes) must outlive the state's use.
   void (*ResetWithSecret)(void* state, const void* secret, std::size_t length);
   void (*Update)(void* state, const void* bytes, std::size_t length);
+  // Streams values [firstValue, endValue) of the tuple-major sequence the per-component
+  // buffers `components[0..numberOfComponents)` (values of `valueSize` bytes: 1, 2, 4 or
+  // 8) hold, as Update() of those values' bytes would: interleaved in L1-sized pieces.
+  void (*UpdateTupleMajor)(void* state, const void* const* components, int numberOfComponents,
+    int valueSize, std::size_t firstValue, std::size_t endValue);
   Hash128 (*Digest)(const void* state);
 };
 

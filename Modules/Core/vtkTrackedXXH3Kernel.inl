@@ -52,9 +52,148 @@ Hash128 Digest(const void* state)
 {
   return FromHash(XXH3_128bits_digest(static_cast<const XXH3_state_t*>(state)));
 }
+
+// Pieces of interleaved values this large stay in the L1 cache between the transposition
+// and the hash (measured on a 3-component double array: 8 KiB pieces hashed at 0.5 of
+// the contiguous speed in cache, 32 KiB ones at 0.42, 512 KiB ones at 0.36).
+constexpr std::size_t PieceBytes = 8192;
+
+// No std::min: an inline function of a standard header compiled here with this kernel's
+// instructions could be the copy the linker keeps for the whole library.
+std::size_t Smaller(std::size_t a, std::size_t b)
+{
+  return a < b ? a : b;
+}
+
+// Copies `values` values of the tuple-major sequence, from value index `value`, into
+// `out`. Whole tuples of a known component count take a loop the compiler vectorizes.
+template <typename Word, int Components>
+void Gather(const void* const* components, std::size_t count, std::size_t value, std::size_t values,
+  Word* out)
+{
+  if (Components > 0 && value % Components == 0 && values % Components == 0)
+  {
+    const std::size_t tuple = value / Components;
+    for (std::size_t t = 0; t < values / Components; ++t)
+    {
+      for (int c = 0; c < Components; ++c)
+      {
+        out[t * Components + c] = static_cast<const Word*>(components[c])[tuple + t];
+      }
+    }
+    return;
+  }
+  std::size_t tuple = value / count;
+  std::size_t component = value % count;
+  for (std::size_t i = 0; i < values; ++i)
+  {
+    out[i] = static_cast<const Word*>(components[component])[tuple];
+    if (++component == count)
+    {
+      component = 0;
+      ++tuple;
+    }
+  }
+}
+
+// Asks for values [value, end) of each component ahead of their use: from memory, the
+// hardware prefetchers alone keep too few lines in flight on several streams.
+template <typename Word, int Components>
+void Prefetch(const void* const* components, std::size_t value, std::size_t end)
+{
+  constexpr std::size_t Line = 64;
+  const std::size_t bytes = (end - value) / Components * sizeof(Word);
+  for (int c = 0; c < Components; ++c)
+  {
+    const char* begin = static_cast<const char*>(components[c]) + value / Components * sizeof(Word);
+    for (std::size_t offset = 0; offset < bytes; offset += Line)
+    {
+      __builtin_prefetch(begin + offset, 0, 3);
+    }
+  }
+}
+
+// Values are copied as unsigned words of their size: exact for every bit pattern.
+template <typename Word, int Components>
+void UpdateTupleMajorOf(XXH3_state_t* state, const void* const* components, std::size_t count,
+  std::size_t first, std::size_t end)
+{
+  constexpr std::size_t Capacity = PieceBytes / sizeof(Word);
+  alignas(64) Word piece[Capacity];
+  // Whole tuples per piece, after a first piece up to a tuple boundary; unless a tuple is
+  // larger than a piece.
+  const bool wholeTuples = count <= Capacity;
+  const std::size_t step = wholeTuples ? Capacity - Capacity % count : Capacity;
+  const std::size_t head = wholeTuples ? Smaller(end - first, (count - first % count) % count) : 0;
+  std::size_t value = first;
+  auto hash = [state, components, count, step, end, &value, &piece](std::size_t values)
+  {
+    const std::size_t ahead = value + 2 * step;
+    if (Components > 0 && ahead < end)
+    {
+      Prefetch<Word, Components>(components, ahead, Smaller(end, ahead + step));
+    }
+    Gather<Word, Components>(components, count, value, values, piece);
+    XXH3_128bits_update(state, piece, values * sizeof(Word));
+    value += values;
+  };
+  if (head > 0)
+  {
+    hash(head);
+  }
+  while (value < end)
+  {
+    hash(Smaller(step, end - value));
+  }
+}
+
+template <typename Word>
+void UpdateTupleMajorOfWords(
+  XXH3_state_t* state, const void* const* components, int count, std::size_t first, std::size_t end)
+{
+  const std::size_t n = static_cast<std::size_t>(count);
+  switch (count)
+  {
+    case 2:
+      UpdateTupleMajorOf<Word, 2>(state, components, n, first, end);
+      break;
+    case 3:
+      UpdateTupleMajorOf<Word, 3>(state, components, n, first, end);
+      break;
+    case 4:
+      UpdateTupleMajorOf<Word, 4>(state, components, n, first, end);
+      break;
+    default:
+      UpdateTupleMajorOf<Word, 0>(state, components, n, first, end);
+  }
+}
+
+void UpdateTupleMajor(void* state, const void* const* components, int numberOfComponents,
+  int valueSize, std::size_t firstValue, std::size_t endValue)
+{
+  auto* typed = static_cast<XXH3_state_t*>(state);
+  switch (valueSize)
+  {
+    case 1:
+      UpdateTupleMajorOfWords<uint8_t>(typed, components, numberOfComponents, firstValue, endValue);
+      break;
+    case 2:
+      UpdateTupleMajorOfWords<uint16_t>(
+        typed, components, numberOfComponents, firstValue, endValue);
+      break;
+    case 4:
+      UpdateTupleMajorOfWords<uint32_t>(
+        typed, components, numberOfComponents, firstValue, endValue);
+      break;
+    default:
+      UpdateTupleMajorOfWords<uint64_t>(
+        typed, components, numberOfComponents, firstValue, endValue);
+  }
+}
 }
 
 extern const Kernel TheKernel;
-const Kernel TheKernel = { XXH3_KERNEL_NAME, OneShot, Reset, ResetWithSecret, Update, Digest };
+const Kernel TheKernel = { XXH3_KERNEL_NAME, OneShot, Reset, ResetWithSecret, Update,
+  UpdateTupleMajor, Digest };
 }
 }

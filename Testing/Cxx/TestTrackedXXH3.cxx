@@ -1,7 +1,8 @@
 // SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
 // SPDX-License-Identifier: BSD-3-Clause
 // GoogleTest suite of the inline XXH3 kernels: every kernel this CPU supports gives
-// libxxhash's digests, one-shot, streamed in any pieces, and keyed.
+// libxxhash's digests, one-shot, streamed in any pieces, keyed, and of SOA components
+// streamed tuple-major.
 #include "vtkTrackedXXH3.h"
 
 #include <gtest/gtest.h>
@@ -121,6 +122,48 @@ TEST(TrackedXXH3, StreamedAndKeyedDigestsAreLibxxhashs)
           : XXH3_128bits(bytes.data(), length);
         ExpectEqual(kernel->Digest(state.Bytes), expected,
           std::string(kernel->Name) + (keyed ? " keyed" : " streamed"), length);
+      }
+    }
+  }
+}
+
+// Per-component buffers streamed tuple-major, from any value to any value, give the digest
+// of the interleaved bytes: every value width, the special component counts and others.
+TEST(TrackedXXH3, TupleMajorStreamsAreTheInterleavedBytes)
+{
+  std::mt19937 random(11);
+  for (const auto* kernel : Kernels())
+  {
+    for (int valueSize : { 1, 2, 4, 8 })
+    {
+      for (int components : { 1, 2, 3, 4, 6, 1100 })
+      {
+        const std::size_t tuples = 3000;
+        std::vector<std::vector<unsigned char>> buffers;
+        std::vector<const void*> pointers;
+        for (int c = 0; c < components; ++c)
+        {
+          buffers.push_back(Bytes(tuples * valueSize + c));
+          pointers.push_back(buffers.back().data());
+        }
+        const std::size_t values = tuples * components;
+        const std::size_t first = random() % (values / 2);
+        const std::size_t end = values - random() % (values / 2);
+        std::vector<unsigned char> interleaved;
+        for (std::size_t v = first; v < end; ++v)
+        {
+          const unsigned char* value =
+            buffers[v % components].data() + (v / components) * valueSize;
+          interleaved.insert(interleaved.end(), value, value + valueSize);
+        }
+        State state;
+        kernel->Reset(state.Bytes);
+        kernel->UpdateTupleMajor(state.Bytes, pointers.data(), components, valueSize, first, end);
+        ExpectEqual(kernel->Digest(state.Bytes),
+          XXH3_128bits(interleaved.data(), interleaved.size()),
+          std::string(kernel->Name) + ", " + std::to_string(valueSize) + "-byte values, " +
+            std::to_string(components) + " components",
+          interleaved.size());
       }
     }
   }
