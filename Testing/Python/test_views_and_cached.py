@@ -611,6 +611,26 @@ def test_cached_keys_every_argument_as_describe_does(trust_stamps):
         f(vtkMutableDirectedGraph())
 
 
+def test_cached_keys_a_closure_cell_bound_rebound_or_emptied_between_calls():
+    def make():
+        @cached
+        def pick(x):
+            return later if x else 0
+
+        unbound = pick(0), pick(0)
+        later = 5
+        bound = pick(0), pick(1)
+        later = 6
+        rebound = pick(1)
+        del later
+        return pick, unbound + bound + (rebound, pick(0))
+
+    pick, results = make()
+    assert results == (0, 0, 0, 5, 6, 0)
+    # An empty cell is keyed as None, as before it was bound: the last call is a hit.
+    assert pick.cache_info()[:2] == (2, 4)
+
+
 def test_cached_trusting_stamps_hashes_afresh_for_a_cache_validating_content():
     shared = vtkTrackedArrayCache()
     shared.SetValidationModeToContent()

@@ -118,6 +118,21 @@ def _held_by(function):
     return held
 
 
+def _still_held(closure, held):
+    """Whether `held` is four objects, then what each cell of a closure holds now."""
+    if closure is None:
+        return len(held) == 4
+    index = 4
+    try:
+        for cell in closure:
+            if cell.cell_contents is not held[index]:
+                return False
+            index += 1
+    except (ValueError, IndexError):  # a cell not bound yet (_held_by tells), or fewer held
+        return False
+    return index == len(held)
+
+
 def _contents(cell):
     try:
         return cell.cell_contents
@@ -392,16 +407,15 @@ class _Memo:
         function, reuse = self.function, self.function_text
         if reuse is not None:
             before, text = reuse
-            # A function without keyword-only defaults or closure: the test below, without
-            # building its _held_by tuple (half a hit's function check).
+            # A function without keyword-only defaults: the test below, without building
+            # its _held_by tuple (half a hit's function check).
             if (
-                len(before) == 4
-                and function.__code__ is before[0]
+                function.__code__ is before[0]
                 and function.__defaults__ is before[3]
                 and function.__kwdefaults__ is None
-                and function.__closure__ is None
                 and function.__module__ is before[1]
                 and function.__qualname__ is before[2]
+                and _still_held(function.__closure__, before)
             ):
                 return text
         held = _held_by(function)
