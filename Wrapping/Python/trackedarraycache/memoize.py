@@ -57,8 +57,9 @@ Cost (``Testing/Benchmarks/benchmark_cached.py``, medians of one run on 2 shared
 by default each VTK argument and each VTK result served costs one hash pass over its
 values, as a numpy argument does: about 1.9 ms for 24 MB, against 35 ms for a
 ``joblib.Memory`` hit (18 to 20 times less). With ``trust_stamps=True`` a hit with an
-unchanged VTK argument, or serving a VTK result, takes 2 to 5 microseconds; an argument
-that VTK 9.7's numpy interface viewed is still hashed (its buffer has another owner).
+unchanged VTK argument takes about 1 microsecond, serving a VTK result about 1.4 (VTK
+9.1); an argument that VTK 9.7's numpy interface viewed is still hashed (its buffer has
+another owner).
 """
 
 import functools
