@@ -123,7 +123,7 @@ def main():
     for name, median in medians.items():
         if name.startswith("cached hit"):
             print(f"joblib.Memory hit / {name}: {joblib_hit / median:.1f}x")
-    print("target: cached hit <= 4 ms (>= 9x faster than joblib); trusted same VTK array <= 20 us")
+    print("target: cached hit <= 4 ms (>= 9x faster than joblib); trusted same VTK array <= 1.5 us")
 
 
 if __name__ == "__main__":

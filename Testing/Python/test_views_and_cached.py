@@ -548,6 +548,103 @@ def test_cached_refuses_arguments_it_cannot_key():
     assert f(1, options={"a": (1, 2.5, "x", None)}) == 1
 
 
+def described_key(memo, args, kwargs):
+    """The key of a call made by describe() alone, argument by argument."""
+    parts = ["cached/2", memo.function_key()]
+    parts += [f"{i}={memo.describe(memo.argument_name(i), v)}" for i, v in enumerate(args)]
+    parts += [f"{name}={memo.describe(name, kwargs[name])}" for name in sorted(kwargs)]
+    return vtkTrackedArrayCache.ComputeTextDigest("\n".join(parts))
+
+
+@pytest.mark.parametrize("trust_stamps", [False, True])
+def test_cached_keys_every_argument_as_describe_does(trust_stamps):
+    calls = []
+
+    @cached(trust_stamps=trust_stamps, maxsize=None)
+    def f(x, y=2, *rest, z=None, **options):
+        calls.append(1)
+        return len(calls)
+
+    class Int(int):
+        pass
+
+    memo = f.cache_info.__self__
+    array, same = filled(vtkDoubleArray(), tuples=5), filled(vtkDoubleArray(), tuples=5)
+    distinct = [
+        *[((value,), {}) for value in (1, 1.0, True, Int(1), np.int64(1), "1", b"1", None, 1j)],
+        ((1, 2), {}),  # a default passed is another call, as for functools.lru_cache
+        ((), {"x": 1}),
+        ((1,), {"y": 2}),
+        ((1,), {"y": 2, "z": 3}),
+        ((array,), {}),
+        ((array, array), {}),
+        ((), {"x": array}),
+        ((1, 2, array), {"z": array, "w": (array, 1)}),
+        ((np.ones(3),), {}),
+        (((1, 2),), {}),
+        (([1, 2],), {}),
+        (({"a": 1},), {}),
+        (("x" * 1000,), {}),  # too long for the memo of key digests
+        (("x" * 999 + "y",), {}),
+    ]
+    keys = [memo.key(args, kwargs) for args, kwargs in distinct]
+    assert keys == [described_key(memo, args, kwargs) for args, kwargs in distinct]
+    assert len(set(keys)) == len(distinct)
+    assert memo.key((same,), {}) == memo.key((array,), {}), "keyed by content"
+
+    results = [f(*args, **kwargs) for args, kwargs in distinct]
+    assert [f(*args, **kwargs) for args, kwargs in distinct] == results, "each again hits"
+    assert f(same) == f(array) and len(calls) == len(distinct)
+    array.SetValue(0, -1.0)
+    array.Modified()
+    assert f(array) == len(distinct) + 1 and f(array) == len(distinct) + 1
+    for n in range(1000, 1300):  # more than the memo of key digests keeps
+        assert f(n) == f(n) == len(calls)
+    f.__wrapped__.__defaults__ = (3,)
+    assert f(1) == len(calls), "the function's text changed: every call misses"
+
+    with pytest.raises(TypeError, match="argument 'z' of .*f is a object"):
+        f(1, z=object())
+    with pytest.raises(TypeError, match="argument '#2' of .*f is a object"):
+        f(1, 2, object())
+    with pytest.raises(TypeError, match="argument 'x': a vtkMutableDirectedGraph cannot be"):
+        f(vtkMutableDirectedGraph())
+
+
+def test_cached_keys_a_closure_cell_bound_rebound_or_emptied_between_calls():
+    def make():
+        @cached
+        def pick(x):
+            return later if x else 0
+
+        unbound = pick(0), pick(0)
+        later = 5
+        bound = pick(0), pick(1)
+        later = 6
+        rebound = pick(1)
+        del later
+        return pick, unbound + bound + (rebound, pick(0))
+
+    pick, results = make()
+    assert results == (0, 0, 0, 5, 6, 0)
+    # An empty cell is keyed as None, as before it was bound: the last call is a hit.
+    assert pick.cache_info()[:2] == (2, 4)
+
+
+def test_cached_trusting_stamps_hashes_afresh_for_a_cache_validating_content():
+    shared = vtkTrackedArrayCache()
+    shared.SetValidationModeToContent()
+
+    @cached(trust_stamps=True, memory=shared)
+    def total(array):
+        return values_sum(array)
+
+    array = filled(vtkDoubleArray(), tuples=5)
+    assert total(array) == values_sum(array)
+    write_through_asarray(array)
+    assert total(array) == values_sum(array), "a write without Modified() is seen"
+
+
 def test_cached_keys_defaults_closures_and_every_dtype_exactly():
     shared = vtkTrackedArrayCache()
 

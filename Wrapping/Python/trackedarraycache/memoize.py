@@ -57,8 +57,9 @@ Cost (``Testing/Benchmarks/benchmark_cached.py``, medians of one run on 2 shared
 by default each VTK argument and each VTK result served costs one hash pass over its
 values, as a numpy argument does: about 1.9 ms for 24 MB, against 35 ms for a
 ``joblib.Memory`` hit (18 to 20 times less). With ``trust_stamps=True`` a hit with an
-unchanged VTK argument, or serving a VTK result, takes 2 to 5 microseconds; an argument
-that VTK 9.7's numpy interface viewed is still hashed (its buffer has another owner).
+unchanged VTK argument takes about 1 microsecond, serving a VTK result about 1.4 (VTK
+9.1); an argument that VTK 9.7's numpy interface viewed is still hashed (its buffer has
+another owner).
 """
 
 import functools
@@ -66,6 +67,7 @@ import inspect
 import operator
 import time
 from collections import OrderedDict, namedtuple
+from itertools import chain
 
 import numpy as np
 from vtkmodules.util.numpy_support import (
@@ -117,6 +119,21 @@ def _held_by(function):
     return held
 
 
+def _still_held(closure, held):
+    """Whether `held` is four objects, then what each cell of a closure holds now."""
+    if closure is None:
+        return len(held) == 4
+    index = 4
+    try:
+        for cell in closure:
+            if cell.cell_contents is not held[index]:
+                return False
+            index += 1
+    except (ValueError, IndexError):  # a cell not bound yet (_held_by tells), or fewer held
+        return False
+    return index == len(held)
+
+
 def _contents(cell):
     try:
         return cell.cell_contents
@@ -138,6 +155,15 @@ _COMPRESSIONS = {
     "lzma": vtkTrackedDiskCache.LZMA,
 }
 _PLAIN = (type(None), bool, int, float, complex, str, bytes)
+_PLAIN_TYPES = frozenset(_PLAIN)  # exactly these types: subclasses take describe()'s path
+_CONTENT = vtkTrackedArrayCache.Content
+_compute_digest = vtkTrackedArrayCache.ComputeDigest
+_text_digest = vtkTrackedArrayCache.ComputeTextDigest
+# A function's memo of the key digests of its recent argument texts: at most this many,
+# whose arguments take at most this many characters (the function's own text is shared).
+_KEYS_KEPT = 128
+_KEY_TEXT_KEPT = 512
+_DIGESTED = (vtkAbstractArray, vtkDataObject)
 
 # The content of every VTK result handed out as it is, recorded under (result, call key)
 # and checked by content at each hit (one hash pass of the result): what a caller wrote
@@ -272,6 +298,10 @@ class _Memo:
         self.function = function
         self.private = not isinstance(memory, vtkTrackedArrayCache)
         self.cache = _memory_level(memory, eviction)
+        # Bound once: looking a method up on a VTK object costs tens of ns at each hit.
+        self.cache_get = self.cache.Get
+        self.get_digest = self.cache.GetDigest
+        self.validation_mode = self.cache.GetValidationMode
         self.maxsize = maxsize
         self.enable, self.write, self.force_update = enable, write, force_update
         self.disk = disk
@@ -283,6 +313,9 @@ class _Memo:
         self.stored = set()  # key digests this function stored in the cache
         self.hits = self.misses = 0
         self.function_text = None  # (the objects held, the key text) to reuse, or None
+        # The key digests of recent calls by their key's parts: the digest of equal parts
+        # (made of the function's text above) is the same, and hashing it costs half a hit.
+        self.keys = {}
         if not inspect.isfunction(function):
             raise TypeError(
                 f"cached() needs a Python function, not {type(function).__name__} "
@@ -297,14 +330,16 @@ class _Memo:
         except (TypeError, ValueError):
             self.positional = []
 
+    def vtk_digest(self, value):
+        """The digest of a VTK array or data object argument; empty if it has none."""
+        if self.trust_stamps and self.validation_mode() != _CONTENT:
+            return self.get_digest(value)
+        return _compute_digest(value)
+
     def describe(self, name, value):
         """The key text of one argument."""
-        if isinstance(value, (vtkAbstractArray, vtkDataObject)):
-            content_mode = self.cache.GetValidationMode() == vtkTrackedArrayCache.Content
-            if content_mode or not self.trust_stamps:
-                digest = vtkTrackedArrayCache.ComputeDigest(value)
-            else:
-                digest = self.cache.GetDigest(value)
+        if isinstance(value, _DIGESTED):
+            digest = self.vtk_digest(value)
             if not digest:
                 raise TypeError(f"argument '{name}': a {value.GetClassName()} cannot be digested")
             return f"vtk {digest}"
@@ -370,37 +405,85 @@ class _Memo:
     def function_key(self):
         """describe_function(self.function), made again only when an object it is made of
         was replaced, or when one is not fixed by identity (_fixed_by_identity)."""
-        held = _held_by(self.function)
-        if self.function_text is not None:
-            before, text = self.function_text
-            if len(before) == len(held) and all(map(operator.is_, before, held)):
+        function, reuse = self.function, self.function_text
+        if reuse is not None:
+            before, text = reuse
+            # A function without keyword-only defaults: the test below, without building
+            # its _held_by tuple (half a hit's function check).
+            if (
+                function.__code__ is before[0]
+                and function.__defaults__ is before[3]
+                and function.__kwdefaults__ is None
+                and function.__module__ is before[1]
+                and function.__qualname__ is before[2]
+                and _still_held(function.__closure__, before)
+            ):
                 return text
-        text = self.describe_function(self.function)
-        kwdefaults = self.function.__kwdefaults__ or {}
-        values = (*(self.function.__defaults__ or ()), *held[4 + len(kwdefaults) :])
+        held = _held_by(function)
+        if reuse is not None and len(before) == len(held) and all(map(operator.is_, before, held)):
+            return text
+        text = self.describe_function(function)
+        self.keys.clear()  # made of the text before
+        kwdefaults = function.__kwdefaults__ or {}
+        values = (*(function.__defaults__ or ()), *held[4 + len(kwdefaults) :])
         self.function_text = (held, text) if all(map(_fixed_by_identity, values)) else None
         return text
 
+    def argument_name(self, label):
+        """An argument's name for error messages: a keyword's own, a position's parameter."""
+        if type(label) is str:
+            return label
+        return self.positional[label] if label < len(self.positional) else f"#{label}"
+
     def key(self, args, kwargs):
+        # Arguments of exact plain types and VTK ones with a digest are described here,
+        # the rest (and errors) by describe(): the same text, in one loop without a call
+        # per argument, as a hit costs little more than this.
+        digest_of = _compute_digest
+        if self.trust_stamps and self.validation_mode() != _CONTENT:
+            digest_of = self.get_digest
         parts = ["cached/2", self.function_key()]
-        for index, value in enumerate(args):
-            name = self.positional[index] if index < len(self.positional) else f"#{index}"
-            parts.append(f"{index}={self.describe(name, value)}")
-        for name in sorted(kwargs):
-            parts.append(f"{name}={self.describe(name, kwargs[name])}")
-        return vtkTrackedArrayCache.ComputeTextDigest("\n".join(parts))
+        # Keywords after the positions, sorted by name (unique: values are not compared).
+        labelled = chain(enumerate(args), sorted(kwargs.items())) if kwargs else enumerate(args)
+        for label, value in labelled:
+            kind = type(value)
+            if kind in _PLAIN_TYPES:
+                parts.append(f"{label}={kind.__name__} {value!r}")
+            elif isinstance(value, _DIGESTED) and (digest := digest_of(value)):
+                parts.append(f"{label}=vtk {digest}")
+            else:
+                parts.append(f"{label}={self.describe(self.argument_name(label), value)}")
+        if self.function_text is None:  # a text made afresh at each call: none to reuse
+            return _text_digest("\n".join(parts))
+        parts = tuple(parts)
+        key = self.keys.get(parts)
+        if key is None:
+            key = _text_digest("\n".join(parts))
+            # Only short argument texts: no long plain argument's repr is held on to.
+            if sum(map(len, parts[2:])) <= _KEY_TEXT_KEPT:
+                if len(self.keys) >= _KEYS_KEPT:
+                    self.keys.clear()  # one step: no eviction order to keep between threads
+                self.keys[parts] = key
+        return key
 
     def lookup(self, key):
-        if key in self.plain:
-            self.plain.move_to_end(key)
-            return True, self.plain[key]
-        stored = self.recall(key)
+        plain = self.plain
+        if key in plain:
+            plain.move_to_end(key)
+            return True, plain[key]
+        # In memory; one handed out whose content changed since it was stored (a caller
+        # wrote into it) is dropped. Trusting stamps, nothing handed out is checked.
+        stored = self.cache_get(key, _ENTRY_KEY)
+        if stored is not None and not self.trust_stamps and self.changed_since_stored(key, stored):
+            self.cache.Invalidate(key, _ENTRY_KEY)
+            stored = None
         if stored is None:
+            self.stored.discard(key)
             if self.disk is None:
                 return False, None
             started = time.perf_counter()
             # A miss holds the key's lock (other processes wait for this one's result)
-            # until __call__ stores or unlocks.
+            # until call() stores or unlocks.
             stored = self.disk.GetOrLock(key) if self.lock_disk else self.disk.Get(key)
             if stored is None:
                 return False, None
@@ -410,22 +493,10 @@ class _Memo:
             return True, _numpy_from_vtk(stored)
         return True, stored
 
-    def recall(self, key):
-        """The value stored in memory under `key`, or None; one handed out whose content
-        changed since it was stored (a caller wrote into it) is dropped."""
-        stored = self.cache.Get(key, _ENTRY_KEY)
-        if stored is not None and self.changed_since_stored(key, stored):
-            self.cache.Invalidate(key, _ENTRY_KEY)
-            stored = None
-        if stored is None:
-            self.stored.discard(key)
-        return stored
-
     def changed_since_stored(self, key, stored):
         """Whether the content of a value handed out as it is differs from the one recorded
         when it was stored (one stored by a function trusting stamps has none: it differs)."""
-        checked = not self.trust_stamps and _handed_out(stored)
-        return checked and _HANDED_OUT.Get(stored, key) is None
+        return _handed_out(stored) and _HANDED_OUT.Get(stored, key) is None
 
     def keep(self, key, value, seconds):
         """Stores a VTK value in memory with what it took to compute; unless stamps are
@@ -458,7 +529,8 @@ class _Memo:
         elif self.disk is not None:
             self.disk.Set(key, value)  # lets go of the key's lock
 
-    def __call__(self, *args, **kwargs):
+    def call(self, args, kwargs):
+        """A call of the function through the cache (the wrapper's body)."""
         if not self.enable:
             return self.function(*args, **kwargs)
         key = self.key(args, kwargs)
@@ -529,9 +601,11 @@ def cached(
     def decorate(f):
         memo = _Memo(f, memory, eviction, maxsize, enable, write, force_update, disk, trust_stamps)
 
+        call = memo.call
+
         @functools.wraps(f)
         def wrapper(*args, **kwargs):
-            return memo(*args, **kwargs)
+            return call(args, kwargs)
 
         wrapper.cache_info = memo.info
         wrapper.cache_clear = memo.clear
