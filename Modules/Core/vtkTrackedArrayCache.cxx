@@ -707,8 +707,8 @@ std::string vtkTrackedArrayCache::ComputeDigest(vtkDataObject* object)
   std::string error;
   const bool covered = vtkTrackedDigest::OfDataObject(
     object,
-    [&pool](vtkAbstractArray* array, vtkTrackedDigest& arrayDigest)
-    { return vtkTrackedDigest::OfArray(array, pool, arrayDigest); },
+    [&pool](const std::vector<vtkAbstractArray*>& arrays, std::vector<vtkTrackedDigest>& digests)
+    { return vtkTrackedDigest::OfArrays(arrays, pool, digests); },
     digest, error);
   if (!covered)
   {

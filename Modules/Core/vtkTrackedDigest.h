@@ -41,6 +41,7 @@
 #include <cstdint>    // for the digest words
 #include <functional> // for the array digest callback
 #include <string>     // for the text form
+#include <vector>     // for the digests of several arrays
 
 VTK_ABI_NAMESPACE_BEGIN
 class vtkAbstractArray;
@@ -87,15 +88,27 @@ public:
    */
   static vtkTrackedDigest OfText(const std::string& text);
 
-  using ArrayDigestFunction = std::function<bool(vtkAbstractArray*, vtkTrackedDigest&)>;
+  /**
+   * The digests of several arrays, in order. Their chunks are hashed in one parallel pass,
+   * so that the threads stay busy across arrays of any sizes. False as OfArray().
+   */
+  static bool OfArrays(const std::vector<vtkAbstractArray*>& arrays, vtkArrayBufferPool* pool,
+    std::vector<vtkTrackedDigest>& digests);
 
   /**
-   * The digest of a data object, taking each array's digest from `arrayDigest` (so a
-   * caller can reuse digests it keeps). Returns false with `error` set for a data object
-   * whose structure it does not know (it would not be covered) or an array `arrayDigest`
-   * failed on.
+   * Gives the digests of `arrays` in order (false if it cannot): OfArrays(), or a caller's
+   * function that reuses digests it keeps.
    */
-  static bool OfDataObject(vtkDataObject* object, const ArrayDigestFunction& arrayDigest,
+  using ArrayDigestsFunction = std::function<bool(
+    const std::vector<vtkAbstractArray*>& arrays, std::vector<vtkTrackedDigest>& digests)>;
+
+  /**
+   * The digest of a data object. The digests of all its arrays are asked of `arrayDigests`
+   * at once, then any array it failed on one by one. Returns false with `error` set for a
+   * data object whose structure it does not know (it would not be covered) or an array
+   * `arrayDigests` failed on.
+   */
+  static bool OfDataObject(vtkDataObject* object, const ArrayDigestsFunction& arrayDigests,
     vtkTrackedDigest& digest, std::string& error);
 };
 

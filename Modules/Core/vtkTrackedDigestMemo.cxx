@@ -23,11 +23,9 @@ bool vtkTrackedDigestMemo::Digest(const vtkTrackedSource& typed, bool fresh,
     ? vtkTrackedDigest::OfArray(typed.Array, pool, digest)
     : vtkTrackedDigest::OfDataObject(
         typed.DataObject,
-        [this, fresh, pool](vtkAbstractArray* array, vtkTrackedDigest& arrayDigest)
-        {
-          std::string unused;
-          return this->Digest(vtkTrackedSource(array), fresh, pool, arrayDigest, unused);
-        },
+        [this, fresh, pool](
+          const std::vector<vtkAbstractArray*>& arrays, std::vector<vtkTrackedDigest>& digests)
+        { return this->DigestArrays(arrays, fresh, pool, digests); },
         digest, error);
   if (!digested)
   {
@@ -38,6 +36,40 @@ bool vtkTrackedDigestMemo::Digest(const vtkTrackedSource& typed, bool fresh,
     return false;
   }
   this->Remember(object, std::move(stamp), digest);
+  return true;
+}
+
+//------------------------------------------------------------------------------
+// The arrays without a kept digest are hashed together (vtkTrackedDigest::OfArrays), each
+// under the stamp it had before.
+bool vtkTrackedDigestMemo::DigestArrays(const std::vector<vtkAbstractArray*>& arrays, bool fresh,
+  vtkArrayBufferPool* pool, std::vector<vtkTrackedDigest>& digests)
+{
+  digests.assign(arrays.size(), vtkTrackedDigest());
+  std::vector<vtkAbstractArray*> missing;
+  std::vector<std::size_t> positions; // of the missing arrays in `arrays`
+  std::vector<vtkTrackedStamp> stamps;
+  for (std::size_t a = 0; a < arrays.size(); ++a)
+  {
+    const vtkTrackedSource typed(arrays[a]);
+    if (fresh || !this->Recall(arrays[a], typed, digests[a]))
+    {
+      missing.push_back(arrays[a]);
+      positions.push_back(a);
+      stamps.emplace_back();
+      stamps.back().Capture(typed);
+    }
+  }
+  std::vector<vtkTrackedDigest> computed;
+  if (!vtkTrackedDigest::OfArrays(missing, pool, computed))
+  {
+    return false;
+  }
+  for (std::size_t m = 0; m < missing.size(); ++m)
+  {
+    digests[positions[m]] = computed[m];
+    this->Remember(missing[m], std::move(stamps[m]), computed[m]);
+  }
   return true;
 }
 

@@ -6,10 +6,11 @@
  *
  * Digest() hashes an array or a data object once and recalls the digest for as long as
  * the object's stamp is unchanged (vtkTrackedStamp): an unchanged array is never hashed
- * again. A data object's digest reuses its arrays' kept digests. An object whose storage
- * is shared is hashed at every call: its values may change unseen. Digests of dead
- * objects are harmless (a new object at the same address has a newer MTime, so its stamp
- * differs) but take memory: the most recently used MaximumDigests are kept.
+ * again. A data object's digest reuses its arrays' kept digests and hashes the others
+ * together, in one parallel pass. An object whose storage is shared is hashed at every
+ * call: its values may change unseen. Digests of dead objects are harmless (a new object
+ * at the same address has a newer MTime, so its stamp differs) but take memory: the most
+ * recently used MaximumDigests are kept.
  *
  * Thread-safe: a lock of its own guards the digests (never held while hashing), and it
  * takes no other lock, so callers may call Forget() while holding theirs.
@@ -29,8 +30,10 @@
 #include <mutex>         // for the lock
 #include <string>        // for errors
 #include <unordered_map> // for the digests by object
+#include <vector>        // for the arrays of a data object
 
 VTK_ABI_NAMESPACE_BEGIN
+class vtkAbstractArray;
 class vtkObject;
 VTK_ABI_NAMESPACE_END
 class vtkArrayBufferPool;
@@ -62,6 +65,8 @@ private:
     vtkTrackedRecencyList<const vtkObject*>::Position Recency;
   };
 
+  bool DigestArrays(const std::vector<vtkAbstractArray*>& arrays, bool fresh,
+    vtkArrayBufferPool* pool, std::vector<vtkTrackedDigest>& digests);
   bool Recall(const vtkObject* object, const vtkTrackedSource& typed, vtkTrackedDigest& digest);
   void Remember(const vtkObject* object, vtkTrackedStamp&& stamp, const vtkTrackedDigest& digest);
 

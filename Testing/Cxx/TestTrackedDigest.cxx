@@ -9,12 +9,14 @@
 
 #include "vtkAOSDataArrayTemplate.h"
 #include "vtkArrayBufferPool.h"
+#include "vtkBitArray.h"
 #include "vtkCallbackCommand.h"
 #include "vtkCellArray.h"
 #include "vtkCellData.h"
 #include "vtkCharArray.h"
 #include "vtkCommand.h"
 #include "vtkDoubleArray.h"
+#include "vtkFieldData.h"
 #include "vtkFloatArray.h"
 #include "vtkHyperTreeGrid.h"
 #include "vtkIdTypeArray.h"
@@ -491,6 +493,37 @@ TEST(TrackedDigest, DataObjectDigestReusesItsArraysDigests)
   second->Modified();
   EXPECT_EQ(cache->GetDigest(mesh), Digest(mesh));
   EXPECT_EQ(acquisitions(), 3) << "only the changed array was hashed again";
+}
+
+// A data object's arrays are hashed together: an array shared by two blocks once. Field
+// data of an inner composite node, which the leaf walk does not visit, is still covered.
+TEST(TrackedDigest, DataObjectArraysHashedOnceInOnePass)
+{
+  vtkNew<vtkTrackedArrayCache> cache;
+  auto shared = MakeFilled<vtkBitArray>(1000, 1, Alternating);
+  shared->SetName("shared");
+  vtkNew<vtkMultiBlockDataSet> inner;
+  auto innerField = MakeFilled<vtkDoubleArray>(4, 1, Ramp);
+  innerField->SetName("inner field");
+  inner->GetFieldData()->AddArray(innerField);
+  vtkNew<vtkMultiBlockDataSet> outer;
+  for (unsigned int b = 0; b < 2; ++b)
+  {
+    vtkNew<vtkPolyData> leaf;
+    leaf->GetPointData()->AddArray(shared);
+    inner->SetBlock(b, leaf);
+  }
+  outer->SetBlock(0, inner);
+  vtkArrayBufferPool* pool = cache->GetBufferPool();
+
+  const std::string digest = cache->GetDigest(outer);
+  EXPECT_EQ(digest, Digest(outer));
+  EXPECT_EQ(pool->GetNumberOfAllocations() + pool->GetNumberOfReuses(), 1)
+    << "the shared bit array packed once";
+  innerField->SetValue(0, -1.0);
+  innerField->Modified();
+  EXPECT_NE(cache->GetDigest(outer), digest) << "the inner node's field data";
+  EXPECT_EQ(cache->GetDigest(outer), Digest(outer));
 }
 
 // Scenario 4: a raw write with no Modified(). Stamp mode cannot see it; Content mode can.
