@@ -7,7 +7,6 @@
 #include "vtkCommand.h"
 #include "vtkDataObject.h"
 #include "vtkLogger.h"
-#include "vtkNew.h"
 #include "vtkObjectFactory.h"
 #include "vtkTrackedComputeOnce.h"
 #include "vtkTrackedDataObjectArrays.h"
@@ -102,6 +101,11 @@ public:
   bool Digest(
     const vtkTrackedSource& typed, bool fresh, vtkTrackedDigest& digest, std::string& error)
   {
+    // A kept digest first: neither the cache's lock nor the pool on that path.
+    if (!fresh && this->Digests.Recall(typed, digest))
+    {
+      return true;
+    }
     vtkSmartPointer<vtkArrayBufferPool> pool; // held: SetBufferPool() may replace it
     {
       std::lock_guard<std::mutex> lock(this->Mutex);
@@ -684,9 +688,8 @@ std::string vtkTrackedArrayCache::ComputeDigest(vtkAbstractArray* array)
     vtkGenericWarningMacro("ComputeDigest: the array is null.");
     return std::string();
   }
-  vtkNew<vtkArrayBufferPool> pool;
   vtkTrackedDigest digest;
-  if (!vtkTrackedDigest::OfArray(array, pool, digest))
+  if (!vtkTrackedDigest::OfArray(array, /*pool=*/nullptr, digest))
   {
     vtkGenericWarningMacro("ComputeDigest: out of memory for packing buffers.");
     return std::string();
@@ -702,13 +705,12 @@ std::string vtkTrackedArrayCache::ComputeDigest(vtkDataObject* object)
     vtkGenericWarningMacro("ComputeDigest: the data object is null.");
     return std::string();
   }
-  vtkNew<vtkArrayBufferPool> pool;
   vtkTrackedDigest digest;
   std::string error;
   const bool covered = vtkTrackedDigest::OfDataObject(
     object,
-    [&pool](const std::vector<vtkAbstractArray*>& arrays, std::vector<vtkTrackedDigest>& digests)
-    { return vtkTrackedDigest::OfArrays(arrays, pool, digests); },
+    [](const std::vector<vtkAbstractArray*>& arrays, std::vector<vtkTrackedDigest>& digests)
+    { return vtkTrackedDigest::OfArrays(arrays, /*pool=*/nullptr, digests); },
     digest, error);
   if (!covered)
   {

@@ -12,6 +12,7 @@
 #include "vtkPartitionedDataSetCollection.h"
 #include "vtkRectilinearGrid.h"
 #include "vtkSMPTools.h"
+#include "vtkSmartPointer.h"
 #include "vtkStringArray.h"
 #include "vtkStructuredGrid.h"
 #include "vtkTrackedDataObjectArrays.h"
@@ -26,6 +27,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <type_traits>
 #include <unordered_map>
 #include <vector>
@@ -45,6 +47,9 @@ vtkTrackedDigest FromHash(const vtkTrackedXXH3::Hash128& hash)
   digest.Low = hash.Low;
   return digest;
 }
+
+// What the text form of a digest starts with.
+constexpr std::string_view TextPrefix = "xxh3-128:";
 
 // XXH3-128's canonical form: the high half, then the low half, each big-endian.
 struct Canonical
@@ -154,6 +159,46 @@ struct ChunkPlan
   std::function<bool(vtkIdType chunk, vtkTrackedDigest& digest)> Hash;
 };
 
+// Calls `hashRange(begin, end)` over chunks [0, total), in parallel when there are several;
+// false if any call was.
+template <typename HashRange>
+bool ForChunks(vtkIdType total, HashRange&& hashRange)
+{
+  std::atomic<bool> failed{ false };
+  auto run = [&hashRange, &failed](vtkIdType begin, vtkIdType end)
+  {
+    if (!hashRange(begin, end))
+    {
+      failed = true;
+    }
+  };
+  if (total > 1)
+  {
+    vtkSMPTools::For(0, total, 1, run);
+  }
+  else
+  {
+    run(0, total);
+  }
+  return !failed;
+}
+
+// The chunk digests of one plan, in order.
+bool HashPlan(const ChunkPlan& plan, std::vector<vtkTrackedDigest>& digests)
+{
+  digests.assign(static_cast<std::size_t>(plan.Chunks), vtkTrackedDigest());
+  return ForChunks(plan.Chunks,
+    [&plan, &digests](vtkIdType begin, vtkIdType end)
+    {
+      bool hashed = true;
+      for (vtkIdType chunk = begin; chunk < end; ++chunk)
+      {
+        hashed = plan.Hash(chunk, digests[chunk]) && hashed;
+      }
+      return hashed;
+    });
+}
+
 // The chunk digests of every plan, in order: the chunks of all plans are hashed in one
 // parallel pass, so that no thread waits at the end of each array.
 bool HashPlans(
@@ -167,33 +212,22 @@ bool HashPlans(
     offsets[p + 1] = offsets[p] + plans[p].Chunks;
     digests[p].assign(static_cast<std::size_t>(plans[p].Chunks), vtkTrackedDigest());
   }
-  std::atomic<bool> failed{ false };
-  auto hashRange = [&plans, &digests, &offsets, &failed](vtkIdType begin, vtkIdType end)
-  {
-    auto p = static_cast<std::size_t>(
-      std::upper_bound(offsets.begin(), offsets.end(), begin) - offsets.begin() - 1);
-    for (vtkIdType chunk = begin; chunk < end; ++chunk)
+  return ForChunks(offsets.back(),
+    [&plans, &digests, &offsets](vtkIdType begin, vtkIdType end)
     {
-      while (chunk >= offsets[p + 1])
+      auto p = static_cast<std::size_t>(
+        std::upper_bound(offsets.begin(), offsets.end(), begin) - offsets.begin() - 1);
+      bool hashed = true;
+      for (vtkIdType chunk = begin; chunk < end; ++chunk)
       {
-        ++p;
+        while (chunk >= offsets[p + 1])
+        {
+          ++p;
+        }
+        hashed = plans[p].Hash(chunk - offsets[p], digests[p][chunk - offsets[p]]) && hashed;
       }
-      if (!plans[p].Hash(chunk - offsets[p], digests[p][chunk - offsets[p]]))
-      {
-        failed = true;
-      }
-    }
-  };
-  const vtkIdType total = offsets.back();
-  if (total > 1)
-  {
-    vtkSMPTools::For(0, total, 1, hashRange);
-  }
-  else
-  {
-    hashRange(0, total);
-  }
-  return !failed;
+      return hashed;
+    });
 }
 
 vtkIdType ChunkCount(vtkIdType values, vtkIdType valuesPerChunk)
@@ -269,8 +303,14 @@ struct ValueBuffers
 };
 
 // SOA, bit and other numeric layouts: each chunk's values packed piece by piece.
-ChunkPlan PlanPacked(vtkDataArray* array, vtkIdType values, vtkArrayBufferPool* pool)
+ChunkPlan PlanPacked(vtkDataArray* array, vtkIdType values, vtkArrayBufferPool* given)
 {
+  // Without a pool given, the plan holds one of its own (made only for arrays packed).
+  vtkSmartPointer<vtkArrayBufferPool> pool = given;
+  if (!pool)
+  {
+    pool = vtkSmartPointer<vtkArrayBufferPool>::New();
+  }
   const int packedType = vtkArrayBufferPool::GetPackedDataType(array);
   const vtkIdType valueSize = vtkDataArray::GetDataTypeSize(packedType);
   const vtkIdType components = array->GetNumberOfComponents();
@@ -285,7 +325,7 @@ ChunkPlan PlanPacked(vtkDataArray* array, vtkIdType values, vtkArrayBufferPool* 
     {
       const vtkIdType first = chunk * chunkValues;
       const vtkIdType last = std::min(values, first + chunkValues);
-      vtkArrayBufferPool::Lease piece(pool, packedType, pieceTuples * components);
+      vtkArrayBufferPool::Lease piece(pool.Get(), packedType, pieceTuples * components);
       if (!piece || piece.Get()->GetNumberOfValues() < pieceTuples * components)
       {
         return false; // the allocation failed
@@ -503,14 +543,16 @@ private:
 //------------------------------------------------------------------------------
 std::string vtkTrackedDigest::ToString() const
 {
-  static const char* const hex = "0123456789abcdef";
-  const Canonical canonical(*this);
-  std::string text = "xxh3-128:";
-  text.reserve(9 + 32);
-  for (unsigned char byte : canonical.Bytes)
+  static constexpr char Hex[] = "0123456789abcdef";
+  // Sized once: on the path of every GetDigest(). Each half is written from its most
+  // significant nibble, which is XXH3's canonical (big-endian) form.
+  std::string text(TextPrefix.size() + 32, '0');
+  std::copy(TextPrefix.begin(), TextPrefix.end(), text.begin());
+  char* digits = &text[TextPrefix.size()];
+  for (int nibble = 0; nibble < 16; ++nibble)
   {
-    text.push_back(hex[byte >> 4]);
-    text.push_back(hex[byte & 15]);
+    digits[nibble] = Hex[(this->High >> (60 - 4 * nibble)) & 15];
+    digits[16 + nibble] = Hex[(this->Low >> (60 - 4 * nibble)) & 15];
   }
   return text;
 }
@@ -518,9 +560,9 @@ std::string vtkTrackedDigest::ToString() const
 //------------------------------------------------------------------------------
 bool vtkTrackedDigest::IsWellFormed(const std::string& text)
 {
-  static const std::string prefix = "xxh3-128:";
-  return text.size() == prefix.size() + 32 && text.compare(0, prefix.size(), prefix) == 0 &&
-    std::all_of(text.begin() + prefix.size(), text.end(),
+  return text.size() == TextPrefix.size() + 32 &&
+    text.compare(0, TextPrefix.size(), TextPrefix.data(), TextPrefix.size()) == 0 &&
+    std::all_of(text.begin() + TextPrefix.size(), text.end(),
       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
@@ -528,12 +570,14 @@ bool vtkTrackedDigest::IsWellFormed(const std::string& text)
 bool vtkTrackedDigest::OfArray(
   vtkAbstractArray* array, vtkArrayBufferPool* pool, vtkTrackedDigest& digest)
 {
-  std::vector<vtkTrackedDigest> digests;
-  if (!vtkTrackedDigest::OfArrays({ array }, pool, digests))
+  // One plan, without the bookkeeping of several: on the path of every small digest.
+  const ChunkPlan plan = PlanOf(array, pool);
+  std::vector<vtkTrackedDigest> chunks;
+  if (!HashPlan(plan, chunks))
   {
     return false;
   }
-  digest = digests.front();
+  digest = CombineChunks(array, chunks);
   return true;
 }
 

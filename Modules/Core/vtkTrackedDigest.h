@@ -76,7 +76,8 @@ public:
   static bool IsWellFormed(const std::string& text);
 
   /**
-   * The digest of an array; `pool` lends the packing buffers. Arrays with more than one
+   * The digest of an array; `pool` lends the packing buffers (null: a pool of the call's
+   * own, made only if the array is packed). Arrays with more than one
    * chunk are hashed chunk-parallel with vtkSMPTools. False only when a packing buffer
    * could not be had (out of memory); `digest` is then unchanged.
    */

@@ -8,11 +8,25 @@
 
 #include <utility>
 
+namespace
+{
+const vtkObject* ObjectOf(const vtkTrackedSource& typed)
+{
+  return typed.Array ? static_cast<vtkObject*>(typed.Array) : typed.DataObject;
+}
+}
+
+//------------------------------------------------------------------------------
+bool vtkTrackedDigestMemo::Recall(const vtkTrackedSource& typed, vtkTrackedDigest& digest)
+{
+  return this->Recall(ObjectOf(typed), typed, digest);
+}
+
 //------------------------------------------------------------------------------
 bool vtkTrackedDigestMemo::Digest(const vtkTrackedSource& typed, bool fresh,
   vtkArrayBufferPool* pool, vtkTrackedDigest& digest, std::string& error)
 {
-  const vtkObject* object = typed.Array ? static_cast<vtkObject*>(typed.Array) : typed.DataObject;
+  const vtkObject* object = ObjectOf(typed);
   if (!fresh && this->Recall(object, typed, digest))
   {
     return true;

@@ -52,6 +52,11 @@ public:
   bool Digest(const vtkTrackedSource& typed, bool fresh, vtkArrayBufferPool* pool,
     vtkTrackedDigest& digest, std::string& error);
 
+  /**
+   * The kept digest of `typed`, if its stamp is unchanged (what Digest() recalls).
+   */
+  bool Recall(const vtkTrackedSource& typed, vtkTrackedDigest& digest);
+
   /// Forgets the digest of `object`; with `onlyIfChanged`, only if its stamp changed.
   void Forget(vtkObject* object, bool onlyIfChanged);
 
