@@ -55,7 +55,8 @@ Hash128 Digest(const void* state)
 
 // Pieces of interleaved values this large stay in the L1 cache between the transposition
 // and the hash (measured on a 3-component double array: 8 KiB pieces hashed at 0.5 of
-// the contiguous speed in cache, 32 KiB ones at 0.42, 512 KiB ones at 0.36).
+// the contiguous speed in cache, 32 KiB ones at 0.42; packing into 512 KiB pooled pieces,
+// which this replaced, at 0.36).
 constexpr std::size_t PieceBytes = 8192;
 
 // No std::min: an inline function of a standard header compiled here with this kernel's
@@ -71,17 +72,20 @@ template <typename Word, int Components>
 void Gather(const void* const* components, std::size_t count, std::size_t value, std::size_t values,
   Word* out)
 {
-  if (Components > 0 && value % Components == 0 && values % Components == 0)
+  if constexpr (Components > 0)
   {
-    const std::size_t tuple = value / Components;
-    for (std::size_t t = 0; t < values / Components; ++t)
+    if (value % Components == 0 && values % Components == 0)
     {
-      for (int c = 0; c < Components; ++c)
+      const std::size_t tuple = value / Components;
+      for (std::size_t t = 0; t < values / Components; ++t)
       {
-        out[t * Components + c] = static_cast<const Word*>(components[c])[tuple + t];
+        for (int c = 0; c < Components; ++c)
+        {
+          out[t * Components + c] = static_cast<const Word*>(components[c])[tuple + t];
+        }
       }
+      return;
     }
-    return;
   }
   std::size_t tuple = value / count;
   std::size_t component = value % count;
@@ -92,23 +96,6 @@ void Gather(const void* const* components, std::size_t count, std::size_t value,
     {
       component = 0;
       ++tuple;
-    }
-  }
-}
-
-// Asks for values [value, end) of each component ahead of their use: from memory, the
-// hardware prefetchers alone keep too few lines in flight on several streams.
-template <typename Word, int Components>
-void Prefetch(const void* const* components, std::size_t value, std::size_t end)
-{
-  constexpr std::size_t Line = 64;
-  const std::size_t bytes = (end - value) / Components * sizeof(Word);
-  for (int c = 0; c < Components; ++c)
-  {
-    const char* begin = static_cast<const char*>(components[c]) + value / Components * sizeof(Word);
-    for (std::size_t offset = 0; offset < bytes; offset += Line)
-    {
-      __builtin_prefetch(begin + offset, 0, 3);
     }
   }
 }
@@ -126,13 +113,8 @@ void UpdateTupleMajorOf(XXH3_state_t* state, const void* const* components, std:
   const std::size_t step = wholeTuples ? Capacity - Capacity % count : Capacity;
   const std::size_t head = wholeTuples ? Smaller(end - first, (count - first % count) % count) : 0;
   std::size_t value = first;
-  auto hash = [state, components, count, step, end, &value, &piece](std::size_t values)
+  auto hash = [state, components, count, &value, &piece](std::size_t values)
   {
-    const std::size_t ahead = value + 2 * step;
-    if (Components > 0 && ahead < end)
-    {
-      Prefetch<Word, Components>(components, ahead, Smaller(end, ahead + step));
-    }
     Gather<Word, Components>(components, count, value, values, piece);
     XXH3_128bits_update(state, piece, values * sizeof(Word));
     value += values;
