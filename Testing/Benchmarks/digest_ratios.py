@@ -29,6 +29,8 @@ RATIOS = [  # (label, numerator, denominator)
     ("ours / vector read", "DigestAOS", "PlainReadVector"),
     ("ours / portable read", "DigestAOS", "PlainRead"),
     ("SOA / AOS", "DigestSOA", "DigestAOS"),
+    ("SOA / raw XXH3 inline", "DigestSOA", "RawXXH3InlineNative"),
+    ("SOA / vector read", "DigestSOA", "PlainReadVector"),
     ("dispatch / inline", "RawXXH3Dispatch", "RawXXH3InlineNative"),
     ("inline / vector read", "RawXXH3InlineNative", "PlainReadVector"),
 ]
