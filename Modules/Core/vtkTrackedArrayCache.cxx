@@ -101,7 +101,8 @@ public:
   bool Digest(
     const vtkTrackedSource& typed, bool fresh, vtkTrackedDigest& digest, std::string& error)
   {
-    // A kept digest first: neither the cache's lock nor the pool on that path.
+    // A kept digest first: neither the cache's lock nor the pool on that path; the memo's
+    // Digest() computes.
     if (!fresh && this->Digests.Recall(typed, digest))
     {
       return true;

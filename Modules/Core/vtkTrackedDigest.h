@@ -14,9 +14,8 @@
  * Contiguous values (AOS arrays, SOA arrays with one component or one buffer) are hashed in
  * place; SOA components are interleaved into the hash in L1-sized pieces by the XXH3
  * kernel; bit and other numeric arrays are packed piece by piece into pooled buffers
- * (vtkArrayBufferPool) and streamed. String and
- * variant arrays hash each value's type, length and bytes, in chunks of
- * ChunkStrings values.
+ * (vtkArrayBufferPool) and streamed. String and variant arrays hash each value's type,
+ * length and bytes, in chunks of ChunkStrings values.
  *
  * A data object's digest covers its class, its structure (extent, origin, spacing and
  * direction of image data; extents of structured grids; everything else of the
@@ -77,9 +76,9 @@ public:
 
   /**
    * The digest of an array; `pool` lends the packing buffers (null: a pool of the call's
-   * own, made only if the array is packed). Arrays with more than one
-   * chunk are hashed chunk-parallel with vtkSMPTools. False only when a packing buffer
-   * could not be had (out of memory); `digest` is then unchanged.
+   * own, made only if the array is packed). Arrays with more than one chunk are hashed
+   * chunk-parallel with vtkSMPTools. False only when a packing buffer could not be had
+   * (out of memory); `digest` is then unchanged.
    */
   static bool OfArray(vtkAbstractArray* array, vtkArrayBufferPool* pool, vtkTrackedDigest& digest);
 

@@ -26,11 +26,6 @@ bool vtkTrackedDigestMemo::Recall(const vtkTrackedSource& typed, vtkTrackedDiges
 bool vtkTrackedDigestMemo::Digest(const vtkTrackedSource& typed, bool fresh,
   vtkArrayBufferPool* pool, vtkTrackedDigest& digest, std::string& error)
 {
-  const vtkObject* object = ObjectOf(typed);
-  if (!fresh && this->Recall(object, typed, digest))
-  {
-    return true;
-  }
   vtkTrackedStamp stamp;
   stamp.Capture(typed);
   const bool digested = typed.Array
@@ -49,7 +44,7 @@ bool vtkTrackedDigestMemo::Digest(const vtkTrackedSource& typed, bool fresh,
     }
     return false;
   }
-  this->Remember(object, std::move(stamp), digest);
+  this->Remember(ObjectOf(typed), std::move(stamp), digest);
   return true;
 }
 

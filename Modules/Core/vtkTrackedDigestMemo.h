@@ -44,10 +44,10 @@ public:
   static constexpr std::size_t MaximumDigests = 16384;
 
   /**
-   * The digest of `typed` (an array or a data object): recalled when its stamp is
-   * unchanged (unless `fresh`), else computed with buffers from `pool` and kept. With
-   * `fresh`, a data object's arrays are hashed anew too. False with `error` set for data
-   * objects digests do not cover, or when memory for packing ran out.
+   * The digest of `typed` (an array or a data object), computed with buffers from `pool`
+   * and kept; a data object's arrays' kept digests are reused unless `fresh`. Callers
+   * Recall() first, which needs no pool. False with `error` set for data objects digests
+   * do not cover, or when memory for packing ran out.
    */
   bool Digest(const vtkTrackedSource& typed, bool fresh, vtkArrayBufferPool* pool,
     vtkTrackedDigest& digest, std::string& error);
