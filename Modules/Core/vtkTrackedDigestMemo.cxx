@@ -69,6 +69,10 @@ bool vtkTrackedDigestMemo::DigestArrays(const std::vector<vtkAbstractArray*>& ar
       stamps.back().Capture(typed);
     }
   }
+  if (missing.empty())
+  {
+    return true; // all kept: a data object whose arrays did not change
+  }
   std::vector<vtkTrackedDigest> computed;
   if (!vtkTrackedDigest::OfArrays(missing, pool, computed))
   {
