@@ -82,13 +82,6 @@ public:
     this->Streaming().Add(bytes, length);
   }
 
-  void AddTupleMajor(const std::vector<const void*>& components, int valueSize,
-    std::size_t firstValue, std::size_t endValue)
-  {
-    this->Streaming().AddTupleMajor(
-      components.data(), static_cast<int>(components.size()), valueSize, firstValue, endValue);
-  }
-
   template <typename T>
   void AddValue(T value)
   {
@@ -260,10 +253,9 @@ ChunkPlan PlanComponents(std::vector<const void*> components, int valueSize, vtk
       vtkIdType chunk, vtkTrackedDigest& digest)
     {
       const vtkIdType first = chunk * chunkValues;
-      Stream stream;
-      stream.AddTupleMajor(components, valueSize, static_cast<std::size_t>(first),
-        static_cast<std::size_t>(std::min(values, first + chunkValues)));
-      digest = stream.Digest();
+      digest = FromHash(vtkTrackedXXH3::Active().OneShotTupleMajor(components.data(),
+        static_cast<int>(components.size()), valueSize, static_cast<std::size_t>(first),
+        static_cast<std::size_t>(std::min(values, first + chunkValues))));
       return true;
     } };
 }

@@ -54,6 +54,11 @@ struct Kernel
   // 8) hold, as Update() of those values' bytes would: interleaved in L1-sized pieces.
   void (*UpdateTupleMajor)(void* state, const void* const* components, int numberOfComponents,
     int valueSize, std::size_t firstValue, std::size_t endValue);
+  // XXH3-128 of the same values: what UpdateTupleMajor() after Reset() then Digest() give.
+  // The AVX-512 kernel hashes 8-byte values of 2 to 16 components from their buffers, in
+  // place (see vtkTrackedXXH3TupleMajorAVX512.inl).
+  Hash128 (*OneShotTupleMajor)(const void* const* components, int numberOfComponents, int valueSize,
+    std::size_t firstValue, std::size_t endValue);
   Hash128 (*Digest)(const void* state);
 };
 

@@ -150,6 +150,10 @@ void UpdateTupleMajorOfWords(
   }
 }
 
+#if defined(__AVX512F__)
+#include "vtkTrackedXXH3TupleMajorAVX512.inl"
+#endif
+
 void UpdateTupleMajor(void* state, const void* const* components, int numberOfComponents,
   int valueSize, std::size_t firstValue, std::size_t endValue)
 {
@@ -172,10 +176,27 @@ void UpdateTupleMajor(void* state, const void* const* components, int numberOfCo
         typed, components, numberOfComponents, firstValue, endValue);
   }
 }
+
+Hash128 OneShotTupleMajor(const void* const* components, int numberOfComponents, int valueSize,
+  std::size_t firstValue, std::size_t endValue)
+{
+#if defined(__AVX512F__)
+  Hash128 hash;
+  if (valueSize == 8 &&
+    HashTupleMajorWords(components, numberOfComponents, firstValue, endValue, hash))
+  {
+    return hash;
+  }
+#endif
+  XXH3_state_t state;
+  Reset(&state);
+  UpdateTupleMajor(&state, components, numberOfComponents, valueSize, firstValue, endValue);
+  return Digest(&state);
+}
 }
 
 extern const Kernel TheKernel;
 const Kernel TheKernel = { XXH3_KERNEL_NAME, OneShot, Reset, ResetWithSecret, Update,
-  UpdateTupleMajor, Digest };
+  UpdateTupleMajor, OneShotTupleMajor, Digest };
 }
 }

@@ -46,6 +46,41 @@ struct alignas(64) State
 {
   unsigned char Bytes[vtkTrackedXXH3::StateBytes];
 };
+
+// SOA components of random values, each buffer exactly as long as values [0, end) need.
+struct Components
+{
+  Components(int count, int valueSize, std::size_t end)
+    : ValueSize(valueSize)
+  {
+    for (int c = 0; c < count; ++c)
+    {
+      const std::size_t tuples = (end + count - 1 - c) / count;
+      this->Buffers.push_back(Bytes(tuples * valueSize + c));
+      this->Buffers.back().resize(tuples * valueSize);
+      this->Pointers.push_back(this->Buffers.back().data());
+    }
+  }
+
+  // The bytes of values [first, end) of the tuple-major sequence.
+  std::vector<unsigned char> Interleaved(std::size_t first, std::size_t end) const
+  {
+    std::vector<unsigned char> bytes;
+    const std::size_t count = this->Buffers.size();
+    for (std::size_t v = first; v < end; ++v)
+    {
+      const unsigned char* value = this->Buffers[v % count].data() + (v / count) * this->ValueSize;
+      bytes.insert(bytes.end(), value, value + this->ValueSize);
+    }
+    return bytes;
+  }
+
+  int Count() const { return static_cast<int>(this->Buffers.size()); }
+
+  std::size_t ValueSize;
+  std::vector<std::vector<unsigned char>> Buffers;
+  std::vector<const void*> Pointers;
+};
 }
 
 TEST(TrackedXXH3, TheWidestSupportedKernelIsActive)
@@ -136,34 +171,57 @@ TEST(TrackedXXH3, TupleMajorStreamsAreTheInterleavedBytes)
   {
     for (int valueSize : { 1, 2, 4, 8 })
     {
-      for (int components : { 1, 2, 3, 4, 6, 1100 })
+      for (int count : { 1, 2, 3, 4, 6, 1100 })
       {
-        const std::size_t tuples = 3000;
-        std::vector<std::vector<unsigned char>> buffers;
-        std::vector<const void*> pointers;
-        for (int c = 0; c < components; ++c)
-        {
-          buffers.push_back(Bytes(tuples * valueSize + c));
-          pointers.push_back(buffers.back().data());
-        }
-        const std::size_t values = tuples * components;
+        const std::size_t values = 3000 * count;
+        const Components components(count, valueSize, values);
         const std::size_t first = random() % (values / 2);
         const std::size_t end = values - random() % (values / 2);
-        std::vector<unsigned char> interleaved;
-        for (std::size_t v = first; v < end; ++v)
-        {
-          const unsigned char* value =
-            buffers[v % components].data() + (v / components) * valueSize;
-          interleaved.insert(interleaved.end(), value, value + valueSize);
-        }
+        const std::vector<unsigned char> interleaved = components.Interleaved(first, end);
         State state;
         kernel->Reset(state.Bytes);
-        kernel->UpdateTupleMajor(state.Bytes, pointers.data(), components, valueSize, first, end);
+        kernel->UpdateTupleMajor(
+          state.Bytes, components.Pointers.data(), count, valueSize, first, end);
         ExpectEqual(kernel->Digest(state.Bytes),
           XXH3_128bits(interleaved.data(), interleaved.size()),
           std::string(kernel->Name) + ", " + std::to_string(valueSize) + "-byte values, " +
-            std::to_string(components) + " components",
+            std::to_string(count) + " components",
           interleaved.size());
+      }
+    }
+  }
+}
+
+// The one-shot tuple-major digest (which the AVX-512 kernel takes from the buffers in
+// place, for 8-byte values) is XXH3's of the interleaved bytes: for every component count
+// it takes and the first it does not, lengths on each side of XXH3's 240-byte limit of
+// short inputs and of its 1 KiB blocks, whole blocks exactly, and streams starting in the
+// middle of a tuple. The buffers end where the values do: nothing past them is read.
+TEST(TrackedXXH3, OneShotTupleMajorIsTheInterleavedDigest)
+{
+  const std::size_t lengths[] = { 1, 30, 31, 32, 127, 128, 129, 135, 136, 137, 255, 256, 257, 1023,
+    1024, 1025, 4099, 20000 }; // in values
+  for (const auto* kernel : Kernels())
+  {
+    for (int valueSize : { 4, 8 })
+    {
+      for (int count = 2; count <= 17; ++count)
+      {
+        for (std::size_t length : lengths)
+        {
+          for (std::size_t first : { std::size_t(0), std::size_t(1), std::size_t(count + 2) })
+          {
+            const std::size_t end = first + length;
+            const Components components(count, valueSize, end);
+            const std::vector<unsigned char> interleaved = components.Interleaved(first, end);
+            ExpectEqual(
+              kernel->OneShotTupleMajor(components.Pointers.data(), count, valueSize, first, end),
+              XXH3_128bits(interleaved.data(), interleaved.size()),
+              std::string(kernel->Name) + ", " + std::to_string(valueSize) + "-byte values, " +
+                std::to_string(count) + " components from value " + std::to_string(first),
+              interleaved.size());
+          }
+        }
       }
     }
   }
