@@ -8,58 +8,50 @@
 // Within a block every word adds a term of its own to one accumulator lane: the word
 // itself to lane (p % 8) ^ 1, and the product of the halves of word ^ key(p) to lane
 // p % 8, where p is the word's position in the block and key(p) the secret's word
-// p / 8 + p % 8. Only the scramble between blocks mixes lanes. The terms add in any order,
-// so a block's sum is taken one component at a time: eight consecutive values of a
-// component, loaded as they lie, take their keys from a table strided by the component
-// count, and the lanes they add to are a fixed permutation (a fold, for even counts) of the
-// accumulator's, applied once per component and block. Interleaving moved every value
-// through the shuffle port, which XXH3's own shuffles already load: it halved the speed in
-// cache. The tail after the last whole block is interleaved and hashed by xxhash's own
-// code, so the digest is XXH3's, bit for bit.
+// p / 8 + p % 8. Between blocks the scramble works lane by lane. The terms add in any
+// order, so a block's sums are taken one component at a time. `count` blocks hold 128
+// tuples, 16 loads of 8 values of each component: the superblock. Each load, as the
+// values lie, takes its keys from a table of the component's schedule, and adds to the
+// block (or, masked, the two blocks) its lanes fall in; the lanes a component adds to are
+// a fixed permutation of the accumulator's (after a fold, for even counts), applied once
+// per component and block. Interleaving moved every value through the shuffle port that
+// XXH3's own shuffles already load, which halved the speed in cache. Blocks after the
+// last superblock, and the tail, are interleaved and hashed by xxhash's own code, so the
+// digest is XXH3's, bit for bit.
 
 #if XXH_VERSION_NUMBER < 800 || XXH_VERSION_NUMBER >= 900
 #error "the tuple-major AVX-512 hash follows XXH3 0.8's long-input loop"
 #endif
 
-// Counts hashed this way; others are interleaved. Beyond 16 a component has at most eight
-// values in a block and the per-block permutation costs more than it saves.
-constexpr int MostDirectComponents = 16;
+// Counts hashed this way; others are interleaved. From 16 on a component has at most eight
+// values in a block, and its per-block placement costs more than interleaving (measured).
+constexpr int MostDirectComponents = 15;
 constexpr std::size_t BlockWords = (sizeof(XXH3_kSecret) - XXH_STRIPE_LEN) / 8 * 8;
 static_assert(BlockWords == 128, "XXH3's default secret gives blocks of 16 stripes");
+constexpr int LoadsPerSuperblock = 16; // of 8 tuples: 128 tuples fill `count` blocks
 
-// One component's values in one block, for the position of the first of them (its
-// offset, below the component count): how many, where their keys start in
-// StridedKeys::Keys, and where their lanes go.
-struct ComponentPhase
+// One component's 16 loads in a superblock, for the position of its first value there
+// (its offset, below the count).
+struct ComponentSchedule
 {
-  std::uint32_t Values;
-  std::uint32_t FirstKey;
-  std::uint32_t NextOffset;           // of the component's first value in the next block
-  __mmask8 LaneMask;                  // accumulator lanes the component adds to
-  alignas(64) std::uint64_t Lanes[8]; // for each, the folded lane that adds to it
+  alignas(64) std::uint64_t Keys[LoadsPerSuperblock][8];
+  __mmask8 InBlock[LoadsPerSuperblock]; // lanes in the block of the load's first lane
+  bool EndsBlock[LoadsPerSuperblock];   // that block's last value of the component is in it
 };
 
-// Keys the table holds: for each count, for each offset, its values rounded up to 8.
-constexpr std::size_t StridedKeyWords()
+// Where the lanes of a load go, for the position mod 8 of its first lane: lane k adds to
+// accumulator lane (position + count * k) % 8.
+struct LanePlacement
 {
-  std::size_t words = 0;
-  for (std::size_t count = 2; count <= MostDirectComponents; ++count)
-  {
-    for (std::size_t offset = 0; offset < count; ++offset)
-    {
-      words += ((BlockWords - offset + count - 1) / count + 7) / 8 * 8;
-    }
-  }
-  return words;
-}
+  alignas(64) std::uint64_t Lanes[8]; // for each accumulator lane, the folded lane it takes
+  __mmask8 Mask;                      // accumulator lanes the load adds to
+};
 
-struct StridedKeys
+struct ComponentTables
 {
-  ComponentPhase Phases[MostDirectComponents + 1][MostDirectComponents];
+  ComponentSchedule Schedules[MostDirectComponents + 1][MostDirectComponents];
+  LanePlacement Placements[MostDirectComponents + 1][8];
   int Folds[MostDirectComponents + 1]; // log2 of gcd(count, 8): lanes that share a target
-  // Per count and offset, key(offset + count * v) for each value v of the block, then
-  // zeros to a multiple of 8 (masked-off values then add nothing).
-  alignas(64) std::uint64_t Keys[StridedKeyWords()];
 };
 
 std::uint64_t BlockKey(std::size_t position)
@@ -67,53 +59,66 @@ std::uint64_t BlockKey(std::size_t position)
   return XXH_readLE64(XXH3_kSecret + 8 * (position / 8 + position % 8));
 }
 
-void FillPhase(StridedKeys& table, int count, int offset, std::uint32_t& used)
+void FillSchedule(ComponentSchedule& schedule, int count, int offset)
 {
-  ComponentPhase& phase = table.Phases[count][offset];
-  const auto n = static_cast<std::size_t>(count);
-  phase.Values = static_cast<std::uint32_t>((BlockWords - offset + n - 1) / n);
-  phase.FirstKey = used;
-  phase.NextOffset = static_cast<std::uint32_t>(offset + n * phase.Values - BlockWords);
-  const std::uint32_t padded = (phase.Values + 7) / 8 * 8;
-  for (std::uint32_t v = 0; v < padded; ++v)
+  auto position = [count, offset](int load, int lane)
+  { return static_cast<std::size_t>(offset + count * (8 * load + lane)); };
+  for (int load = 0; load < LoadsPerSuperblock; ++load)
   {
-    table.Keys[used + v] = v < phase.Values ? BlockKey(offset + n * v) : 0;
-  }
-  used += padded;
-  // After the fold, folded lanes [0, 8 >> folds) hold the sums of the lanes that share a
-  // target; lane k of a load of 8 values targets (offset + count * k) % 8.
-  phase.LaneMask = 0;
-  for (int k = 0; k < (8 >> table.Folds[count]); ++k)
-  {
-    const int target = (offset + count * k) % 8;
-    phase.Lanes[target] = static_cast<std::uint64_t>(k);
-    phase.LaneMask = static_cast<__mmask8>(phase.LaneMask | (1u << target));
+    const std::size_t block = position(load, 0) / BlockWords;
+    schedule.InBlock[load] = 0;
+    for (int lane = 0; lane < 8; ++lane)
+    {
+      schedule.Keys[load][lane] = BlockKey(position(load, lane) % BlockWords);
+      if (position(load, lane) / BlockWords == block)
+      {
+        schedule.InBlock[load] = static_cast<__mmask8>(schedule.InBlock[load] | (1u << lane));
+      }
+    }
+    schedule.EndsBlock[load] =
+      load + 1 == LoadsPerSuperblock || position(load + 1, 0) / BlockWords != block;
   }
 }
 
-const StridedKeys& TheStridedKeys()
+// After the fold, folded lanes [0, 8 >> folds) hold the sums of the lanes that share a
+// target.
+void FillPlacement(LanePlacement& placement, int count, int folds, int position)
 {
-  static StridedKeys table;
+  placement.Mask = 0;
+  for (int k = 0; k < (8 >> folds); ++k)
+  {
+    const int target = (position + count * k) % 8;
+    placement.Lanes[target] = static_cast<std::uint64_t>(k);
+    placement.Mask = static_cast<__mmask8>(placement.Mask | (1u << target));
+  }
+}
+
+const ComponentTables& TheComponentTables()
+{
+  static ComponentTables tables;
   static const bool filled = []
   {
-    std::uint32_t used = 0; // StridedKeyWords() at the end
     for (int count = 2; count <= MostDirectComponents; ++count)
     {
-      const int common = count % 8 == 0 ? 8 : count % 4 == 0 ? 4 : count % 2 == 0 ? 2 : 1;
-      table.Folds[count] = common == 8 ? 3 : common == 4 ? 2 : common == 2 ? 1 : 0;
+      const int folds = count % 8 == 0 ? 3 : count % 4 == 0 ? 2 : count % 2 == 0 ? 1 : 0;
+      tables.Folds[count] = folds;
       for (int offset = 0; offset < count; ++offset)
       {
-        FillPhase(table, count, offset, used);
+        FillSchedule(tables.Schedules[count][offset], count, offset);
+      }
+      for (int position = 0; position < 8; ++position)
+      {
+        FillPlacement(tables.Placements[count][position], count, folds, position);
       }
     }
     return true;
   }();
   (void)filled;
-  return table;
+  return tables;
 }
 
 // Sums the lanes that share a target, then moves each sum to its accumulator lane.
-__m512i PlaceLanes(__m512i sums, const ComponentPhase& phase, int folds)
+__m512i PlaceLanes(__m512i sums, const LanePlacement& placement, int folds)
 {
   if (folds > 0)
   {
@@ -129,64 +134,79 @@ __m512i PlaceLanes(__m512i sums, const ComponentPhase& phase, int folds)
       sums, _mm512_shuffle_epi32(sums, static_cast<_MM_PERM_ENUM>(_MM_SHUFFLE(1, 0, 3, 2))));
   }
   return _mm512_maskz_permutexvar_epi64(
-    phase.LaneMask, _mm512_load_si512(static_cast<const void*>(phase.Lanes)), sums);
+    placement.Mask, _mm512_load_si512(static_cast<const void*>(placement.Lanes)), sums);
 }
 
-// XXH3's accumulation of eight words, but for where the terms go.
-void AddTerms(__m512i words, __m512i keys, __m512i& products, __m512i& sums)
+// The terms of each block of a superblock, in accumulator lanes: products of keyed
+// halves, and the words (which add to the lane beside their own).
+struct BlockTerms
 {
-  const __m512i keyed = _mm512_xor_si512(words, keys);
-  products = _mm512_add_epi64(products, _mm512_mul_epu32(keyed, _mm512_srli_epi64(keyed, 32)));
-  sums = _mm512_add_epi64(sums, words);
-}
-
-// Where a component's next block starts.
-struct ComponentCursor
-{
-  std::size_t Tuple;
-  std::uint32_t Offset;
+  __m512i Products;
+  __m512i Words;
 };
 
-// Adds one whole block of the stream to the accumulators, and scrambles them.
-void HashBlock(std::uint64_t* accumulators, const void* const* components, int count,
-  ComponentCursor* cursors, const StridedKeys& table)
+// Adds one component's 128 values of a superblock, from `values`, to the blocks' terms.
+void AddComponent(const std::uint64_t* values, const ComponentSchedule& schedule,
+  const LanePlacement& placement, int folds, BlockTerms* blocks)
 {
   __m512i products = _mm512_setzero_si512();
-  __m512i sums = _mm512_setzero_si512();
-  const int folds = table.Folds[count];
+  __m512i words = _mm512_setzero_si512();
+  for (int load = 0; load < LoadsPerSuperblock; ++load)
+  {
+    const __m512i loaded = _mm512_loadu_si512(values + 8 * load);
+    const __m512i keyed =
+      _mm512_xor_si512(loaded, _mm512_load_si512(static_cast<const void*>(schedule.Keys[load])));
+    const __m512i product = _mm512_mul_epu32(keyed, _mm512_srli_epi64(keyed, 32));
+    const __mmask8 in = schedule.InBlock[load];
+    products = _mm512_mask_add_epi64(products, in, products, product);
+    words = _mm512_mask_add_epi64(words, in, words, loaded);
+    if (schedule.EndsBlock[load])
+    {
+      blocks->Products = _mm512_add_epi64(blocks->Products, PlaceLanes(products, placement, folds));
+      blocks->Words = _mm512_add_epi64(blocks->Words, PlaceLanes(words, placement, folds));
+      ++blocks;
+      // The lanes past the block start the next one.
+      products = _mm512_maskz_mov_epi64(static_cast<__mmask8>(~in), product);
+      words = _mm512_maskz_mov_epi64(static_cast<__mmask8>(~in), loaded);
+    }
+  }
+}
+
+// Where each component's values in a superblock start: the tuple, and its position in the
+// superblock (below the count).
+struct ComponentStarts
+{
+  std::size_t Tuples[MostDirectComponents];
+  std::uint32_t Offsets[MostDirectComponents];
+};
+
+// Adds the `count` blocks of the superblock `superblock` to the accumulators, scrambling
+// after each.
+void HashSuperblock(std::uint64_t* accumulators, const void* const* components, int count,
+  const ComponentStarts& starts, std::size_t superblock, const ComponentTables& tables)
+{
+  BlockTerms blocks[MostDirectComponents];
+  for (int b = 0; b < count; ++b)
+  {
+    blocks[b] = { _mm512_setzero_si512(), _mm512_setzero_si512() };
+  }
+  const int folds = tables.Folds[count];
   for (int c = 0; c < count; ++c)
   {
-    ComponentCursor& cursor = cursors[c];
-    const ComponentPhase& phase = table.Phases[count][cursor.Offset];
-    const auto* words = static_cast<const std::uint64_t*>(components[c]) + cursor.Tuple;
-    const std::uint64_t* keys = table.Keys + phase.FirstKey;
-    __m512i componentProducts = _mm512_setzero_si512();
-    __m512i componentSums = _mm512_setzero_si512();
-    std::uint32_t v = 0;
-    for (; v + 8 <= phase.Values; v += 8)
-    {
-      AddTerms(_mm512_loadu_si512(words + v), _mm512_load_si512(keys + v), componentProducts,
-        componentSums);
-    }
-    if (v < phase.Values)
-    {
-      // Masked off, the values past the block are not read: they may be past the buffer.
-      const auto mask = static_cast<__mmask8>((1u << (phase.Values - v)) - 1);
-      AddTerms(_mm512_maskz_loadu_epi64(mask, words + v), _mm512_load_si512(keys + v),
-        componentProducts, componentSums);
-    }
-    products = _mm512_add_epi64(products, PlaceLanes(componentProducts, phase, folds));
-    sums = _mm512_add_epi64(sums, PlaceLanes(componentSums, phase, folds));
-    cursor.Tuple += phase.Values;
-    cursor.Offset = phase.NextOffset;
+    const std::uint32_t offset = starts.Offsets[c];
+    const std::size_t tuple = starts.Tuples[c] + superblock * BlockWords;
+    AddComponent(static_cast<const std::uint64_t*>(components[c]) + tuple,
+      tables.Schedules[count][offset], tables.Placements[count][offset % 8], folds, blocks);
   }
-  // A word adds itself to the lane beside its own.
-  const __m512i swapped =
-    _mm512_shuffle_epi32(sums, static_cast<_MM_PERM_ENUM>(_MM_SHUFFLE(1, 0, 3, 2)));
-  __m512i acc = _mm512_load_si512(static_cast<const void*>(accumulators));
-  acc = _mm512_add_epi64(acc, _mm512_add_epi64(products, swapped));
-  _mm512_store_si512(static_cast<void*>(accumulators), acc);
-  XXH3_scrambleAcc(accumulators, XXH3_kSecret + sizeof(XXH3_kSecret) - XXH_STRIPE_LEN);
+  for (int b = 0; b < count; ++b)
+  {
+    const __m512i beside =
+      _mm512_shuffle_epi32(blocks[b].Words, static_cast<_MM_PERM_ENUM>(_MM_SHUFFLE(1, 0, 3, 2)));
+    __m512i acc = _mm512_load_si512(static_cast<const void*>(accumulators));
+    acc = _mm512_add_epi64(acc, _mm512_add_epi64(blocks[b].Products, beside));
+    _mm512_store_si512(static_cast<void*>(accumulators), acc);
+    XXH3_scrambleAcc(accumulators, XXH3_kSecret + sizeof(XXH3_kSecret) - XXH_STRIPE_LEN);
+  }
 }
 
 // XXH3-128 of the 8-byte values [first, end) of the tuple-major stream, as
@@ -200,30 +220,38 @@ bool HashTupleMajorWords(
   {
     return false;
   }
-  const StridedKeys& table = TheStridedKeys();
-  ComponentCursor cursors[MostDirectComponents];
   const auto n = static_cast<std::size_t>(count);
+  ComponentStarts starts;
   for (std::size_t c = 0; c < n; ++c)
   {
-    cursors[c].Tuple = (first + n - 1 - c) / n;
-    cursors[c].Offset = static_cast<std::uint32_t>(n * cursors[c].Tuple + c - first);
+    starts.Tuples[c] = (first + n - 1 - c) / n;
+    starts.Offsets[c] = static_cast<std::uint32_t>(n * starts.Tuples[c] + c - first);
   }
   XXH_ALIGN(64) std::uint64_t accumulators[XXH_ACC_NB] = XXH3_INIT_ACC;
   const std::size_t blocks = (length - 1) / (BlockWords * 8);
-  for (std::size_t b = 0; b < blocks; ++b)
+  const std::size_t superblocks = blocks / n;
+  const ComponentTables& tables = TheComponentTables();
+  for (std::size_t s = 0; s < superblocks; ++s)
   {
-    HashBlock(accumulators, components, count, cursors, table);
+    HashSuperblock(accumulators, components, count, starts, s, tables);
   }
-  // The last, partial, block and the last stripe (which may reach back into the last
-  // whole block), interleaved.
+  // The whole blocks after the last superblock, the last, partial, block and the last
+  // stripe (which may reach back into the last whole block), interleaved.
+  XXH_ALIGN(64) std::uint64_t piece[BlockWords];
+  const auto* pieceBytes = reinterpret_cast<const xxh_u8*>(piece);
+  for (std::size_t b = superblocks * n; b < blocks; ++b)
+  {
+    Gather<std::uint64_t, 0>(components, n, first + b * BlockWords, BlockWords, piece);
+    XXH3_accumulate(
+      accumulators, pieceBytes, XXH3_kSecret, LoadsPerSuperblock, XXH3_accumulate_512);
+    XXH3_scrambleAcc(accumulators, XXH3_kSecret + sizeof(XXH3_kSecret) - XXH_STRIPE_LEN);
+  }
   const std::size_t tailWord = Smaller(blocks * BlockWords, words - XXH_STRIPE_LEN / 8);
-  XXH_ALIGN(64) std::uint64_t tail[BlockWords];
-  Gather<std::uint64_t, 0>(components, n, first + tailWord, words - tailWord, tail);
-  const auto* tailBytes = reinterpret_cast<const xxh_u8*>(tail);
+  Gather<std::uint64_t, 0>(components, n, first + tailWord, words - tailWord, piece);
   const std::size_t stripes = ((length - 1) - blocks * BlockWords * 8) / XXH_STRIPE_LEN;
-  XXH3_accumulate(accumulators, tailBytes + 8 * (blocks * BlockWords - tailWord), XXH3_kSecret,
+  XXH3_accumulate(accumulators, pieceBytes + 8 * (blocks * BlockWords - tailWord), XXH3_kSecret,
     stripes, XXH3_accumulate_512);
-  XXH3_accumulate_512(accumulators, tailBytes + length - XXH_STRIPE_LEN - 8 * tailWord,
+  XXH3_accumulate_512(accumulators, pieceBytes + length - XXH_STRIPE_LEN - 8 * tailWord,
     XXH3_kSecret + sizeof(XXH3_kSecret) - XXH_STRIPE_LEN - XXH_SECRET_LASTACC_START);
   hash.Low = XXH3_mergeAccs(
     accumulators, XXH3_kSecret + XXH_SECRET_MERGEACCS_START, std::uint64_t(length) * XXH_PRIME64_1);
