@@ -37,14 +37,14 @@ vtkIdType TuplesFor(benchmark::State& state)
 }
 
 template <typename ArrayT>
-vtkSmartPointer<ArrayT> MakeArray(vtkIdType tuples)
+vtkSmartPointer<ArrayT> MakeArray(vtkIdType tuples, int components = Components)
 {
   auto array = vtkSmartPointer<ArrayT>::New();
-  array->SetNumberOfComponents(Components);
+  array->SetNumberOfComponents(components);
   array->SetNumberOfTuples(tuples);
   for (vtkIdType t = 0; t < tuples; ++t)
   {
-    for (int c = 0; c < Components; ++c)
+    for (int c = 0; c < components; ++c)
     {
       array->SetTypedComponent(t, c, 0.5 * t + c);
     }
@@ -192,6 +192,38 @@ void Sizes(benchmark::internal::Benchmark* benchmark)
   }
   benchmark->ArgNames({ "bytes", "threads" })->UseRealTime();
 }
+
+// AOS and SOA digests of 1 MiB of doubles by component count, single thread: the SOA
+// layout's cost (digest_ratios.py prints SOA / AOS per count).
+template <typename ArrayT>
+void DigestByComponents(benchmark::State& state)
+{
+  const int components = static_cast<int>(state.range(0));
+  auto array = MakeArray<ArrayT>((1 << 20) / (components * sizeof(double)), components);
+  for (auto _ : state)
+  {
+    benchmark::DoNotOptimize(vtkTrackedArrayCache::ComputeDigest(array));
+  }
+  state.SetBytesProcessed(state.iterations() * array->GetNumberOfValues() * sizeof(double));
+}
+void DigestAOSByComponents(benchmark::State& state)
+{
+  DigestByComponents<vtkDoubleArray>(state);
+}
+void DigestSOAByComponents(benchmark::State& state)
+{
+  DigestByComponents<vtkSOADataArrayTemplate<double>>(state);
+}
+void ComponentCounts(benchmark::internal::Benchmark* benchmark)
+{
+  for (std::int64_t components : { 2, 3, 4, 6, 9, 15, 16 })
+  {
+    benchmark->Arg(components);
+  }
+  benchmark->ArgNames({ "components" })->UseRealTime();
+}
+BENCHMARK(DigestAOSByComponents)->Apply(ComponentCounts);
+BENCHMARK(DigestSOAByComponents)->Apply(ComponentCounts);
 
 BENCHMARK(PlainRead)->Apply(Sizes);
 BENCHMARK(DigestAOS)->Apply(Sizes);

@@ -7,8 +7,9 @@
 Runs BenchmarkDigest (its threads:1 cases, `repetitions` times each, 5 by default) and
 prints, for each size, the median throughput of our digest (DigestAOS, DigestSOA), of raw
 XXH3-128 (libxxhash's runtime dispatch, and inline for this CPU), of the read loops
-(PlainRead, portable; PlainReadVector, vectorized for this CPU), and their ratios. The
-machine is noisy: quote the ratios of one run, not figures from different runs.
+(PlainRead, portable; PlainReadVector, vectorized for this CPU), and their ratios; then
+SOA / AOS of 1 MiB of doubles by component count. The machine is noisy: quote the ratios
+of one run, not figures from different runs.
 """
 
 import json
@@ -36,12 +37,15 @@ RATIOS = [  # (label, numerator, denominator)
 ]
 
 
-def medians(benchmark, repetitions):
+def medians(benchmark, repetitions, pattern):
+    """Median GB/s by (case, first argument) of the cases `pattern` selects, their
+    repetitions interleaved at random so that a slow spell of the machine spreads over all."""
     run = subprocess.run(
         [
             benchmark,
-            "--benchmark_filter=^(" + "|".join(CASES) + ")/.*threads:1/",
+            "--benchmark_filter=" + pattern,
             f"--benchmark_repetitions={repetitions}",
+            "--benchmark_enable_random_interleaving=true",
             "--benchmark_report_aggregates_only=true",
             "--benchmark_format=json",
         ],
@@ -53,15 +57,15 @@ def medians(benchmark, repetitions):
     for entry in json.loads(run.stdout)["benchmarks"]:
         if entry.get("aggregate_name") != "median":
             continue
-        case, size = entry["run_name"].split("/")[:2]
-        found[case, int(size.split(":")[1])] = entry["bytes_per_second"] / 1e9
+        case, argument = entry["run_name"].split("/")[:2]
+        found[case, int(argument.split(":")[1])] = entry["bytes_per_second"] / 1e9
     return found
 
 
 def main():
     benchmark = sys.argv[1]
     repetitions = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-    found = medians(benchmark, repetitions)
+    found = medians(benchmark, repetitions, "^(" + "|".join(CASES) + ")/.*threads:1/")
     sizes = sorted({size for _, size in found})
     label = lambda size: f"{size >> 20} MiB" if size >= 1 << 20 else f"{size >> 10} KiB"
     print(f"medians of {repetitions} repetitions, GB/s, 1 thread")
@@ -74,6 +78,20 @@ def main():
             f"{name:24s}"
             + "".join(f"{found[top, size] / found[bottom, size]:10.2f}" for size in sizes)
         )
+    by_count = medians(benchmark, repetitions, "^Digest(AOS|SOA)ByComponents/")
+    counts = sorted({count for _, count in by_count})
+    print()
+    print("1 MiB of doubles, by component count")
+    print(f"{'':24s}" + "".join(f"{count:10d}" for count in counts))
+    for case in ("DigestAOSByComponents", "DigestSOAByComponents"):
+        print(f"{case:24s}" + "".join(f"{by_count[case, count]:10.1f}" for count in counts))
+    print(
+        f"{'SOA / AOS':24s}"
+        + "".join(
+            f"{by_count['DigestSOAByComponents', c] / by_count['DigestAOSByComponents', c]:10.2f}"
+            for c in counts
+        )
+    )
 
 
 if __name__ == "__main__":
