@@ -17,7 +17,9 @@
  * A streaming state is an XXH3_state_t in caller-provided memory (StateBytes, aligned
  * to 64 bytes), always driven by the one kernel chosen. A kernel also interleaves SOA
  * components into the stream (UpdateTupleMajor), so the transposition is compiled with
- * the same instructions as the hash and its pieces stay in the L1 cache.
+ * the same instructions as the hash and its pieces stay in the L1 cache; and hashes them
+ * one-shot (OneShotTupleMajor), which the AVX-512 kernel does for 8-byte values without
+ * moving them (vtkTrackedXXH3TupleMajorAVX512.inl).
  *
  * @sa
  * vtkTrackedDigest
@@ -55,7 +57,7 @@ struct Kernel
   void (*UpdateTupleMajor)(void* state, const void* const* components, int numberOfComponents,
     int valueSize, std::size_t firstValue, std::size_t endValue);
   // XXH3-128 of the same values: what UpdateTupleMajor() after Reset() then Digest() give.
-  // The AVX-512 kernel hashes 8-byte values of 2 to 16 components from their buffers, in
+  // The AVX-512 kernel hashes 8-byte values of 2 to 15 components from their buffers, in
   // place (see vtkTrackedXXH3TupleMajorAVX512.inl).
   Hash128 (*OneShotTupleMajor)(const void* const* components, int numberOfComponents, int valueSize,
     std::size_t firstValue, std::size_t endValue);

@@ -14,8 +14,8 @@
 // values lie, takes its keys from a table of the component's schedule, and adds to the
 // block (or, masked, the two blocks) its lanes fall in; the lanes a component adds to are
 // a fixed permutation of the accumulator's (after a fold, for even counts), applied once
-// per component and block. Interleaving moved every value through the shuffle port that
-// XXH3's own shuffles already load, which halved the speed in cache. Blocks after the
+// per component and block. Interleaved, the values ran at half of XXH3's speed in cache
+// (by our reading, their permutes queue for the port XXH3's own shuffles use). Blocks after the
 // last superblock, and the tail, are interleaved and hashed by xxhash's own code, so the
 // digest is XXH3's, bit for bit.
 
