@@ -56,6 +56,8 @@ struct Components
     for (int c = 0; c < count; ++c)
     {
       const std::size_t tuples = (end + count - 1 - c) / count;
+      // Bytes() seeds by length: one more byte per component, then trimmed, gives each
+      // component values of its own.
       this->Buffers.push_back(Bytes(tuples * valueSize + c));
       this->Buffers.back().resize(tuples * valueSize);
       this->Pointers.push_back(this->Buffers.back().data());
@@ -74,8 +76,6 @@ struct Components
     }
     return bytes;
   }
-
-  int Count() const { return static_cast<int>(this->Buffers.size()); }
 
   std::size_t ValueSize;
   std::vector<std::vector<unsigned char>> Buffers;
@@ -195,8 +195,9 @@ TEST(TrackedXXH3, TupleMajorStreamsAreTheInterleavedBytes)
 // The one-shot tuple-major digest (which the AVX-512 kernel takes from the buffers in
 // place, for 8-byte values) is XXH3's of the interleaved bytes: for every component count
 // it takes and the first it does not, lengths on each side of XXH3's 240-byte limit of
-// short inputs and of its 1 KiB blocks, whole blocks exactly, and streams starting in the
-// middle of a tuple. The buffers end where the values do: nothing past them is read.
+// short inputs and of its 1 KiB blocks, whole blocks exactly, several superblocks (of
+// `count` blocks) with whole blocks after them, and streams starting in the middle of a
+// tuple. The buffers end where the values do: nothing past them is read.
 TEST(TrackedXXH3, OneShotTupleMajorIsTheInterleavedDigest)
 {
   const std::size_t lengths[] = { 1, 30, 31, 32, 127, 128, 129, 135, 136, 137, 255, 256, 257, 1023,
