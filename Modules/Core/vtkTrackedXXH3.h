@@ -18,8 +18,8 @@
  * to 64 bytes), always driven by the one kernel chosen. A kernel also interleaves SOA
  * components into the stream (UpdateTupleMajor), so the transposition is compiled with
  * the same instructions as the hash and its pieces stay in the L1 cache; and hashes them
- * one-shot (OneShotTupleMajor), which the AVX-512 kernel does for 8-byte values without
- * moving them (vtkTrackedXXH3TupleMajorAVX512.inl).
+ * one-shot (OneShotTupleMajor), which the AVX2 and AVX-512 kernels do for 8-byte values
+ * without moving them (vtkTrackedXXH3TupleMajor.inl).
  *
  * @sa
  * vtkTrackedDigest
@@ -57,8 +57,8 @@ struct Kernel
   void (*UpdateTupleMajor)(void* state, const void* const* components, int numberOfComponents,
     int valueSize, std::size_t firstValue, std::size_t endValue);
   // XXH3-128 of the same values: what UpdateTupleMajor() after Reset() then Digest() give.
-  // The AVX-512 kernel hashes 8-byte values of 2 to 15 components from their buffers, in
-  // place (see vtkTrackedXXH3TupleMajorAVX512.inl).
+  // The AVX2 and AVX-512 kernels hash 8-byte values of 2 to 15 components from their
+  // buffers, in place (see vtkTrackedXXH3TupleMajor.inl).
   Hash128 (*OneShotTupleMajor)(const void* const* components, int numberOfComponents, int valueSize,
     std::size_t firstValue, std::size_t endValue);
   Hash128 (*Digest)(const void* state);

@@ -150,8 +150,13 @@ void UpdateTupleMajorOfWords(
   }
 }
 
+// The SOA hash from the component buffers: a GroupArithmetic of the kernel's vector width.
 #if defined(__AVX512F__)
 #include "vtkTrackedXXH3TupleMajorAVX512.inl"
+#define VTK_TRACKED_XXH3_TUPLE_MAJOR_IN_PLACE 1
+#elif defined(__AVX2__)
+#include "vtkTrackedXXH3TupleMajorAVX2.inl"
+#define VTK_TRACKED_XXH3_TUPLE_MAJOR_IN_PLACE 1
 #endif
 
 void UpdateTupleMajor(void* state, const void* const* components, int numberOfComponents,
@@ -180,10 +185,11 @@ void UpdateTupleMajor(void* state, const void* const* components, int numberOfCo
 Hash128 OneShotTupleMajor(const void* const* components, int numberOfComponents, int valueSize,
   std::size_t firstValue, std::size_t endValue)
 {
-#if defined(__AVX512F__)
+#if defined(VTK_TRACKED_XXH3_TUPLE_MAJOR_IN_PLACE)
   Hash128 hash;
   if (valueSize == 8 &&
-    HashTupleMajorWords(components, numberOfComponents, firstValue, endValue, hash))
+    HashTupleMajorWords<GroupArithmetic>(
+      components, numberOfComponents, firstValue, endValue, hash))
   {
     return hash;
   }

@@ -1,0 +1,166 @@
+// SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
+// SPDX-License-Identifier: BSD-3-Clause
+// Private: the AVX2 part of the tuple-major hash of SOA components of 8-byte values
+// (vtkTrackedXXH3TupleMajor.inl says how it works): a group of 8 values is two loads, its
+// lanes 0-3 and 4-7, and so are the accumulators. Included by vtkTrackedXXH3Kernel.inl
+// into the AVX2 kernel only, inside its namespace.
+
+#include "vtkTrackedXXH3TupleMajor.inl"
+
+// The arithmetic of the AVX2 kernel's tuple-major hash (see SuperblockHasher).
+struct GroupArithmetic
+{
+  // Where the lanes of a group go, for the position mod 8 of its first lane: lane k adds
+  // to accumulator lane (position + count * k) % 8. For each half of the accumulator, the
+  // 32-bit elements of a half of the (folded) group that it takes, and which half that is.
+  struct Placement
+  {
+    alignas(32) std::uint32_t Elements[2][8];
+    alignas(32) std::uint64_t FromHigh[2][4]; // all ones where that is lanes 4-7 (no fold)
+    alignas(32) std::uint64_t Used[2][4];     // all ones where the lane takes a sum (folds)
+  };
+
+  // After the fold, folded lanes [0, 8 >> folds) hold the sums of the lanes that share a
+  // target.
+  static void FillPlacement(Placement& placement, int count, int position)
+  {
+    placement = Placement{};
+    for (int k = 0; k < (8 >> FoldsOf(count)); ++k)
+    {
+      const int target = (position + count * k) % 8;
+      const int half = target / 4;
+      const int lane = target % 4;
+      placement.Elements[half][2 * lane] = static_cast<std::uint32_t>(2 * (k % 4));
+      placement.Elements[half][2 * lane + 1] = static_cast<std::uint32_t>(2 * (k % 4) + 1);
+      placement.FromHigh[half][lane] = k >= 4 ? ~std::uint64_t(0) : 0;
+      placement.Used[half][lane] = ~std::uint64_t(0);
+    }
+  }
+
+  static __m256i Load(const void* aligned)
+  {
+    return _mm256_load_si256(static_cast<const __m256i*>(aligned));
+  }
+
+  // 64-bit lanes, low and high: what a group or the accumulators hold.
+  struct Lanes
+  {
+    __m256i Low;
+    __m256i High;
+  };
+
+  static Lanes Add(const Lanes& a, const Lanes& b)
+  {
+    return { _mm256_add_epi64(a.Low, b.Low), _mm256_add_epi64(a.High, b.High) };
+  }
+
+  // Sums the lanes that share a target, then moves each sum to its accumulator lane.
+  static Lanes PlaceLanes(const Lanes& sums, const Placement& placement, int folds)
+  {
+    if (folds == 0)
+    {
+      auto place = [&sums, &placement](int half)
+      {
+        const __m256i elements = Load(placement.Elements[half]);
+        return _mm256_blendv_epi8(_mm256_permutevar8x32_epi32(sums.Low, elements),
+          _mm256_permutevar8x32_epi32(sums.High, elements), Load(placement.FromHigh[half]));
+      };
+      return { place(0), place(1) };
+    }
+    __m256i folded = _mm256_add_epi64(sums.Low, sums.High);
+    if (folds > 1)
+    {
+      folded = _mm256_add_epi64(folded, _mm256_permute4x64_epi64(folded, _MM_SHUFFLE(1, 0, 3, 2)));
+    }
+    if (folds > 2)
+    {
+      folded = _mm256_add_epi64(folded, _mm256_shuffle_epi32(folded, _MM_SHUFFLE(1, 0, 3, 2)));
+    }
+    auto place = [folded, &placement](int half)
+    {
+      return _mm256_and_si256(_mm256_permutevar8x32_epi32(folded, Load(placement.Elements[half])),
+        Load(placement.Used[half]));
+    };
+    return { place(0), place(1) };
+  }
+
+  // Products of keyed halves, and the words (which add to the lane beside their own).
+  struct Terms
+  {
+    Lanes Products;
+    Lanes Words;
+  };
+
+  static Terms NoTerms()
+  {
+    const __m256i zero = _mm256_setzero_si256();
+    return { { zero, zero }, { zero, zero } };
+  }
+
+  // All ones in the lanes whose bit is set.
+  static Lanes MaskOf(unsigned bits)
+  {
+    const __m256i set = _mm256_set1_epi64x(static_cast<long long>(bits));
+    const __m256i low = _mm256_setr_epi64x(1, 2, 4, 8);
+    const __m256i high = _mm256_setr_epi64x(16, 32, 64, 128);
+    return { _mm256_cmpeq_epi64(_mm256_and_si256(set, low), low),
+      _mm256_cmpeq_epi64(_mm256_and_si256(set, high), high) };
+  }
+
+  static Lanes And(const Lanes& a, const Lanes& mask)
+  {
+    return { _mm256_and_si256(a.Low, mask.Low), _mm256_and_si256(a.High, mask.High) };
+  }
+
+  static Lanes Subtract(const Lanes& a, const Lanes& b)
+  {
+    return { _mm256_sub_epi64(a.Low, b.Low), _mm256_sub_epi64(a.High, b.High) };
+  }
+
+  static __m256i Product(__m256i loaded, const std::uint64_t* keys)
+  {
+    const __m256i keyed = _mm256_xor_si256(loaded, Load(keys));
+    return _mm256_mul_epu32(keyed, _mm256_srli_epi64(keyed, 32));
+  }
+
+  static void AddComponent(const std::uint64_t* values, const ComponentSchedule& schedule,
+    const Placement& placement, int folds, Terms* blocks)
+  {
+    Terms sums = NoTerms();
+    for (int group = 0; group < GroupsPerSuperblock; ++group)
+    {
+      const Lanes loaded = { _mm256_loadu_si256(reinterpret_cast<const __m256i*>(values)),
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(values + 4)) };
+      values += 8;
+      const Lanes products = { Product(loaded.Low, schedule.Keys[group]),
+        Product(loaded.High, schedule.Keys[group] + 4) };
+      sums.Products = Add(sums.Products, products);
+      sums.Words = Add(sums.Words, loaded);
+      if (schedule.EndsBlock[group])
+      {
+        // The lanes past the block start the next one: taken out of this block's sums.
+        Terms next = NoTerms();
+        if (schedule.InBlock[group] != 0xFF)
+        {
+          const Lanes past = MaskOf(~schedule.InBlock[group] & 0xFFu);
+          next = { And(products, past), And(loaded, past) };
+          sums = { Subtract(sums.Products, next.Products), Subtract(sums.Words, next.Words) };
+        }
+        blocks->Products = Add(blocks->Products, PlaceLanes(sums.Products, placement, folds));
+        blocks->Words = Add(blocks->Words, PlaceLanes(sums.Words, placement, folds));
+        ++blocks;
+        sums = next;
+      }
+    }
+  }
+
+  static void AddBlock(std::uint64_t* accumulators, const Terms& block)
+  {
+    auto* acc = reinterpret_cast<__m256i*>(accumulators);
+    const Lanes beside = { _mm256_shuffle_epi32(block.Words.Low, _MM_SHUFFLE(1, 0, 3, 2)),
+      _mm256_shuffle_epi32(block.Words.High, _MM_SHUFFLE(1, 0, 3, 2)) };
+    const Lanes terms = Add(block.Products, beside);
+    _mm256_store_si256(acc, _mm256_add_epi64(_mm256_load_si256(acc), terms.Low));
+    _mm256_store_si256(acc + 1, _mm256_add_epi64(_mm256_load_si256(acc + 1), terms.High));
+  }
+};
