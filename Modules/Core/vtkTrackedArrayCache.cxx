@@ -97,16 +97,12 @@ public:
     self->Entries.HandleSourceEvent(caller, eventId, garbage);
   }
 
-  // The digest of an array or data object (see vtkTrackedDigestMemo::Digest).
+  // The digest of an array or data object, computed (see vtkTrackedDigestMemo::Digest);
+  // callers recall a kept one first (Digests.Recall(), which needs neither the cache's
+  // lock nor the pool).
   bool Digest(
     const vtkTrackedSource& typed, bool fresh, vtkTrackedDigest& digest, std::string& error)
   {
-    // A kept digest first: neither the cache's lock nor the pool on that path; the memo's
-    // Digest() computes.
-    if (!fresh && this->Digests.Recall(typed, digest))
-    {
-      return true;
-    }
     vtkSmartPointer<vtkArrayBufferPool> pool; // held: SetBufferPool() may replace it
     {
       std::lock_guard<std::mutex> lock(this->Mutex);
@@ -664,6 +660,13 @@ bool vtkTrackedArrayCache::TryGetDigest(
   vtkObject* source, bool fresh, std::string& digest, std::string& error)
 {
   digest.clear();
+  vtkTrackedDigest value;
+  // A kept digest first, before any downcast: the path of every unchanged source.
+  if (!fresh && this->Internals->Digests.Recall(source, value))
+  {
+    digest = value.ToString();
+    return true;
+  }
   const vtkTrackedSource typed(source);
   if (!typed.IsSupported())
   {
@@ -672,7 +675,6 @@ bool vtkTrackedArrayCache::TryGetDigest(
                    : "the source is null";
     return false;
   }
-  vtkTrackedDigest value;
   if (!this->Internals->Digest(typed, fresh, value, error))
   {
     return false;

@@ -8,20 +8,6 @@
 
 #include <utility>
 
-namespace
-{
-const vtkObject* ObjectOf(const vtkTrackedSource& typed)
-{
-  return typed.Array ? static_cast<vtkObject*>(typed.Array) : typed.DataObject;
-}
-}
-
-//------------------------------------------------------------------------------
-bool vtkTrackedDigestMemo::Recall(const vtkTrackedSource& typed, vtkTrackedDigest& digest)
-{
-  return this->Recall(ObjectOf(typed), typed, digest);
-}
-
 //------------------------------------------------------------------------------
 bool vtkTrackedDigestMemo::Digest(const vtkTrackedSource& typed, bool fresh,
   vtkArrayBufferPool* pool, vtkTrackedDigest& digest, std::string& error)
@@ -44,7 +30,7 @@ bool vtkTrackedDigestMemo::Digest(const vtkTrackedSource& typed, bool fresh,
     }
     return false;
   }
-  this->Remember(ObjectOf(typed), std::move(stamp), digest);
+  this->Remember(typed, std::move(stamp), digest);
   return true;
 }
 
@@ -60,13 +46,12 @@ bool vtkTrackedDigestMemo::DigestArrays(const std::vector<vtkAbstractArray*>& ar
   std::vector<vtkTrackedStamp> stamps;
   for (std::size_t a = 0; a < arrays.size(); ++a)
   {
-    const vtkTrackedSource typed(arrays[a]);
-    if (fresh || !this->Recall(arrays[a], typed, digests[a]))
+    if (fresh || !this->Recall(arrays[a], digests[a]))
     {
       missing.push_back(arrays[a]);
       positions.push_back(a);
       stamps.emplace_back();
-      stamps.back().Capture(typed);
+      stamps.back().Capture(vtkTrackedSource(arrays[a]));
     }
   }
   if (missing.empty())
@@ -81,7 +66,7 @@ bool vtkTrackedDigestMemo::DigestArrays(const std::vector<vtkAbstractArray*>& ar
   for (std::size_t m = 0; m < missing.size(); ++m)
   {
     digests[positions[m]] = computed[m];
-    this->Remember(missing[m], std::move(stamps[m]), computed[m]);
+    this->Remember(vtkTrackedSource(missing[m]), std::move(stamps[m]), computed[m]);
   }
   return true;
 }
@@ -108,14 +93,19 @@ std::size_t vtkTrackedDigestMemo::GetNumberOfDigests()
 }
 
 //------------------------------------------------------------------------------
-bool vtkTrackedDigestMemo::Recall(
-  const vtkObject* object, const vtkTrackedSource& typed, vtkTrackedDigest& digest)
+bool vtkTrackedDigestMemo::Recall(const vtkObject* object, vtkTrackedDigest& digest)
 {
+  if (!object)
+  {
+    return false;
+  }
+  const std::type_info& type = typeid(*object);
   std::lock_guard<std::mutex> lock(this->Mutex);
   auto found = this->Digests.find(object);
   bool shared = false;
-  if (found == this->Digests.end() ||
-    found->second.Stamp.Compare(typed, shared) != vtkTrackedStamp::Change::None || shared)
+  if (found == this->Digests.end() || *found->second.Type != type ||
+    found->second.Stamp.Compare(found->second.Typed, shared) != vtkTrackedStamp::Change::None ||
+    shared)
   {
     return false;
   }
@@ -128,12 +118,14 @@ bool vtkTrackedDigestMemo::Recall(
 // Keeps `digest` under the stamp `object` had before it was hashed, unless its storage was
 // shared: then it may change unseen, and is hashed at every call.
 void vtkTrackedDigestMemo::Remember(
-  const vtkObject* object, vtkTrackedStamp&& stamp, const vtkTrackedDigest& digest)
+  const vtkTrackedSource& typed, vtkTrackedStamp&& stamp, const vtkTrackedDigest& digest)
 {
   if (stamp.IsShared())
   {
     return;
   }
+  const vtkObject* object = typed.Object();
+  const std::type_info& type = typeid(*object);
   std::lock_guard<std::mutex> lock(this->Mutex);
   auto inserted = this->Digests.emplace(object, Kept{});
   Kept& kept = inserted.first->second;
@@ -155,6 +147,8 @@ void vtkTrackedDigestMemo::Remember(
   }
   kept.Stamp = std::move(stamp);
   kept.Digest = digest;
+  kept.Typed = typed;
+  kept.Type = &type;
   while (this->Digests.size() > MaximumDigests)
   {
     this->Digests.erase(this->Recency.Oldest());

@@ -29,6 +29,7 @@
 #include <cstddef>       // for std::size_t
 #include <mutex>         // for the lock
 #include <string>        // for errors
+#include <typeinfo>      // for the kept objects' types
 #include <unordered_map> // for the digests by object
 #include <vector>        // for the arrays of a data object
 
@@ -53,9 +54,11 @@ public:
     vtkTrackedDigest& digest, std::string& error);
 
   /**
-   * The kept digest of `typed`, if its stamp is unchanged (what Digest() recalls).
+   * The kept digest of `object`, if its stamp is unchanged (what Digest() recalls). No
+   * downcast: an object found at a kept address is taken as typed then if its dynamic type
+   * is the same.
    */
-  bool Recall(const vtkTrackedSource& typed, vtkTrackedDigest& digest);
+  bool Recall(const vtkObject* object, vtkTrackedDigest& digest);
 
   /// Forgets the digest of `object`; with `onlyIfChanged`, only if its stamp changed.
   void Forget(vtkObject* object, bool onlyIfChanged);
@@ -67,13 +70,15 @@ private:
   {
     vtkTrackedStamp Stamp;
     vtkTrackedDigest Digest;
+    vtkTrackedSource Typed;               // the object, as it was typed when kept
+    const std::type_info* Type = nullptr; // and its dynamic type
     vtkTrackedRecencyList<const vtkObject*>::Position Recency;
   };
 
   bool DigestArrays(const std::vector<vtkAbstractArray*>& arrays, bool fresh,
     vtkArrayBufferPool* pool, std::vector<vtkTrackedDigest>& digests);
-  bool Recall(const vtkObject* object, const vtkTrackedSource& typed, vtkTrackedDigest& digest);
-  void Remember(const vtkObject* object, vtkTrackedStamp&& stamp, const vtkTrackedDigest& digest);
+  void Remember(
+    const vtkTrackedSource& typed, vtkTrackedStamp&& stamp, const vtkTrackedDigest& digest);
 
   std::mutex Mutex;
   std::unordered_map<const vtkObject*, Kept> Digests;

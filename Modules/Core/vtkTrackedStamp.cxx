@@ -293,6 +293,12 @@ vtkTrackedSource::vtkTrackedSource(vtkObject* source)
 }
 
 //------------------------------------------------------------------------------
+vtkObject* vtkTrackedSource::Object() const
+{
+  return this->Array ? static_cast<vtkObject*>(this->Array) : this->DataObject;
+}
+
+//------------------------------------------------------------------------------
 void vtkTrackedStamp::Capture(const vtkTrackedSource& source)
 {
   this->Arrays.clear();

@@ -62,8 +62,10 @@ VTK_ABI_NAMESPACE_END
  */
 struct vtkTrackedSource
 {
+  vtkTrackedSource() = default;
   explicit vtkTrackedSource(vtkObject* source);
   bool IsSupported() const { return this->Array || this->DataObject; }
+  vtkObject* Object() const;
 
   vtkAbstractArray* Array = nullptr;
   vtkDataObject* DataObject = nullptr;
