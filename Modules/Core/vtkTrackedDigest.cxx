@@ -22,6 +22,7 @@
 #include "vtkTrackedXXH3.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstring>
 #include <functional>
@@ -535,18 +536,30 @@ private:
 //------------------------------------------------------------------------------
 std::string vtkTrackedDigest::ToString() const
 {
-  static constexpr char Hex[] = "0123456789abcdef";
-  // Sized once: on the path of every GetDigest(). Each half is written from its most
-  // significant nibble, which is XXH3's canonical (big-endian) form.
-  std::string text(TextPrefix.size() + 32, '0');
-  std::copy(TextPrefix.begin(), TextPrefix.end(), text.begin());
-  char* digits = &text[TextPrefix.size()];
-  for (int nibble = 0; nibble < 16; ++nibble)
+  // On the path of every GetDigest(): two hex digits a byte from a table, written in a
+  // local buffer, and the string made once from it. Each half is written from its most
+  // significant byte, which is XXH3's canonical (big-endian) form.
+  static constexpr auto HexPairs = []
   {
-    digits[nibble] = Hex[(this->High >> (60 - 4 * nibble)) & 15];
-    digits[16 + nibble] = Hex[(this->Low >> (60 - 4 * nibble)) & 15];
+    constexpr char hex[] = "0123456789abcdef";
+    std::array<char, 512> pairs{};
+    for (int byte = 0; byte < 256; ++byte)
+    {
+      pairs[2 * byte] = hex[byte >> 4];
+      pairs[2 * byte + 1] = hex[byte & 15];
+    }
+    return pairs;
+  }();
+  std::array<char, TextPrefix.size() + 32> text{};
+  std::copy(TextPrefix.begin(), TextPrefix.end(), text.begin());
+  char* digits = text.data() + TextPrefix.size();
+  for (int byte = 0; byte < 8; ++byte)
+  {
+    const int shift = 56 - 8 * byte;
+    std::memcpy(digits + 2 * byte, &HexPairs[2 * ((this->High >> shift) & 255)], 2);
+    std::memcpy(digits + 16 + 2 * byte, &HexPairs[2 * ((this->Low >> shift) & 255)], 2);
   }
-  return text;
+  return std::string(text.data(), text.size());
 }
 
 //------------------------------------------------------------------------------
