@@ -288,19 +288,6 @@ BENCHMARK(FirstDigestAfterChange)
   ->ArgNames({ "bytes", "threads" })
   ->UseRealTime()
   ->Unit(benchmark::kMillisecond);
-
-// The digest of an unchanged tracked array: the stamp check and the kept digest.
-void CachedDigest(benchmark::State& state)
-{
-  auto array = MakeArray<vtkDoubleArray>(1000000);
-  vtkNew<vtkTrackedArrayCache> cache;
-  cache->GetDigest(array);
-  for (auto _ : state)
-  {
-    benchmark::DoNotOptimize(cache->GetDigest(array));
-  }
-}
-BENCHMARK(CachedDigest);
 }
 
 BENCHMARK_MAIN();
