@@ -11,6 +11,7 @@
 #include "BenchmarkThreads.h"
 
 #include "vtkDoubleArray.h"
+#include "vtkFloatArray.h"
 #include "vtkNew.h"
 #include "vtkSMPTools.h"
 #include "vtkSOADataArrayTemplate.h"
@@ -193,18 +194,19 @@ void Sizes(benchmark::internal::Benchmark* benchmark)
   benchmark->ArgNames({ "bytes", "threads" })->UseRealTime();
 }
 
-// AOS and SOA digests of 1 MiB of doubles by component count, single thread: the SOA
-// layout's cost (digest_ratios.py prints SOA / AOS per count).
+// AOS and SOA digests of 1 MiB of doubles or floats by component count, single thread:
+// the SOA layout's cost (digest_ratios.py prints SOA / AOS per count).
 template <typename ArrayT>
 void DigestByComponents(benchmark::State& state)
 {
+  using Value = typename ArrayT::ValueType;
   const int components = static_cast<int>(state.range(0));
-  auto array = MakeArray<ArrayT>((1 << 20) / (components * sizeof(double)), components);
+  auto array = MakeArray<ArrayT>((1 << 20) / (components * sizeof(Value)), components);
   for (auto _ : state)
   {
     benchmark::DoNotOptimize(vtkTrackedArrayCache::ComputeDigest(array));
   }
-  state.SetBytesProcessed(state.iterations() * array->GetNumberOfValues() * sizeof(double));
+  state.SetBytesProcessed(state.iterations() * array->GetNumberOfValues() * sizeof(Value));
 }
 void DigestAOSByComponents(benchmark::State& state)
 {
@@ -213,6 +215,14 @@ void DigestAOSByComponents(benchmark::State& state)
 void DigestSOAByComponents(benchmark::State& state)
 {
   DigestByComponents<vtkSOADataArrayTemplate<double>>(state);
+}
+void DigestAOSFloatByComponents(benchmark::State& state)
+{
+  DigestByComponents<vtkFloatArray>(state);
+}
+void DigestSOAFloatByComponents(benchmark::State& state)
+{
+  DigestByComponents<vtkSOADataArrayTemplate<float>>(state);
 }
 void ComponentCounts(benchmark::internal::Benchmark* benchmark)
 {
@@ -224,6 +234,8 @@ void ComponentCounts(benchmark::internal::Benchmark* benchmark)
 }
 BENCHMARK(DigestAOSByComponents)->Apply(ComponentCounts);
 BENCHMARK(DigestSOAByComponents)->Apply(ComponentCounts);
+BENCHMARK(DigestAOSFloatByComponents)->Apply(ComponentCounts);
+BENCHMARK(DigestSOAFloatByComponents)->Apply(ComponentCounts);
 
 BENCHMARK(PlainRead)->Apply(Sizes);
 BENCHMARK(DigestAOS)->Apply(Sizes);

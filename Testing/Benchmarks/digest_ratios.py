@@ -8,8 +8,8 @@ Runs BenchmarkDigest (its threads:1 cases, `repetitions` times each, 5 by defaul
 prints, for each size, the median throughput of our digest (DigestAOS, DigestSOA), of raw
 XXH3-128 (libxxhash's runtime dispatch, and inline for this CPU), of the read loops
 (PlainRead, portable; PlainReadVector, vectorized for this CPU), and their ratios; then
-SOA / AOS of 1 MiB of doubles by component count. The machine is noisy: quote the ratios
-of one run, not figures from different runs.
+SOA / AOS of 1 MiB of doubles, and of floats, by component count. The machine is noisy:
+quote the ratios of one run, not figures from different runs.
 """
 
 import json
@@ -78,19 +78,24 @@ def main():
             f"{name:24s}"
             + "".join(f"{found[top, size] / found[bottom, size]:10.2f}" for size in sizes)
         )
-    by_count = medians(benchmark, repetitions, "^Digest(AOS|SOA)ByComponents/")
-    counts = sorted({count for _, count in by_count})
+    by_count = medians(benchmark, repetitions, "^Digest(AOS|SOA)(Float)?ByComponents/")
+    for value, infix in (("doubles", ""), ("floats", "Float")):
+        print_by_count(
+            by_count, value, f"DigestAOS{infix}ByComponents", f"DigestSOA{infix}ByComponents"
+        )
+
+
+def print_by_count(by_count, value, aos, soa):
+    """The AOS and SOA throughputs by component count, and SOA / AOS."""
+    counts = sorted({count for case, count in by_count if case == aos})
     print()
-    print("1 MiB of doubles, by component count")
+    print(f"1 MiB of {value}, by component count")
     print(f"{'':24s}" + "".join(f"{count:10d}" for count in counts))
-    for case in ("DigestAOSByComponents", "DigestSOAByComponents"):
+    for case in (aos, soa):
         print(f"{case:24s}" + "".join(f"{by_count[case, count]:10.1f}" for count in counts))
     print(
         f"{'SOA / AOS':24s}"
-        + "".join(
-            f"{by_count['DigestSOAByComponents', c] / by_count['DigestAOSByComponents', c]:10.2f}"
-            for c in counts
-        )
+        + "".join(f"{by_count[soa, count] / by_count[aos, count]:10.2f}" for count in counts)
     )
 
 
