@@ -67,7 +67,10 @@ std::size_t Smaller(std::size_t a, std::size_t b)
 }
 
 // Copies `values` values of the tuple-major sequence, from value index `value`, into
-// `out`. Whole tuples of a known component count take a loop the compiler vectorizes.
+// `out`. Whole tuples of a known component count take a loop the compiler vectorizes;
+// whole tuples of others, one component at a time (measured on 1 MiB of 4-byte values
+// with AVX-512: 0.25-0.34 of the AOS speed for 5 to 8 components with the count known,
+// 0.16 one component at a time, 0.08 value by value).
 template <typename Word, int Components>
 void Gather(const void* const* components, std::size_t count, std::size_t value, std::size_t values,
   Word* out)
@@ -86,6 +89,19 @@ void Gather(const void* const* components, std::size_t count, std::size_t value,
       }
       return;
     }
+  }
+  if (value % count == 0 && values % count == 0)
+  {
+    const std::size_t tuple = value / count;
+    for (std::size_t c = 0; c < count; ++c)
+    {
+      const Word* in = static_cast<const Word*>(components[c]) + tuple;
+      for (std::size_t t = 0; t < values / count; ++t)
+      {
+        out[t * count + c] = in[t];
+      }
+    }
+    return;
   }
   std::size_t tuple = value / count;
   std::size_t component = value % count;
@@ -144,6 +160,18 @@ void UpdateTupleMajorOfWords(
       break;
     case 4:
       UpdateTupleMajorOf<Word, 4>(state, components, n, first, end);
+      break;
+    case 5:
+      UpdateTupleMajorOf<Word, 5>(state, components, n, first, end);
+      break;
+    case 6:
+      UpdateTupleMajorOf<Word, 6>(state, components, n, first, end);
+      break;
+    case 7:
+      UpdateTupleMajorOf<Word, 7>(state, components, n, first, end);
+      break;
+    case 8:
+      UpdateTupleMajorOf<Word, 8>(state, components, n, first, end);
       break;
     default:
       UpdateTupleMajorOf<Word, 0>(state, components, n, first, end);

@@ -163,7 +163,8 @@ TEST(TrackedXXH3, StreamedAndKeyedDigestsAreLibxxhashs)
 }
 
 // Per-component buffers streamed tuple-major, from any value to any value, give the digest
-// of the interleaved bytes: every value width, the special component counts and others.
+// of the interleaved bytes: every value width, the counts with loops of their own (up to
+// 8), others in whole tuples, and tuples larger than a piece (1100 values).
 TEST(TrackedXXH3, TupleMajorStreamsAreTheInterleavedBytes)
 {
   std::mt19937 random(11);
@@ -171,7 +172,7 @@ TEST(TrackedXXH3, TupleMajorStreamsAreTheInterleavedBytes)
   {
     for (int valueSize : { 1, 2, 4, 8 })
     {
-      for (int count : { 1, 2, 3, 4, 6, 1100 })
+      for (int count : { 1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 1100 })
       {
         const std::size_t values = 3000 * count;
         const Components components(count, valueSize, values);
@@ -192,12 +193,12 @@ TEST(TrackedXXH3, TupleMajorStreamsAreTheInterleavedBytes)
   }
 }
 
-// The one-shot tuple-major digest (which the AVX-512 kernel takes from the buffers in
-// place, for 8-byte values) is XXH3's of the interleaved bytes: for every component count
-// it takes and the first it does not, lengths on each side of XXH3's 240-byte limit of
-// short inputs and of its 1 KiB blocks, whole blocks exactly, several superblocks (of
-// `count` blocks) with whole blocks after them, and streams starting in the middle of a
-// tuple. The buffers end where the values do: nothing past them is read.
+// The one-shot tuple-major digest (which the AVX2 and AVX-512 kernels take from the
+// buffers in place, for 8-byte values) is XXH3's of the interleaved bytes: for every
+// component count it takes and the first it does not, lengths on each side of XXH3's
+// 240-byte limit of short inputs and of its 1 KiB blocks, whole blocks exactly, several
+// superblocks (of `count` blocks) with whole blocks after them, and streams starting in
+// the middle of a tuple. The buffers end where the values do: nothing past them is read.
 TEST(TrackedXXH3, OneShotTupleMajorIsTheInterleavedDigest)
 {
   const std::size_t lengths[] = { 1, 30, 31, 32, 127, 128, 129, 135, 136, 137, 255, 256, 257, 1023,
