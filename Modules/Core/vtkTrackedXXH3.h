@@ -18,8 +18,8 @@
  * to 64 bytes), always driven by the one kernel chosen. A kernel also interleaves SOA
  * components into the stream (UpdateTupleMajor), so the transposition is compiled with
  * the same instructions as the hash and its pieces stay in the L1 cache; and hashes them
- * one-shot (OneShotTupleMajor), which the AVX2 and AVX-512 kernels do for 8-byte values
- * without moving them (vtkTrackedXXH3TupleMajor.inl).
+ * one-shot (OneShotTupleMajor), which the AVX2 and AVX-512 kernels do for 8-byte and
+ * 4-byte values without moving them (vtkTrackedXXH3TupleMajor.inl).
  *
  * @sa
  * vtkTrackedDigest
@@ -57,7 +57,8 @@ struct Kernel
   void (*UpdateTupleMajor)(void* state, const void* const* components, int numberOfComponents,
     int valueSize, std::size_t firstValue, std::size_t endValue);
   // XXH3-128 of the same values: what UpdateTupleMajor() after Reset() then Digest() give.
-  // The AVX2 and AVX-512 kernels hash 8-byte values of 2 to 15 components from their
+  // The AVX2 and AVX-512 kernels hash 8-byte values of 2 to 15 components, and 4-byte
+  // ones of up to 15 odd or 30 even components from an even first value, from their
   // buffers, in place (see vtkTrackedXXH3TupleMajor.inl).
   Hash128 (*OneShotTupleMajor)(const void* const* components, int numberOfComponents, int valueSize,
     std::size_t firstValue, std::size_t endValue);

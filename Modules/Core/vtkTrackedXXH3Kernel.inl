@@ -218,9 +218,8 @@ Hash128 OneShotTupleMajor(const void* const* components, int numberOfComponents,
 {
 #if defined(VTK_TRACKED_XXH3_TUPLE_MAJOR_IN_PLACE)
   Hash128 hash;
-  if (valueSize == 8 &&
-    HashTupleMajorWords<GroupArithmetic>(
-      components, numberOfComponents, firstValue, endValue, hash))
+  if (HashTupleMajorInPlace<GroupArithmetic>(
+        components, numberOfComponents, valueSize, firstValue, endValue, hash))
   {
     return hash;
   }

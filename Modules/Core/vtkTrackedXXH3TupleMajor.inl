@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
 // SPDX-License-Identifier: BSD-3-Clause
-// Private: XXH3-128 of the tuple-major stream of SOA components of 8-byte values, hashed
-// from the component buffers as they lie, without interleaving them: what the vector
-// widths share. Included, inside the kernel's namespace, by the file of one vector width
+// Private: XXH3-128 of the tuple-major stream of SOA components of 8-byte or 4-byte
+// values, hashed from the component buffers as they lie, without interleaving them: what
+// the vector widths share. Included, inside the kernel's namespace, by the file of one vector width
 // (vtkTrackedXXH3TupleMajorAVX2.inl, vtkTrackedXXH3TupleMajorAVX512.inl), which adds a
 // superblock's values to the accumulators.
 //
@@ -12,21 +12,22 @@
 // p % 8, where p is the word's position in the block and key(p) the secret's word
 // p / 8 + p % 8. Between blocks the scramble works lane by lane. The terms add in any
 // order, so a block's sums are taken one component at a time. `count` blocks hold 128
-// tuples, 16 groups of 8 values of each component: the superblock. Each group, as the
-// values lie, takes its keys from a table of the component's schedule, and adds to the
-// block (or, split, the two blocks) its lanes fall in; the lanes a component adds to are
-// a fixed permutation of the accumulator's (after a fold, for even counts), applied once
-// per component and block. Interleaved, the values ran at half of XXH3's speed in cache
-// (by our reading, their permutes queue for the port XXH3's own shuffles use). Blocks after
-// the last superblock, and the tail, are interleaved and hashed by xxhash's own code, so
-// the digest is XXH3's, bit for bit.
+// tuples, 16 groups of 8 values of each component: the superblock. (4-byte values pair
+// into words, the components of words from two buffers each: see WordComponents.) Each group, as
+// the values lie, takes its keys from a table of the component's schedule, and adds to the block
+// (or, split, the two blocks) its lanes fall in; the lanes a component adds to are a fixed
+// permutation of the accumulator's (after a fold, for even counts), applied once per component and
+// block. Interleaved, the values ran at half of XXH3's speed in cache (by our reading, their
+// permutes queue for the port XXH3's own shuffles use). Blocks after the last superblock, and the
+// tail, are interleaved and hashed by xxhash's own code, so the digest is XXH3's, bit for bit.
 
 #if XXH_VERSION_NUMBER < 800 || XXH_VERSION_NUMBER >= 900
 #error "the tuple-major hash follows XXH3 0.8's long-input loop"
 #endif
 
-// Counts hashed this way; others are interleaved. From 16 on a component has at most eight
-// values in a block, and its per-block placement costs more than interleaving (measured).
+// Counts of word components hashed this way; others are interleaved. From 16 on a
+// component has at most eight words in a block, and its per-block placement costs more
+// than interleaving (measured).
 constexpr int MostDirectComponents = 15;
 constexpr std::size_t BlockWords = (sizeof(XXH3_kSecret) - XXH_STRIPE_LEN) / 8 * 8;
 static_assert(BlockWords == 128, "XXH3's default secret gives blocks of 16 stripes");
@@ -76,7 +77,7 @@ struct CountTable
   template <typename Fill>
   explicit CountTable(Fill fill)
   {
-    for (int count = 2; count <= MostDirectComponents; ++count)
+    for (int count = 1; count <= MostDirectComponents; ++count)
     {
       for (int position = 0; position < Positions; ++position)
       {
@@ -102,21 +103,81 @@ int FoldsOf(int count)
   return count % 8 == 0 ? 3 : count % 4 == 0 ? 2 : count % 2 == 0 ? 1 : 0;
 }
 
-// Where each component's values in a superblock start: the tuple, and its position in the
-// superblock (below the count).
-struct ComponentStarts
+// The stream's 8-byte words as the `Count` components of superblocks of `Count` blocks.
+// For 8-byte values they are the SOA components. For 4-byte values a word is two values:
+// component k is word k of every period of `Count` words (the count of values per tuple,
+// or half of it when even), its low halves from one buffer and its high halves from
+// another, a period `Stride` tuples on (2 for odd value counts, whose periods span two
+// tuples).
+struct WordComponents
 {
-  std::size_t Tuples[MostDirectComponents];
-  std::uint32_t Offsets[MostDirectComponents];
+  int Count = 0;
+  int ValueSize = 8;
+  int Stride = 1;
+  const void* Low[MostDirectComponents];       // the first word's value, or its low half
+  const void* High[MostDirectComponents];      // 4-byte values: its high half
+  std::uint32_t Offsets[MostDirectComponents]; // the first word's position in a superblock
 };
 
-// Adds the `count` blocks of a superblock to the accumulators, scrambling after each, with
+// The words of values [first, end) of `count` components, if this path takes them: 8-byte
+// values of 2 to 15 components; 4-byte ones from an even first value, whose periods have
+// at most 15 words.
+bool DescribeWords(
+  const void* const* components, int count, int valueSize, std::size_t first, WordComponents& words)
+{
+  const auto n = static_cast<std::size_t>(count);
+  words.ValueSize = valueSize;
+  if (valueSize == 8 && count >= 2 && count <= MostDirectComponents)
+  {
+    words.Count = count;
+    for (std::size_t c = 0; c < n; ++c)
+    {
+      const std::size_t tuple = (first + n - 1 - c) / n;
+      words.Low[c] = static_cast<const std::uint64_t*>(components[c]) + tuple;
+      words.Offsets[c] = static_cast<std::uint32_t>(n * tuple + c - first);
+    }
+    return true;
+  }
+  words.Count = count % 2 ? count : count / 2;
+  words.Stride = count % 2 ? 2 : 1;
+  if (valueSize != 4 || first % 2 != 0 || count < 2 || words.Count > MostDirectComponents)
+  {
+    return false;
+  }
+  for (int k = 0; k < words.Count; ++k)
+  {
+    const std::size_t low = first + 2 * static_cast<std::size_t>(k);
+    words.Low[k] = static_cast<const std::uint32_t*>(components[low % n]) + low / n;
+    words.High[k] = static_cast<const std::uint32_t*>(components[(low + 1) % n]) + (low + 1) / n;
+    words.Offsets[k] = static_cast<std::uint32_t>(k);
+  }
+  return true;
+}
+
+// How many of `superblocks` read only values of the stream [first, end): with a stride of
+// 2 a group's loads take one value past its last (see Width::Pairs), up to `count` values
+// of the stream past the superblocks.
+std::size_t ReadableSuperblocks(const WordComponents& words, std::size_t count, std::size_t first,
+  std::size_t end, std::size_t superblocks)
+{
+  const auto periods = static_cast<std::size_t>(words.Count);
+  while (words.Stride == 2 && superblocks > 0 &&
+    first + 2 * periods - 1 + (2 * BlockWords * superblocks - 1) * count >= end)
+  {
+    --superblocks;
+  }
+  return superblocks;
+}
+
+// Adds the `Count` blocks of a superblock to the accumulators, scrambling after each, with
 // the vector arithmetic of `Width`:
 // - Width::Placement, Width::FillPlacement(placement, count, position): where a group's
 //   sums go, for the position mod 8 of its first lane;
 // - Width::Terms, Width::NoTerms(): a block's terms, in accumulator lanes;
-// - Width::AddComponent(values, schedule, placement, folds, blocks): adds a component's 128
-//   values in the superblock to the terms of the blocks they fall in;
+// - Width::Words{ values }, Width::Pairs<Stride>{ low, high }: a component's 8-byte words
+//   by group of 8, from 8-byte values, or from 4-byte ones (see WordComponents);
+// - Width::AddComponent(words, schedule, placement, folds, blocks): adds a component's 128
+//   words in the superblock to the terms of the blocks they fall in;
 // - Width::AddBlock(accumulators, terms): adds a block's terms to the accumulators.
 template <typename Width>
 struct SuperblockHasher
@@ -132,22 +193,41 @@ struct SuperblockHasher
   const ComponentSchedules& Schedules = TheComponentSchedules();
   const Placements& LanePlacements = ThePlacements();
 
-  void operator()(std::uint64_t* accumulators, const void* const* components, int count,
-    const ComponentStarts& starts, std::size_t superblock) const
+  void operator()(
+    std::uint64_t* accumulators, const WordComponents& words, std::size_t superblock) const
   {
+    const int count = words.Count;
     typename Width::Terms blocks[MostDirectComponents];
     for (int b = 0; b < count; ++b)
     {
       blocks[b] = Width::NoTerms();
     }
     const int folds = FoldsOf(count);
+    // Tuples of each buffer a superblock takes.
+    const std::size_t tuple = superblock * BlockWords * static_cast<std::size_t>(words.Stride);
     for (int c = 0; c < count; ++c)
     {
-      const std::uint32_t offset = starts.Offsets[c];
-      const std::size_t tuple = starts.Tuples[c] + superblock * BlockWords;
-      Width::AddComponent(static_cast<const std::uint64_t*>(components[c]) + tuple,
-        this->Schedules.Entries[count][offset], this->LanePlacements.Entries[count][offset % 8],
-        folds, blocks);
+      const std::uint32_t offset = words.Offsets[c];
+      auto add = [&](const auto& load)
+      {
+        Width::AddComponent(load, this->Schedules.Entries[count][offset],
+          this->LanePlacements.Entries[count][offset % 8], folds, blocks);
+      };
+      if (words.ValueSize == 8)
+      {
+        add(typename Width::Words{ static_cast<const std::uint64_t*>(words.Low[c]) + tuple });
+        continue;
+      }
+      const auto* low = static_cast<const std::uint32_t*>(words.Low[c]) + tuple;
+      const auto* high = static_cast<const std::uint32_t*>(words.High[c]) + tuple;
+      if (words.Stride == 1)
+      {
+        add(typename Width::template Pairs<1>{ low, high });
+      }
+      else
+      {
+        add(typename Width::template Pairs<2>{ low, high });
+      }
     }
     for (int b = 0; b < count; ++b)
     {
@@ -157,51 +237,65 @@ struct SuperblockHasher
   }
 };
 
-// XXH3-128 of the 8-byte values [first, end) of the tuple-major stream, as
-// XXH3_hashLong_128b_internal computes it; false if this path does not apply.
-template <typename Width>
-bool HashTupleMajorWords(
-  const void* const* components, int count, std::size_t first, std::size_t end, Hash128& hash)
+// Adds the blocks of the stream from block `fromBlock` on, the last, partial, block and the
+// last stripe (which may reach back into the last whole block) to the accumulators,
+// interleaved and hashed by xxhash's own code; `length` is the stream's, in bytes.
+template <typename Word>
+void HashInterleavedBlocks(std::uint64_t* accumulators, const void* const* components,
+  std::size_t count, std::size_t first, std::size_t length, std::size_t fromBlock)
 {
-  const std::size_t words = end - first;
-  const std::size_t length = words * 8;
-  if (count < 2 || count > MostDirectComponents || length <= XXH3_MIDSIZE_MAX)
+  constexpr std::size_t BlockValues = BlockWords * 8 / sizeof(Word);
+  XXH_ALIGN(64) Word piece[BlockValues];
+  const auto* bytes = reinterpret_cast<const xxh_u8*>(piece);
+  const std::size_t blocks = (length - 1) / (BlockWords * 8);
+  for (std::size_t b = fromBlock; b < blocks; ++b)
+  {
+    Gather<Word, 0>(components, count, first + b * BlockValues, BlockValues, piece);
+    XXH3_accumulate(accumulators, bytes, XXH3_kSecret, GroupsPerSuperblock, XXH3_accumulate_512);
+    XXH3_scrambleAcc(accumulators, XXH3_kSecret + sizeof(XXH3_kSecret) - XXH_STRIPE_LEN);
+  }
+  const std::size_t values = length / sizeof(Word);
+  const std::size_t tail = Smaller(blocks * BlockValues, values - XXH_STRIPE_LEN / sizeof(Word));
+  Gather<Word, 0>(components, count, first + tail, values - tail, piece);
+  const std::size_t stripes = ((length - 1) - blocks * BlockWords * 8) / XXH_STRIPE_LEN;
+  XXH3_accumulate(accumulators, bytes + sizeof(Word) * (blocks * BlockValues - tail), XXH3_kSecret,
+    stripes, XXH3_accumulate_512);
+  XXH3_accumulate_512(accumulators, bytes + length - XXH_STRIPE_LEN - sizeof(Word) * tail,
+    XXH3_kSecret + sizeof(XXH3_kSecret) - XXH_STRIPE_LEN - XXH_SECRET_LASTACC_START);
+}
+
+// XXH3-128 of the values [first, end) of the tuple-major stream, as
+// XXH3_hashLong_128b_internal computes it; false if this path does not apply (see
+// DescribeWords).
+template <typename Width>
+bool HashTupleMajorInPlace(const void* const* components, int count, int valueSize,
+  std::size_t first, std::size_t end, Hash128& hash)
+{
+  const std::size_t length = (end - first) * static_cast<std::size_t>(valueSize);
+  WordComponents words;
+  if (length <= XXH3_MIDSIZE_MAX || !DescribeWords(components, count, valueSize, first, words))
   {
     return false;
   }
   const auto n = static_cast<std::size_t>(count);
-  ComponentStarts starts;
-  for (std::size_t c = 0; c < n; ++c)
-  {
-    starts.Tuples[c] = (first + n - 1 - c) / n;
-    starts.Offsets[c] = static_cast<std::uint32_t>(n * starts.Tuples[c] + c - first);
-  }
   XXH_ALIGN(64) std::uint64_t accumulators[XXH_ACC_NB] = XXH3_INIT_ACC;
   const std::size_t blocks = (length - 1) / (BlockWords * 8);
-  const std::size_t superblocks = blocks / n;
+  const std::size_t superblocks =
+    ReadableSuperblocks(words, n, first, end, blocks / static_cast<std::size_t>(words.Count));
   const SuperblockHasher<Width> hashSuperblock;
   for (std::size_t s = 0; s < superblocks; ++s)
   {
-    hashSuperblock(accumulators, components, count, starts, s);
+    hashSuperblock(accumulators, words, s);
   }
-  // The whole blocks after the last superblock, the last, partial, block and the last
-  // stripe (which may reach back into the last whole block), interleaved.
-  XXH_ALIGN(64) std::uint64_t piece[BlockWords];
-  const auto* pieceBytes = reinterpret_cast<const xxh_u8*>(piece);
-  for (std::size_t b = superblocks * n; b < blocks; ++b)
+  const std::size_t hashed = superblocks * static_cast<std::size_t>(words.Count);
+  if (valueSize == 8)
   {
-    Gather<std::uint64_t, 0>(components, n, first + b * BlockWords, BlockWords, piece);
-    XXH3_accumulate(
-      accumulators, pieceBytes, XXH3_kSecret, GroupsPerSuperblock, XXH3_accumulate_512);
-    XXH3_scrambleAcc(accumulators, XXH3_kSecret + sizeof(XXH3_kSecret) - XXH_STRIPE_LEN);
+    HashInterleavedBlocks<std::uint64_t>(accumulators, components, n, first, length, hashed);
   }
-  const std::size_t tailWord = Smaller(blocks * BlockWords, words - XXH_STRIPE_LEN / 8);
-  Gather<std::uint64_t, 0>(components, n, first + tailWord, words - tailWord, piece);
-  const std::size_t stripes = ((length - 1) - blocks * BlockWords * 8) / XXH_STRIPE_LEN;
-  XXH3_accumulate(accumulators, pieceBytes + 8 * (blocks * BlockWords - tailWord), XXH3_kSecret,
-    stripes, XXH3_accumulate_512);
-  XXH3_accumulate_512(accumulators, pieceBytes + length - XXH_STRIPE_LEN - 8 * tailWord,
-    XXH3_kSecret + sizeof(XXH3_kSecret) - XXH_STRIPE_LEN - XXH_SECRET_LASTACC_START);
+  else
+  {
+    HashInterleavedBlocks<std::uint32_t>(accumulators, components, n, first, length, hashed);
+  }
   hash.Low = XXH3_mergeAccs(
     accumulators, XXH3_kSecret + XXH_SECRET_MERGEACCS_START, std::uint64_t(length) * XXH_PRIME64_1);
   hash.High = XXH3_mergeAccs(accumulators,

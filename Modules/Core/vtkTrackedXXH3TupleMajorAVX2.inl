@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
 // SPDX-License-Identifier: BSD-3-Clause
-// Private: the AVX2 part of the tuple-major hash of SOA components of 8-byte values
-// (vtkTrackedXXH3TupleMajor.inl says how it works): a group of 8 values is two loads, its
-// lanes 0-3 and 4-7, and so are the accumulators. Included by vtkTrackedXXH3Kernel.inl
-// into the AVX2 kernel only, inside its namespace.
+// Private: the AVX2 part of the tuple-major hash of SOA components of 8-byte or 4-byte
+// values (vtkTrackedXXH3TupleMajor.inl says how it works): a group of 8 words is two
+// halves, its lanes 0-3 and 4-7, and so are the accumulators. Included by
+// vtkTrackedXXH3Kernel.inl into the AVX2 kernel only, inside its namespace.
 
 #include "vtkTrackedXXH3TupleMajor.inl"
 
@@ -123,15 +123,63 @@ struct GroupArithmetic
     return _mm256_mul_epu32(keyed, _mm256_srli_epi64(keyed, 32));
   }
 
-  static void AddComponent(const std::uint64_t* values, const ComponentSchedule& schedule,
+  static __m256i LoadUnaligned(const void* values)
+  {
+    return _mm256_loadu_si256(static_cast<const __m256i*>(values));
+  }
+
+  // A group's 8 words, from a buffer of 8-byte values.
+  struct Words
+  {
+    const std::uint64_t* Values;
+    Lanes operator()(int group) const
+    {
+      const std::uint64_t* values = this->Values + 8 * static_cast<std::size_t>(group);
+      return { LoadUnaligned(values), LoadUnaligned(values + 4) };
+    }
+  };
+
+  // A group's 8 words of two 4-byte values each, the low halves from `Low`, the high ones
+  // from `High`, a word every `Stride` values. With a stride of 2 the loads take 16 values,
+  // one past the last they use.
+  template <int Stride>
+  struct Pairs
+  {
+    const std::uint32_t* Low;
+    const std::uint32_t* High;
+
+    __m256i Half(std::size_t value) const
+    {
+      if constexpr (Stride == 1)
+      {
+        auto widen = [](const std::uint32_t* values) {
+          return _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(values)));
+        };
+        return _mm256_or_si256(
+          widen(this->Low + value), _mm256_slli_epi64(widen(this->High + value), 32));
+      }
+      else
+      {
+        return _mm256_blend_epi32(LoadUnaligned(this->Low + value),
+          _mm256_slli_epi64(LoadUnaligned(this->High + value), 32), 0xAA);
+      }
+    }
+
+    Lanes operator()(int group) const
+    {
+      const std::size_t value = 8 * Stride * static_cast<std::size_t>(group);
+      return { this->Half(value), this->Half(value + 4 * Stride) };
+    }
+  };
+
+  template <typename Load>
+  static void AddComponent(const Load& load, const ComponentSchedule& schedule,
     const Placement& placement, int folds, Terms* blocks)
   {
     Terms sums = NoTerms();
     for (int group = 0; group < GroupsPerSuperblock; ++group)
     {
-      const Lanes loaded = { _mm256_loadu_si256(reinterpret_cast<const __m256i*>(values)),
-        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(values + 4)) };
-      values += 8;
+      const Lanes loaded = load(group);
       const Lanes products = { Product(loaded.Low, schedule.Keys[group]),
         Product(loaded.High, schedule.Keys[group] + 4) };
       sums.Products = Add(sums.Products, products);

@@ -1,8 +1,9 @@
 // SPDX-FileCopyrightText: Copyright (c) TrackedArrayCache contributors
 // SPDX-License-Identifier: BSD-3-Clause
-// Private: the AVX-512 part of the tuple-major hash of SOA components of 8-byte values
-// (vtkTrackedXXH3TupleMajor.inl says how it works): a group of 8 values is one load.
-// Included by vtkTrackedXXH3Kernel.inl into the AVX-512 kernel only, inside its namespace.
+// Private: the AVX-512 part of the tuple-major hash of SOA components of 8-byte or 4-byte
+// values (vtkTrackedXXH3TupleMajor.inl says how it works): a group of 8 words is one
+// vector. Included by vtkTrackedXXH3Kernel.inl into the AVX-512 kernel only, inside its
+// namespace.
 
 #include "vtkTrackedXXH3TupleMajor.inl"
 
@@ -59,14 +60,53 @@ struct GroupArithmetic
 
   static Terms NoTerms() { return { _mm512_setzero_si512(), _mm512_setzero_si512() }; }
 
-  static void AddComponent(const std::uint64_t* values, const ComponentSchedule& schedule,
+  // A group's 8 words, from a buffer of 8-byte values.
+  struct Words
+  {
+    const std::uint64_t* Values;
+    __m512i operator()(int group) const { return _mm512_loadu_si512(this->Values + 8 * group); }
+  };
+
+  // A group's 8 words of two 4-byte values each, the low halves from `Low`, the high ones
+  // from `High`, a word every `Stride` values. With a stride of 2 the loads take 16 values,
+  // one past the last they use.
+  template <int Stride>
+  struct Pairs
+  {
+    const std::uint32_t* Low;
+    const std::uint32_t* High;
+
+    __m512i operator()(int group) const
+    {
+      if constexpr (Stride == 1)
+      {
+        const __m512i interleave =
+          _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        return _mm512_permutex2var_epi32(
+          _mm512_castsi256_si512(_mm256_loadu_si256(
+            reinterpret_cast<const __m256i*>(this->Low + 8 * static_cast<std::size_t>(group)))),
+          interleave,
+          _mm512_castsi256_si512(_mm256_loadu_si256(
+            reinterpret_cast<const __m256i*>(this->High + 8 * static_cast<std::size_t>(group)))));
+      }
+      else
+      {
+        const std::size_t value = 16 * static_cast<std::size_t>(group);
+        return _mm512_mask_blend_epi32(0xAAAA, _mm512_loadu_si512(this->Low + value),
+          _mm512_slli_epi64(_mm512_loadu_si512(this->High + value), 32));
+      }
+    }
+  };
+
+  template <typename Load>
+  static void AddComponent(const Load& load, const ComponentSchedule& schedule,
     const Placement& placement, int folds, Terms* blocks)
   {
     __m512i products = _mm512_setzero_si512();
     __m512i words = _mm512_setzero_si512();
     for (int group = 0; group < GroupsPerSuperblock; ++group)
     {
-      const __m512i loaded = _mm512_loadu_si512(values + 8 * group);
+      const __m512i loaded = load(group);
       const __m512i keyed =
         _mm512_xor_si512(loaded, _mm512_load_si512(static_cast<const void*>(schedule.Keys[group])));
       const __m512i product = _mm512_mul_epu32(keyed, _mm512_srli_epi64(keyed, 32));

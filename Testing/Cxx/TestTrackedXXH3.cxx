@@ -57,9 +57,10 @@ struct Components
     {
       const std::size_t tuples = (end + count - 1 - c) / count;
       // Bytes() seeds by length: one more byte per component, then trimmed, gives each
-      // component values of its own.
-      this->Buffers.push_back(Bytes(tuples * valueSize + c));
-      this->Buffers.back().resize(tuples * valueSize);
+      // component values of its own. Copied to a buffer of exactly their size, so that
+      // AddressSanitizer sees any read past them.
+      const std::vector<unsigned char> seeded = Bytes(tuples * valueSize + c);
+      this->Buffers.emplace_back(seeded.begin(), seeded.begin() + tuples * valueSize);
       this->Pointers.push_back(this->Buffers.back().data());
     }
   }
@@ -194,11 +195,13 @@ TEST(TrackedXXH3, TupleMajorStreamsAreTheInterleavedBytes)
 }
 
 // The one-shot tuple-major digest (which the AVX2 and AVX-512 kernels take from the
-// buffers in place, for 8-byte values) is XXH3's of the interleaved bytes: for every
-// component count it takes and the first it does not, lengths on each side of XXH3's
-// 240-byte limit of short inputs and of its 1 KiB blocks, whole blocks exactly, several
-// superblocks (of `count` blocks) with whole blocks after them, and streams starting in
-// the middle of a tuple. The buffers end where the values do: nothing past them is read.
+// buffers in place, for 8-byte values of up to 15 components and 4-byte ones of up to 15
+// words a period, 30 even or 15 odd components) is XXH3's of the interleaved bytes: for
+// the counts it takes and the first it does not, lengths on each side of XXH3's 240-byte
+// limit of short inputs and of its 1 KiB blocks, whole blocks exactly, several superblocks
+// with whole blocks after them, streams starting in the middle of a tuple, and 4-byte
+// values from an odd first value (interleaved). The buffers end where the values do:
+// nothing past them is read.
 TEST(TrackedXXH3, OneShotTupleMajorIsTheInterleavedDigest)
 {
   const std::size_t lengths[] = { 1, 30, 31, 32, 127, 128, 129, 135, 136, 137, 255, 256, 257, 1023,
@@ -207,11 +210,19 @@ TEST(TrackedXXH3, OneShotTupleMajorIsTheInterleavedDigest)
   {
     for (int valueSize : { 4, 8 })
     {
-      for (int count = 2; count <= 17; ++count)
+      for (int count : { 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 30, 31 })
       {
-        for (std::size_t length : lengths)
+        const auto n = static_cast<std::size_t>(count);
+        std::vector<std::size_t> counted(std::begin(lengths), std::end(lengths));
+        // Just past one or two superblocks of 8-byte values (128 n values) and of 4-byte
+        // ones of odd counts (256 n), whose last loads reach past the superblock.
+        for (std::size_t past : { 128 * n + 1, 256 * n + 1, 512 * n + n - 1 })
         {
-          for (std::size_t first : { std::size_t(0), std::size_t(1), std::size_t(count + 2) })
+          counted.push_back(past);
+        }
+        for (std::size_t length : counted)
+        {
+          for (std::size_t first : { std::size_t(0), std::size_t(1), n + 2, 2 * n + 4 })
           {
             const std::size_t end = first + length;
             const Components components(count, valueSize, end);
