@@ -160,9 +160,11 @@ bool DescribeWords(
 std::size_t ReadableSuperblocks(const WordComponents& words, std::size_t count, std::size_t first,
   std::size_t end, std::size_t superblocks)
 {
-  const auto periods = static_cast<std::size_t>(words.Count);
+  // The last value read: the high half of the period's last word, 2 Count - 1 values on
+  // from `first`, in the superblocks' last tuple read.
+  const auto wordsPerPeriod = static_cast<std::size_t>(words.Count);
   while (words.Stride == 2 && superblocks > 0 &&
-    first + 2 * periods - 1 + (2 * BlockWords * superblocks - 1) * count >= end)
+    first + 2 * wordsPerPeriod - 1 + (2 * BlockWords * superblocks - 1) * count >= end)
   {
     --superblocks;
   }
