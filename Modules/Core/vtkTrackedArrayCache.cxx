@@ -659,14 +659,14 @@ std::string vtkTrackedArrayCache::GetDigest(vtkObject* source)
 bool vtkTrackedArrayCache::TryGetDigest(
   vtkObject* source, bool fresh, std::string& digest, std::string& error)
 {
-  digest.clear();
   vtkTrackedDigest value;
   // A kept digest first, before any downcast: the path of every unchanged source.
   if (!fresh && this->Internals->Digests.Recall(source, value))
   {
-    digest = value.ToString();
+    value.AssignText(digest);
     return true;
   }
+  digest.clear();
   const vtkTrackedSource typed(source);
   if (!typed.IsSupported())
   {
@@ -679,7 +679,7 @@ bool vtkTrackedArrayCache::TryGetDigest(
   {
     return false;
   }
-  digest = value.ToString();
+  value.AssignText(digest);
   return true;
 }
 

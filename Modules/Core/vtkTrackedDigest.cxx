@@ -22,7 +22,6 @@
 #include "vtkTrackedXXH3.h"
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <cstring>
 #include <functional>
@@ -51,6 +50,25 @@ vtkTrackedDigest FromHash(const vtkTrackedXXH3::Hash128& hash)
 
 // What the text form of a digest starts with.
 constexpr std::string_view TextPrefix = "xxh3-128:";
+
+// The 16 lowercase hex digits of `value`, most significant first. Eight nibbles at a time
+// are spread one to a byte and made digits in place: no table and no branch.
+void WriteHexDigits(std::uint64_t value, char* digits)
+{
+  for (int half = 0; half < 2; ++half)
+  {
+    std::uint64_t nibbles = (value >> (32 - 32 * half)) & 0xFFFFFFFFu;
+    nibbles = (nibbles | (nibbles << 16)) & 0x0000FFFF0000FFFFu;
+    nibbles = (nibbles | (nibbles << 8)) & 0x00FF00FF00FF00FFu;
+    nibbles = (nibbles | (nibbles << 4)) & 0x0F0F0F0F0F0F0F0Fu; // byte k: nibble k
+    const std::uint64_t letters = ((nibbles + 0x0606060606060606u) >> 4) & 0x0101010101010101u;
+    const std::uint64_t text = nibbles + 0x3030303030303030u + letters * ('a' - '0' - 10);
+    for (int digit = 0; digit < 8; ++digit)
+    {
+      digits[8 * half + digit] = static_cast<char>(text >> (56 - 8 * digit));
+    }
+  }
+}
 
 // XXH3-128's canonical form: the high half, then the low half, each big-endian.
 struct Canonical
@@ -536,30 +554,22 @@ private:
 //------------------------------------------------------------------------------
 std::string vtkTrackedDigest::ToString() const
 {
-  // On the path of every GetDigest(): two hex digits a byte from a table, written in a
-  // local buffer, and the string made once from it. Each half is written from its most
-  // significant byte, which is XXH3's canonical (big-endian) form.
-  static constexpr auto HexPairs = []
-  {
-    constexpr char hex[] = "0123456789abcdef";
-    std::array<char, 512> pairs{};
-    for (int byte = 0; byte < 256; ++byte)
-    {
-      pairs[2 * byte] = hex[byte >> 4];
-      pairs[2 * byte + 1] = hex[byte & 15];
-    }
-    return pairs;
-  }();
-  std::array<char, TextPrefix.size() + 32> text{};
-  std::copy(TextPrefix.begin(), TextPrefix.end(), text.begin());
-  char* digits = text.data() + TextPrefix.size();
-  for (int byte = 0; byte < 8; ++byte)
-  {
-    const int shift = 56 - 8 * byte;
-    std::memcpy(digits + 2 * byte, &HexPairs[2 * ((this->High >> shift) & 255)], 2);
-    std::memcpy(digits + 16 + 2 * byte, &HexPairs[2 * ((this->Low >> shift) & 255)], 2);
-  }
-  return std::string(text.data(), text.size());
+  std::string text;
+  this->AssignText(text);
+  return text;
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedDigest::AssignText(std::string& text) const
+{
+  // On the path of every GetDigest(): written straight into `text` (resize() is free when
+  // it already has the length), High first, each most significant digit first: XXH3's
+  // canonical (big-endian) form.
+  text.resize(TextPrefix.size() + 32);
+  char* written = &text[0];
+  std::memcpy(written, TextPrefix.data(), TextPrefix.size());
+  WriteHexDigits(this->High, written + TextPrefix.size());
+  WriteHexDigits(this->Low, written + TextPrefix.size() + 16);
 }
 
 //------------------------------------------------------------------------------

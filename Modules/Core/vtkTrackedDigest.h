@@ -70,6 +70,12 @@ public:
   std::string ToString() const;
 
   /**
+   * ToString() written into `text`, which allocates nothing when `text` already holds as
+   * many characters (a caller reusing one string).
+   */
+  void AssignText(std::string& text) const;
+
+  /**
    * Whether `text` has the form ToString() gives.
    */
   static bool IsWellFormed(const std::string& text);
