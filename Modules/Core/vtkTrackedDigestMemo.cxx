@@ -75,13 +75,12 @@ bool vtkTrackedDigestMemo::DigestArrays(const std::vector<vtkAbstractArray*>& ar
 void vtkTrackedDigestMemo::Forget(vtkObject* object, bool onlyIfChanged)
 {
   std::lock_guard<std::mutex> lock(this->Mutex);
-  auto found = this->Digests.find(object);
-  if (found != this->Digests.end() &&
+  Kept* kept = this->Find(object);
+  if (kept &&
     (!onlyIfChanged ||
-      found->second.Stamp.Compare(vtkTrackedSource(object)) != vtkTrackedStamp::Change::None))
+      kept->Stamp.Compare(vtkTrackedSource(object)) != vtkTrackedStamp::Change::None))
   {
-    this->Recency.Erase(found->second.Recency);
-    this->Digests.erase(found);
+    this->Erase(object);
   }
 }
 
@@ -101,17 +100,52 @@ bool vtkTrackedDigestMemo::Recall(const vtkObject* object, vtkTrackedDigest& dig
   }
   const std::type_info& type = typeid(*object);
   std::lock_guard<std::mutex> lock(this->Mutex);
-  auto found = this->Digests.find(object);
+  Kept* kept = this->Find(object);
   bool shared = false;
-  if (found == this->Digests.end() || *found->second.Type != type ||
-    found->second.Stamp.Compare(found->second.Typed, shared) != vtkTrackedStamp::Change::None ||
-    shared)
+  // The type_info of one class is mostly one object: its address first, the full compare
+  // only when those differ.
+  if (!kept || (kept->Type != &type && *kept->Type != type) ||
+    kept->Stamp.Compare(kept->Typed, shared) != vtkTrackedStamp::Change::None || shared)
   {
     return false;
   }
-  this->Recency.Touch(found->second.Recency);
-  digest = found->second.Digest;
+  this->Recency.Touch(kept->Recency);
+  digest = kept->Digest;
   return true;
+}
+
+//------------------------------------------------------------------------------
+vtkTrackedDigestMemo::Kept* vtkTrackedDigestMemo::Find(const vtkObject* object)
+{
+  RecentSlot& slot = this->SlotOf(object);
+  if (slot.Object == object)
+  {
+    return slot.Found;
+  }
+  auto found = this->Digests.find(object);
+  if (found == this->Digests.end())
+  {
+    return nullptr;
+  }
+  slot = { object, &found->second };
+  return slot.Found;
+}
+
+//------------------------------------------------------------------------------
+void vtkTrackedDigestMemo::Erase(const vtkObject* object)
+{
+  auto found = this->Digests.find(object);
+  if (found == this->Digests.end())
+  {
+    return;
+  }
+  RecentSlot& slot = this->SlotOf(object);
+  if (slot.Object == object)
+  {
+    slot = RecentSlot{};
+  }
+  this->Recency.Erase(found->second.Recency);
+  this->Digests.erase(found);
 }
 
 //------------------------------------------------------------------------------
@@ -149,9 +183,9 @@ void vtkTrackedDigestMemo::Remember(
   kept.Digest = digest;
   kept.Typed = typed;
   kept.Type = &type;
+  this->SlotOf(object) = { object, &kept };
   while (this->Digests.size() > MaximumDigests)
   {
-    this->Digests.erase(this->Recency.Oldest());
-    this->Recency.EraseOldest();
+    this->Erase(this->Recency.Oldest());
   }
 }
