@@ -75,12 +75,13 @@ bool vtkTrackedDigestMemo::DigestArrays(const std::vector<vtkAbstractArray*>& ar
 void vtkTrackedDigestMemo::Forget(vtkObject* object, bool onlyIfChanged)
 {
   std::lock_guard<std::mutex> lock(this->Mutex);
-  Kept* kept = this->Find(object);
-  if (kept &&
+  auto found = this->Digests.find(object);
+  if (found != this->Digests.end() &&
     (!onlyIfChanged ||
-      kept->Stamp.Compare(vtkTrackedSource(object)) != vtkTrackedStamp::Change::None))
+      found->second.Stamp.Compare(vtkTrackedSource(object)) != vtkTrackedStamp::Change::None))
   {
-    this->Erase(object);
+    this->Recency.Erase(found->second.Recency);
+    this->Digests.erase(found);
   }
 }
 
@@ -100,52 +101,17 @@ bool vtkTrackedDigestMemo::Recall(const vtkObject* object, vtkTrackedDigest& dig
   }
   const std::type_info& type = typeid(*object);
   std::lock_guard<std::mutex> lock(this->Mutex);
-  Kept* kept = this->Find(object);
+  auto found = this->Digests.find(object);
   bool shared = false;
-  // The type_info of one class is mostly one object: its address first, the full compare
-  // only when those differ.
-  if (!kept || (kept->Type != &type && *kept->Type != type) ||
-    kept->Stamp.Compare(kept->Typed, shared) != vtkTrackedStamp::Change::None || shared)
+  if (found == this->Digests.end() || *found->second.Type != type ||
+    found->second.Stamp.Compare(found->second.Typed, shared) != vtkTrackedStamp::Change::None ||
+    shared)
   {
     return false;
   }
-  this->Recency.Touch(kept->Recency);
-  digest = kept->Digest;
+  this->Recency.Touch(found->second.Recency);
+  digest = found->second.Digest;
   return true;
-}
-
-//------------------------------------------------------------------------------
-vtkTrackedDigestMemo::Kept* vtkTrackedDigestMemo::Find(const vtkObject* object)
-{
-  RecentSlot& slot = this->SlotOf(object);
-  if (slot.Object == object)
-  {
-    return slot.Found;
-  }
-  auto found = this->Digests.find(object);
-  if (found == this->Digests.end())
-  {
-    return nullptr;
-  }
-  slot = { object, &found->second };
-  return slot.Found;
-}
-
-//------------------------------------------------------------------------------
-void vtkTrackedDigestMemo::Erase(const vtkObject* object)
-{
-  auto found = this->Digests.find(object);
-  if (found == this->Digests.end())
-  {
-    return;
-  }
-  RecentSlot& slot = this->SlotOf(object);
-  if (slot.Object == object)
-  {
-    slot = RecentSlot{};
-  }
-  this->Recency.Erase(found->second.Recency);
-  this->Digests.erase(found);
 }
 
 //------------------------------------------------------------------------------
@@ -183,9 +149,9 @@ void vtkTrackedDigestMemo::Remember(
   kept.Digest = digest;
   kept.Typed = typed;
   kept.Type = &type;
-  this->SlotOf(object) = { object, &kept };
   while (this->Digests.size() > MaximumDigests)
   {
-    this->Erase(this->Recency.Oldest());
+    this->Digests.erase(this->Recency.Oldest());
+    this->Recency.EraseOldest();
   }
 }

@@ -26,9 +26,7 @@
 #include "vtkTrackedRecencyList.h"  // for the recency order
 #include "vtkTrackedStamp.h"        // for the stamps
 
-#include <array>         // for the recent slots
 #include <cstddef>       // for std::size_t
-#include <cstdint>       // for std::uintptr_t
 #include <mutex>         // for the lock
 #include <string>        // for errors
 #include <typeinfo>      // for the kept objects' types
@@ -77,24 +75,6 @@ private:
     vtkTrackedRecencyList<const vtkObject*>::Position Recency;
   };
 
-  // A kept digest by the bits of its address, set when it was last found or kept: most
-  // lookups end there, without hashing into Digests (whose modulo by a prime costs as much as
-  // the rest of a recall). Guarded by Mutex; a slot is cleared when its digest is erased.
-  struct RecentSlot
-  {
-    const vtkObject* Object = nullptr;
-    Kept* Found = nullptr;
-  };
-  static constexpr int RecentBits = 8;
-
-  RecentSlot& SlotOf(const vtkObject* object)
-  {
-    const auto bits = reinterpret_cast<std::uintptr_t>(object) * std::uint64_t(0x9E3779B97F4A7C15);
-    return this->Recent[static_cast<std::size_t>(bits >> (64 - RecentBits))];
-  }
-  Kept* Find(const vtkObject* object);
-  void Erase(const vtkObject* object);
-
   bool DigestArrays(const std::vector<vtkAbstractArray*>& arrays, bool fresh,
     vtkArrayBufferPool* pool, std::vector<vtkTrackedDigest>& digests);
   void Remember(
@@ -103,7 +83,6 @@ private:
   std::mutex Mutex;
   std::unordered_map<const vtkObject*, Kept> Digests;
   vtkTrackedRecencyList<const vtkObject*> Recency;
-  std::array<RecentSlot, std::size_t(1) << RecentBits> Recent{};
 };
 
 #endif

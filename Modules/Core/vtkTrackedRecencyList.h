@@ -34,6 +34,7 @@ public:
   /// Marks the item at `position` as the most recently used.
   void Touch(Position position) { this->Items.splice(this->Items.begin(), this->Items, position); }
   void Erase(Position position) { this->Items.erase(position); }
+  void EraseOldest() { this->Items.pop_back(); }
   /// The least recently used item (the list is not empty).
   const Item& Oldest() const { return this->Items.back(); }
   bool IsEmpty() const { return this->Items.empty(); }
