@@ -258,7 +258,8 @@ public:
    * GetDigest() for callers that handle failure themselves: no error message, false with
    * `error` saying why (a null source, a type digests do not cover, out of memory). With
    * `fresh`, every array is hashed again whatever its stamp (what Content validation
-   * needs), and the kept digests are renewed.
+   * needs), and the kept digests are renewed. A `digest` the caller reuses from call to
+   * call is written in place: an unchanged source's digest then allocates nothing.
    */
   bool TryGetDigest(vtkObject* source, bool fresh, std::string& digest, std::string& error);
 #endif
