@@ -22,6 +22,7 @@
 #include "vtkTrackedXXH3.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstring>
 #include <functional>
@@ -51,22 +52,24 @@ vtkTrackedDigest FromHash(const vtkTrackedXXH3::Hash128& hash)
 // What the text form of a digest starts with.
 constexpr std::string_view TextPrefix = "xxh3-128:";
 
-// The 16 lowercase hex digits of `value`, most significant first. Eight nibbles at a time
-// are spread one to a byte and made digits in place: no table and no branch.
+// The 16 lowercase hex digits of `value`, most significant first: two digits a byte, from
+// a table.
 void WriteHexDigits(std::uint64_t value, char* digits)
 {
-  for (int half = 0; half < 2; ++half)
+  static constexpr auto HexPairs = []
   {
-    std::uint64_t nibbles = (value >> (32 - 32 * half)) & 0xFFFFFFFFu;
-    nibbles = (nibbles | (nibbles << 16)) & 0x0000FFFF0000FFFFu;
-    nibbles = (nibbles | (nibbles << 8)) & 0x00FF00FF00FF00FFu;
-    nibbles = (nibbles | (nibbles << 4)) & 0x0F0F0F0F0F0F0F0Fu; // byte k: nibble k
-    const std::uint64_t letters = ((nibbles + 0x0606060606060606u) >> 4) & 0x0101010101010101u;
-    const std::uint64_t text = nibbles + 0x3030303030303030u + letters * ('a' - '0' - 10);
-    for (int digit = 0; digit < 8; ++digit)
+    constexpr char hex[] = "0123456789abcdef";
+    std::array<char, 512> pairs{};
+    for (int byte = 0; byte < 256; ++byte)
     {
-      digits[8 * half + digit] = static_cast<char>(text >> (56 - 8 * digit));
+      pairs[2 * byte] = hex[byte >> 4];
+      pairs[2 * byte + 1] = hex[byte & 15];
     }
+    return pairs;
+  }();
+  for (int byte = 0; byte < 8; ++byte)
+  {
+    std::memcpy(digits + 2 * byte, &HexPairs[2 * ((value >> (56 - 8 * byte)) & 255)], 2);
   }
 }
 
@@ -562,8 +565,8 @@ std::string vtkTrackedDigest::ToString() const
 //------------------------------------------------------------------------------
 void vtkTrackedDigest::AssignText(std::string& text) const
 {
-  // On the path of every GetDigest(): written straight into `text` (resize() is free when
-  // it already has the length), High first, each most significant digit first: XXH3's
+  // On the path of every GetDigest(): written straight into `text` (no allocation when it
+  // already has the length), High first, each most significant digit first: XXH3's
   // canonical (big-endian) form.
   text.resize(TextPrefix.size() + 32);
   char* written = &text[0];
