@@ -453,6 +453,29 @@ TEST(TrackedDigest, CachedDigestIsReusedUntilTheStampChanges)
   EXPECT_EQ(cache->GetDigest(array), Digest(array));
 }
 
+// TryGetDigest() writes into the caller's string whatever it held before: longer or shorter
+// text, or another array's digest; a recalled digest (the second call) and a computed one alike.
+TEST(TrackedDigest, TryGetDigestOverwritesAReusedString)
+{
+  vtkNew<vtkTrackedArrayCache> cache;
+  auto first = MakeFilled<vtkDoubleArray>(100, 3, Ramp);
+  auto second = MakeFilled<vtkDoubleArray>(100, 3, Alternating);
+  std::string error;
+  for (const std::string& before :
+    { std::string(), std::string("short"), std::string(100, 'x'), Digest(second) })
+  {
+    for (int call = 0; call < 2; ++call)
+    {
+      std::string digest = before;
+      ASSERT_TRUE(cache->TryGetDigest(first, /*fresh=*/false, digest, error)) << error;
+      EXPECT_EQ(digest, Digest(first)) << "over '" << before << "', call " << call;
+    }
+  }
+  std::string digest = Digest(first);
+  ASSERT_TRUE(cache->TryGetDigest(second, /*fresh=*/false, digest, error)) << error;
+  EXPECT_EQ(digest, Digest(second));
+}
+
 // A buffer-changed event forgets the kept digest of a tracked source whose storage changed
 // (here swapped behind VTK's back, as VTK 9.7 itself fires it), and keeps it otherwise.
 TEST(TrackedDigest, BufferChangedEventForgetsTheKeptDigestOfChangedStorage)
