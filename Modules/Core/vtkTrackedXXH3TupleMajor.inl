@@ -47,24 +47,50 @@ std::uint64_t BlockKey(std::size_t position)
   return XXH_readLE64(XXH3_kSecret + 8 * (position / 8 + position % 8));
 }
 
+// Where a component's groups lie in a superblock, for the count and the component's offset:
+// constant expressions where the count is known when compiling (see SuperblockHasher::HashFixed).
+constexpr std::size_t PositionOf(int count, int offset, int group, int lane)
+{
+  return static_cast<std::size_t>(offset + count * (8 * group + lane));
+}
+
+// The block of the group's first lane.
+constexpr std::size_t BlockOfGroup(int count, int offset, int group)
+{
+  return PositionOf(count, offset, group, 0) / BlockWords;
+}
+
+// The group's lanes in the block of its first lane, by bit.
+constexpr unsigned LanesInBlock(int count, int offset, int group)
+{
+  unsigned in = 0;
+  for (int lane = 0; lane < 8; ++lane)
+  {
+    if (PositionOf(count, offset, group, lane) / BlockWords == BlockOfGroup(count, offset, group))
+    {
+      in |= 1u << lane;
+    }
+  }
+  return in;
+}
+
+// The block of the group's first lane has its last value of the component in the group.
+constexpr bool EndsBlock(int count, int offset, int group)
+{
+  return group + 1 == GroupsPerSuperblock ||
+    BlockOfGroup(count, offset, group + 1) != BlockOfGroup(count, offset, group);
+}
+
 void FillSchedule(ComponentSchedule& schedule, int count, int offset)
 {
-  auto position = [count, offset](int group, int lane)
-  { return static_cast<std::size_t>(offset + count * (8 * group + lane)); };
   for (int group = 0; group < GroupsPerSuperblock; ++group)
   {
-    const std::size_t block = position(group, 0) / BlockWords;
-    schedule.InBlock[group] = 0;
     for (int lane = 0; lane < 8; ++lane)
     {
-      schedule.Keys[group][lane] = BlockKey(position(group, lane) % BlockWords);
-      if (position(group, lane) / BlockWords == block)
-      {
-        schedule.InBlock[group] = static_cast<std::uint8_t>(schedule.InBlock[group] | (1u << lane));
-      }
+      schedule.Keys[group][lane] = BlockKey(PositionOf(count, offset, group, lane) % BlockWords);
     }
-    schedule.EndsBlock[group] =
-      group + 1 == GroupsPerSuperblock || position(group + 1, 0) / BlockWords != block;
+    schedule.InBlock[group] = static_cast<std::uint8_t>(LanesInBlock(count, offset, group));
+    schedule.EndsBlock[group] = EndsBlock(count, offset, group);
   }
 }
 
@@ -98,7 +124,7 @@ const ComponentSchedules& TheComponentSchedules()
 
 // log2 of gcd(count, 8): a group's lanes k and k + (8 >> folds) add to the same
 // accumulator lane, (position + count * k) % 8.
-int FoldsOf(int count)
+constexpr int FoldsOf(int count)
 {
   return count % 8 == 0 ? 3 : count % 4 == 0 ? 2 : count % 2 == 0 ? 1 : 0;
 }
@@ -171,20 +197,58 @@ std::size_t ReadableSuperblocks(const WordComponents& words, std::size_t count, 
   return superblocks;
 }
 
-// Adds the `Count` blocks of a superblock to the accumulators, scrambling after each, with
-// the vector arithmetic of `Width`:
+// 0, ..., N - 1 as a type, to unroll loops over components and groups when compiling.
+template <int... Values>
+struct IntList
+{
+};
+template <int N, int... Values>
+struct UpTo : UpTo<N - 1, N - 1, Values...>
+{
+};
+template <int... Values>
+struct UpTo<0, Values...>
+{
+  using List = IntList<Values...>;
+};
+
+template <typename A, typename B>
+constexpr bool SameType = false;
+template <typename A>
+constexpr bool SameType<A, A> = true;
+
+// A component's groups, for its count and offset, as constants.
+template <int Count, int Offset, int Group>
+struct FixedGroup
+{
+  static constexpr bool Ends = EndsBlock(Count, Offset, Group);
+  static constexpr unsigned In = LanesInBlock(Count, Offset, Group);
+  static constexpr std::size_t Block = BlockOfGroup(Count, Offset, Group);
+};
+
+// Counts of word components whose superblocks are hashed by code of their own, the
+// schedule's branches and masks constants and the blocks' terms in registers: 2, 3 and 4
+// 8-byte components, and 2 to 8 even or 3 odd 4-byte ones.
+using FixedCounts = IntList<1, 2, 3, 4>;
+
+// Hashes the superblocks of word components, adding each block to the accumulators and
+// scrambling after it, with the vector arithmetic of `Width`:
 // - Width::Placement, Width::FillPlacement(placement, count, position): where a group's
 //   sums go, for the position mod 8 of its first lane;
-// - Width::Terms, Width::NoTerms(): a block's terms, in accumulator lanes;
+// - Width::Terms, Width::NoTerms(): a block's terms, or a component's sums in a block, in
+//   accumulator lanes;
 // - Width::Words{ values }, Width::Pairs<Stride>{ low, high }: a component's 8-byte words
 //   by group of 8, from 8-byte values, or from 4-byte ones (see WordComponents);
-// - Width::AddComponent(words, schedule, placement, folds, blocks): adds a component's 128
-//   words in the superblock to the terms of the blocks they fall in;
+// - Width::AddGroup(words, keys, ends, in, placement, folds, sums, block): adds a group's
+//   words to a component's sums in a block; if the group ends the block, adds its lanes
+//   `in` to them, the sums to the block's terms, and starts the next block's sums;
 // - Width::AddBlock(accumulators, terms): adds a block's terms to the accumulators.
 template <typename Width>
 struct SuperblockHasher
 {
-  using Placements = CountTable<typename Width::Placement, 8>;
+  using Terms = typename Width::Terms;
+  using Placement = typename Width::Placement;
+  using Placements = CountTable<Placement, 8>;
 
   static const Placements& ThePlacements()
   {
@@ -195,47 +259,138 @@ struct SuperblockHasher
   const ComponentSchedules& Schedules = TheComponentSchedules();
   const Placements& LanePlacements = ThePlacements();
 
-  void operator()(
-    std::uint64_t* accumulators, const WordComponents& words, std::size_t superblock) const
+  // Component c's words from tuple `tuple` of its buffers.
+  template <typename Load>
+  static Load LoadOf(const WordComponents& words, int c, std::size_t tuple)
   {
-    const int count = words.Count;
-    typename Width::Terms blocks[MostDirectComponents];
-    for (int b = 0; b < count; ++b)
+    if constexpr (SameType<Load, typename Width::Words>)
     {
-      blocks[b] = Width::NoTerms();
+      return Load{ static_cast<const std::uint64_t*>(words.Low[c]) + tuple };
     }
-    const int folds = FoldsOf(count);
-    // Tuples of each buffer a superblock takes.
-    const std::size_t tuple = superblock * BlockWords * static_cast<std::size_t>(words.Stride);
-    for (int c = 0; c < count; ++c)
+    else
     {
-      const std::uint32_t offset = words.Offsets[c];
-      auto add = [&](const auto& load)
-      {
-        Width::AddComponent(load, this->Schedules.Entries[count][offset],
-          this->LanePlacements.Entries[count][offset % 8], folds, blocks);
-      };
-      if (words.ValueSize == 8)
-      {
-        add(typename Width::Words{ static_cast<const std::uint64_t*>(words.Low[c]) + tuple });
-        continue;
-      }
-      const auto* low = static_cast<const std::uint32_t*>(words.Low[c]) + tuple;
-      const auto* high = static_cast<const std::uint32_t*>(words.High[c]) + tuple;
-      if (words.Stride == 1)
-      {
-        add(typename Width::template Pairs<1>{ low, high });
-      }
-      else
-      {
-        add(typename Width::template Pairs<2>{ low, high });
-      }
+      return Load{ static_cast<const std::uint32_t*>(words.Low[c]) + tuple,
+        static_cast<const std::uint32_t*>(words.High[c]) + tuple };
     }
+  }
+
+  // The first tuple of superblock s in the buffers.
+  static std::size_t TupleOf(const WordComponents& words, std::size_t s)
+  {
+    return s * BlockWords * static_cast<std::size_t>(words.Stride);
+  }
+
+  static void AddBlocks(std::uint64_t* accumulators, const Terms* blocks, int count)
+  {
     for (int b = 0; b < count; ++b)
     {
       Width::AddBlock(accumulators, blocks[b]);
       XXH3_scrambleAcc(accumulators, XXH3_kSecret + sizeof(XXH3_kSecret) - XXH_STRIPE_LEN);
     }
+  }
+
+  // Hashes `superblocks` superblocks of `words`, read by Load.
+  template <typename Load>
+  void Hash(std::uint64_t* accumulators, const WordComponents& words, std::size_t superblocks) const
+  {
+    if (!this->HashFixed<Load>(accumulators, words, superblocks, FixedCounts{}))
+    {
+      for (std::size_t s = 0; s < superblocks; ++s)
+      {
+        this->HashSuperblock<Load>(accumulators, words, s);
+      }
+    }
+  }
+
+  template <typename Load>
+  void HashSuperblock(std::uint64_t* accumulators, const WordComponents& words, std::size_t s) const
+  {
+    const int count = words.Count;
+    Terms blocks[MostDirectComponents];
+    for (int b = 0; b < count; ++b)
+    {
+      blocks[b] = Width::NoTerms();
+    }
+    for (int c = 0; c < count; ++c)
+    {
+      const std::uint32_t offset = words.Offsets[c];
+      const ComponentSchedule& schedule = this->Schedules.Entries[count][offset];
+      const Placement& placement = this->LanePlacements.Entries[count][offset % 8];
+      const Load load = LoadOf<Load>(words, c, TupleOf(words, s));
+      Terms sums = Width::NoTerms();
+      Terms* block = blocks;
+      for (int group = 0; group < GroupsPerSuperblock; ++group)
+      {
+        Width::AddGroup(load(group), schedule.Keys[group], schedule.EndsBlock[group],
+          schedule.InBlock[group], placement, FoldsOf(count), sums, *block);
+        block += schedule.EndsBlock[group];
+      }
+    }
+    AddBlocks(accumulators, blocks, count);
+  }
+
+  // True if words.Count is one of Counts, whose superblocks it then hashes.
+  template <typename Load, int... Counts>
+  bool HashFixed(std::uint64_t* accumulators, const WordComponents& words, std::size_t superblocks,
+    IntList<Counts...>) const
+  {
+    return (this->HashFixedCount<Load, Counts>(accumulators, words, superblocks) || ...);
+  }
+
+  template <typename Load, int Count>
+  bool HashFixedCount(
+    std::uint64_t* accumulators, const WordComponents& words, std::size_t superblocks) const
+  {
+    // 8-byte words are of 2 components or more, pairs a word apart of an odd count.
+    constexpr bool occurs = SameType<Load, typename Width::Words>
+      ? Count >= 2
+      : !SameType<Load, typename Width::template Pairs<2>> || Count % 2 == 1;
+    if constexpr (occurs)
+    {
+      if (words.Count == Count)
+      {
+        int byOffset[Count];
+        for (int c = 0; c < Count; ++c)
+        {
+          byOffset[words.Offsets[c]] = c;
+        }
+        for (std::size_t s = 0; s < superblocks; ++s)
+        {
+          Terms blocks[Count];
+          for (Terms& block : blocks)
+          {
+            block = Width::NoTerms();
+          }
+          this->AddFixedComponents<Load, Count>(
+            words, byOffset, TupleOf(words, s), blocks, typename UpTo<Count>::List{});
+          AddBlocks(accumulators, blocks, Count);
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  template <typename Load, int Count, int... Offsets>
+  [[gnu::always_inline]] void AddFixedComponents(const WordComponents& words, const int* byOffset,
+    std::size_t tuple, Terms* blocks, IntList<Offsets...>) const
+  {
+    (this->AddFixedComponent<Count, Offsets>(LoadOf<Load>(words, byOffset[Offsets], tuple), blocks,
+       typename UpTo<GroupsPerSuperblock>::List{}),
+      ...);
+  }
+
+  template <int Count, int Offset, typename Load, int... Groups>
+  [[gnu::always_inline]] void AddFixedComponent(
+    const Load& load, Terms* blocks, IntList<Groups...>) const
+  {
+    const ComponentSchedule& schedule = this->Schedules.Entries[Count][Offset];
+    const Placement& placement = this->LanePlacements.Entries[Count][Offset % 8];
+    Terms sums = Width::NoTerms();
+    (Width::AddGroup(load(Groups), schedule.Keys[Groups], FixedGroup<Count, Offset, Groups>::Ends,
+       FixedGroup<Count, Offset, Groups>::In, placement, FoldsOf(Count), sums,
+       blocks[FixedGroup<Count, Offset, Groups>::Block]),
+      ...);
   }
 };
 
@@ -284,10 +439,18 @@ bool HashTupleMajorInPlace(const void* const* components, int count, int valueSi
   const std::size_t blocks = (length - 1) / (BlockWords * 8);
   const std::size_t superblocks =
     ReadableSuperblocks(words, n, first, end, blocks / static_cast<std::size_t>(words.Count));
-  const SuperblockHasher<Width> hashSuperblock;
-  for (std::size_t s = 0; s < superblocks; ++s)
+  const SuperblockHasher<Width> hasher;
+  if (valueSize == 8)
   {
-    hashSuperblock(accumulators, words, s);
+    hasher.template Hash<typename Width::Words>(accumulators, words, superblocks);
+  }
+  else if (words.Stride == 1)
+  {
+    hasher.template Hash<typename Width::template Pairs<1>>(accumulators, words, superblocks);
+  }
+  else
+  {
+    hasher.template Hash<typename Width::template Pairs<2>>(accumulators, words, superblocks);
   }
   const std::size_t hashed = superblocks * static_cast<std::size_t>(words.Count);
   if (valueSize == 8)

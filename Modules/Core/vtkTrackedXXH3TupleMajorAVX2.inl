@@ -55,7 +55,8 @@ struct GroupArithmetic
   }
 
   // Sums the lanes that share a target, then moves each sum to its accumulator lane.
-  static Lanes PlaceLanes(const Lanes& sums, const Placement& placement, int folds)
+  [[gnu::always_inline]] static Lanes PlaceLanes(
+    const Lanes& sums, const Placement& placement, int folds)
   {
     if (folds == 0)
     {
@@ -172,34 +173,28 @@ struct GroupArithmetic
     }
   };
 
-  template <typename Load>
-  static void AddComponent(const Load& load, const ComponentSchedule& schedule,
-    const Placement& placement, int folds, Terms* blocks)
+  // Adds a group's words, keyed, to a component's sums in a block (see SuperblockHasher).
+  [[gnu::always_inline]] static void AddGroup(const Lanes& loaded, const std::uint64_t* keys,
+    bool ends, unsigned in, const Placement& placement, int folds, Terms& sums, Terms& block)
   {
-    Terms sums = NoTerms();
-    for (int group = 0; group < GroupsPerSuperblock; ++group)
+    const Lanes products = { Product(loaded.Low, keys), Product(loaded.High, keys + 4) };
+    sums.Products = Add(sums.Products, products);
+    sums.Words = Add(sums.Words, loaded);
+    if (!ends)
     {
-      const Lanes loaded = load(group);
-      const Lanes products = { Product(loaded.Low, schedule.Keys[group]),
-        Product(loaded.High, schedule.Keys[group] + 4) };
-      sums.Products = Add(sums.Products, products);
-      sums.Words = Add(sums.Words, loaded);
-      if (schedule.EndsBlock[group])
-      {
-        // The lanes past the block start the next one: taken out of this block's sums.
-        Terms next = NoTerms();
-        if (schedule.InBlock[group] != 0xFF)
-        {
-          const Lanes past = MaskOf(~schedule.InBlock[group] & 0xFFu);
-          next = { And(products, past), And(loaded, past) };
-          sums = { Subtract(sums.Products, next.Products), Subtract(sums.Words, next.Words) };
-        }
-        blocks->Products = Add(blocks->Products, PlaceLanes(sums.Products, placement, folds));
-        blocks->Words = Add(blocks->Words, PlaceLanes(sums.Words, placement, folds));
-        ++blocks;
-        sums = next;
-      }
+      return;
     }
+    // The lanes past the block start the next one: taken out of this block's sums.
+    Terms next = NoTerms();
+    if (in != 0xFF)
+    {
+      const Lanes past = MaskOf(~in & 0xFFu);
+      next = { And(products, past), And(loaded, past) };
+      sums = { Subtract(sums.Products, next.Products), Subtract(sums.Words, next.Words) };
+    }
+    block.Products = Add(block.Products, PlaceLanes(sums.Products, placement, folds));
+    block.Words = Add(block.Words, PlaceLanes(sums.Words, placement, folds));
+    sums = next;
   }
 
   static void AddBlock(std::uint64_t* accumulators, const Terms& block)

@@ -32,7 +32,8 @@ struct GroupArithmetic
   }
 
   // Sums the lanes that share a target, then moves each sum to its accumulator lane.
-  static __m512i PlaceLanes(__m512i sums, const Placement& placement, int folds)
+  [[gnu::always_inline]] static __m512i PlaceLanes(
+    __m512i sums, const Placement& placement, int folds)
   {
     if (folds > 0)
     {
@@ -98,35 +99,28 @@ struct GroupArithmetic
     }
   };
 
-  template <typename Load>
-  static void AddComponent(const Load& load, const ComponentSchedule& schedule,
-    const Placement& placement, int folds, Terms* blocks)
+  // Adds a group's words, keyed, to a component's sums in a block (see SuperblockHasher).
+  [[gnu::always_inline]] static void AddGroup(__m512i loaded, const std::uint64_t* keys, bool ends,
+    unsigned in, const Placement& placement, int folds, Terms& sums, Terms& block)
   {
-    __m512i products = _mm512_setzero_si512();
-    __m512i words = _mm512_setzero_si512();
-    for (int group = 0; group < GroupsPerSuperblock; ++group)
+    const __m512i keyed =
+      _mm512_xor_si512(loaded, _mm512_load_si512(static_cast<const void*>(keys)));
+    const __m512i product = _mm512_mul_epu32(keyed, _mm512_srli_epi64(keyed, 32));
+    // A group before a block's last lies in it whole: no masks (measured 5-10% faster).
+    if (!ends)
     {
-      const __m512i loaded = load(group);
-      const __m512i keyed =
-        _mm512_xor_si512(loaded, _mm512_load_si512(static_cast<const void*>(schedule.Keys[group])));
-      const __m512i product = _mm512_mul_epu32(keyed, _mm512_srli_epi64(keyed, 32));
-      // A group before a block's last lies in it whole: no masks (measured 5-10% faster).
-      if (!schedule.EndsBlock[group])
-      {
-        products = _mm512_add_epi64(products, product);
-        words = _mm512_add_epi64(words, loaded);
-        continue;
-      }
-      const auto in = static_cast<__mmask8>(schedule.InBlock[group]);
-      products = _mm512_mask_add_epi64(products, in, products, product);
-      words = _mm512_mask_add_epi64(words, in, words, loaded);
-      blocks->Products = _mm512_add_epi64(blocks->Products, PlaceLanes(products, placement, folds));
-      blocks->Words = _mm512_add_epi64(blocks->Words, PlaceLanes(words, placement, folds));
-      ++blocks;
-      // The lanes past the block start the next one.
-      products = _mm512_maskz_mov_epi64(static_cast<__mmask8>(~in), product);
-      words = _mm512_maskz_mov_epi64(static_cast<__mmask8>(~in), loaded);
+      sums.Products = _mm512_add_epi64(sums.Products, product);
+      sums.Words = _mm512_add_epi64(sums.Words, loaded);
+      return;
     }
+    const auto inBlock = static_cast<__mmask8>(in);
+    sums.Products = _mm512_mask_add_epi64(sums.Products, inBlock, sums.Products, product);
+    sums.Words = _mm512_mask_add_epi64(sums.Words, inBlock, sums.Words, loaded);
+    block.Products = _mm512_add_epi64(block.Products, PlaceLanes(sums.Products, placement, folds));
+    block.Words = _mm512_add_epi64(block.Words, PlaceLanes(sums.Words, placement, folds));
+    // The lanes past the block start the next one.
+    sums.Products = _mm512_maskz_mov_epi64(static_cast<__mmask8>(~inBlock), product);
+    sums.Words = _mm512_maskz_mov_epi64(static_cast<__mmask8>(~inBlock), loaded);
   }
 
   static void AddBlock(std::uint64_t* accumulators, const Terms& block)
