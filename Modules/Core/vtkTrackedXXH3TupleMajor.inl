@@ -226,11 +226,6 @@ struct FixedGroup
   static constexpr std::size_t Block = BlockOfGroup(Count, Offset, Group);
 };
 
-// Counts of word components whose superblocks are hashed by code of their own, the
-// schedule's branches and masks constants and the blocks' terms in registers: 2, 3 and 4
-// 8-byte components, and 2 to 8 even or 3 odd 4-byte ones.
-using FixedCounts = IntList<1, 2, 3, 4>;
-
 // Hashes the superblocks of word components, adding each block to the accumulators and
 // scrambling after it, with the vector arithmetic of `Width`:
 // - Width::Placement, Width::FillPlacement(placement, count, position): where a group's
@@ -289,11 +284,32 @@ struct SuperblockHasher
     }
   }
 
+  // Counts of word components whose superblocks are hashed by code of their own, the
+  // schedule's branches and masks constants and the blocks' terms in registers: those of
+  // 2, 3, 4, 6 and 9 components of 8-byte values, and of 2, 3, 4, 6, 8 and 9 of 4-byte ones
+  // (even counts take one word a tuple per pair of components, odd ones two tuples a period).
+  template <typename Load>
+  static auto FixedCountsOf()
+  {
+    if constexpr (SameType<Load, typename Width::Words>)
+    {
+      return IntList<2, 3, 4, 6, 9>{};
+    }
+    else if constexpr (SameType<Load, typename Width::template Pairs<1>>)
+    {
+      return IntList<1, 2, 3, 4>{};
+    }
+    else
+    {
+      return IntList<3, 9>{};
+    }
+  }
+
   // Hashes `superblocks` superblocks of `words`, read by Load.
   template <typename Load>
   void Hash(std::uint64_t* accumulators, const WordComponents& words, std::size_t superblocks) const
   {
-    if (!this->HashFixed<Load>(accumulators, words, superblocks, FixedCounts{}))
+    if (!this->HashFixed<Load>(accumulators, words, superblocks, FixedCountsOf<Load>()))
     {
       for (std::size_t s = 0; s < superblocks; ++s)
       {
@@ -341,34 +357,27 @@ struct SuperblockHasher
   bool HashFixedCount(
     std::uint64_t* accumulators, const WordComponents& words, std::size_t superblocks) const
   {
-    // 8-byte words are of 2 components or more, pairs a word apart of an odd count.
-    constexpr bool occurs = SameType<Load, typename Width::Words>
-      ? Count >= 2
-      : !SameType<Load, typename Width::template Pairs<2>> || Count % 2 == 1;
-    if constexpr (occurs)
+    if (words.Count != Count)
     {
-      if (words.Count == Count)
-      {
-        int byOffset[Count];
-        for (int c = 0; c < Count; ++c)
-        {
-          byOffset[words.Offsets[c]] = c;
-        }
-        for (std::size_t s = 0; s < superblocks; ++s)
-        {
-          Terms blocks[Count];
-          for (Terms& block : blocks)
-          {
-            block = Width::NoTerms();
-          }
-          this->AddFixedComponents<Load, Count>(
-            words, byOffset, TupleOf(words, s), blocks, typename UpTo<Count>::List{});
-          AddBlocks(accumulators, blocks, Count);
-        }
-        return true;
-      }
+      return false;
     }
-    return false;
+    int byOffset[Count];
+    for (int c = 0; c < Count; ++c)
+    {
+      byOffset[words.Offsets[c]] = c;
+    }
+    for (std::size_t s = 0; s < superblocks; ++s)
+    {
+      Terms blocks[Count];
+      for (Terms& block : blocks)
+      {
+        block = Width::NoTerms();
+      }
+      this->AddFixedComponents<Load, Count>(
+        words, byOffset, TupleOf(words, s), blocks, typename UpTo<Count>::List{});
+      AddBlocks(accumulators, blocks, Count);
+    }
+    return true;
   }
 
   template <typename Load, int Count, int... Offsets>
