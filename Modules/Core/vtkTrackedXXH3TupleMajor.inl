@@ -230,8 +230,8 @@ struct FixedGroup
 // scrambling after it, with the vector arithmetic of `Width`:
 // - Width::Placement, Width::FillPlacement(placement, count, position): where a group's
 //   sums go, for the position mod 8 of its first lane;
-// - Width::Terms, Width::NoTerms(): a block's terms, or a component's sums in a block, in
-//   accumulator lanes;
+// - Width::Sums, Width::NoSums(): a component's sums in a block, by group lane;
+// - Width::Block, Width::NoBlock(): a block's terms, in accumulator lanes;
 // - Width::Words{ values }, Width::Pairs<Stride>{ low, high }: a component's 8-byte words
 //   by group of 8, from 8-byte values, or from 4-byte ones (see WordComponents);
 // - Width::AddGroup(words, keys, ends, in, placement, folds, sums, block): adds a group's
@@ -241,7 +241,8 @@ struct FixedGroup
 template <typename Width>
 struct SuperblockHasher
 {
-  using Terms = typename Width::Terms;
+  using Sums = typename Width::Sums;
+  using Block = typename Width::Block;
   using Placement = typename Width::Placement;
   using Placements = CountTable<Placement, 8>;
 
@@ -275,7 +276,7 @@ struct SuperblockHasher
     return s * BlockWords * static_cast<std::size_t>(words.Stride);
   }
 
-  static void AddBlocks(std::uint64_t* accumulators, const Terms* blocks, int count)
+  static void AddBlocks(std::uint64_t* accumulators, const Block* blocks, int count)
   {
     for (int b = 0; b < count; ++b)
     {
@@ -322,10 +323,10 @@ struct SuperblockHasher
   void HashSuperblock(std::uint64_t* accumulators, const WordComponents& words, std::size_t s) const
   {
     const int count = words.Count;
-    Terms blocks[MostDirectComponents];
+    Block blocks[MostDirectComponents];
     for (int b = 0; b < count; ++b)
     {
-      blocks[b] = Width::NoTerms();
+      blocks[b] = Width::NoBlock();
     }
     for (int c = 0; c < count; ++c)
     {
@@ -333,8 +334,8 @@ struct SuperblockHasher
       const ComponentSchedule& schedule = this->Schedules.Entries[count][offset];
       const Placement& placement = this->LanePlacements.Entries[count][offset % 8];
       const Load load = LoadOf<Load>(words, c, TupleOf(words, s));
-      Terms sums = Width::NoTerms();
-      Terms* block = blocks;
+      Sums sums = Width::NoSums();
+      Block* block = blocks;
       for (int group = 0; group < GroupsPerSuperblock; ++group)
       {
         Width::AddGroup(load(group), schedule.Keys[group], schedule.EndsBlock[group],
@@ -368,10 +369,10 @@ struct SuperblockHasher
     }
     for (std::size_t s = 0; s < superblocks; ++s)
     {
-      Terms blocks[Count];
-      for (Terms& block : blocks)
+      Block blocks[Count];
+      for (Block& block : blocks)
       {
-        block = Width::NoTerms();
+        block = Width::NoBlock();
       }
       this->AddFixedComponents<Load, Count>(
         words, byOffset, TupleOf(words, s), blocks, typename UpTo<Count>::List{});
@@ -382,7 +383,7 @@ struct SuperblockHasher
 
   template <typename Load, int Count, int... Offsets>
   [[gnu::always_inline]] void AddFixedComponents(const WordComponents& words, const int* byOffset,
-    std::size_t tuple, Terms* blocks, IntList<Offsets...>) const
+    std::size_t tuple, Block* blocks, IntList<Offsets...>) const
   {
     (this->AddFixedComponent<Count, Offsets>(LoadOf<Load>(words, byOffset[Offsets], tuple), blocks,
        typename UpTo<GroupsPerSuperblock>::List{}),
@@ -391,11 +392,11 @@ struct SuperblockHasher
 
   template <int Count, int Offset, typename Load, int... Groups>
   [[gnu::always_inline]] void AddFixedComponent(
-    const Load& load, Terms* blocks, IntList<Groups...>) const
+    const Load& load, Block* blocks, IntList<Groups...>) const
   {
     const ComponentSchedule& schedule = this->Schedules.Entries[Count][Offset];
     const Placement& placement = this->LanePlacements.Entries[Count][Offset % 8];
-    Terms sums = Width::NoTerms();
+    Sums sums = Width::NoSums();
     (Width::AddGroup(load(Groups), schedule.Keys[Groups], FixedGroup<Count, Offset, Groups>::Ends,
        FixedGroup<Count, Offset, Groups>::In, placement, FoldsOf(Count), sums,
        blocks[FixedGroup<Count, Offset, Groups>::Block]),

@@ -85,18 +85,24 @@ struct GroupArithmetic
     return { place(0), place(1) };
   }
 
-  // Products of keyed halves, and the words (which add to the lane beside their own).
-  struct Terms
+  // A component's sums in a block, by group lane: products of keyed halves, and words.
+  struct Sums
   {
     Lanes Products;
     Lanes Words;
   };
 
-  static Terms NoTerms()
+  static Sums NoSums()
   {
     const __m256i zero = _mm256_setzero_si256();
     return { { zero, zero }, { zero, zero } };
   }
+
+  // A block's products and words, in accumulator lanes: the words move beside their own in
+  // AddBlock.
+  using Block = Sums;
+
+  static Block NoBlock() { return NoSums(); }
 
   // All ones in the lanes whose bit is set.
   static Lanes MaskOf(unsigned bits)
@@ -175,7 +181,7 @@ struct GroupArithmetic
 
   // Adds a group's words, keyed, to a component's sums in a block (see SuperblockHasher).
   [[gnu::always_inline]] static void AddGroup(const Lanes& loaded, const std::uint64_t* keys,
-    bool ends, unsigned in, const Placement& placement, int folds, Terms& sums, Terms& block)
+    bool ends, unsigned in, const Placement& placement, int folds, Sums& sums, Block& block)
   {
     const Lanes products = { Product(loaded.Low, keys), Product(loaded.High, keys + 4) };
     sums.Products = Add(sums.Products, products);
@@ -185,7 +191,7 @@ struct GroupArithmetic
       return;
     }
     // The lanes past the block start the next one: taken out of this block's sums.
-    Terms next = NoTerms();
+    Sums next = NoSums();
     if (in != 0xFF)
     {
       const Lanes past = MaskOf(~in & 0xFFu);
@@ -197,7 +203,7 @@ struct GroupArithmetic
     sums = next;
   }
 
-  static void AddBlock(std::uint64_t* accumulators, const Terms& block)
+  static void AddBlock(std::uint64_t* accumulators, const Block& block)
   {
     auto* acc = reinterpret_cast<__m256i*>(accumulators);
     const Lanes beside = { _mm256_shuffle_epi32(block.Words.Low, _MM_SHUFFLE(1, 0, 3, 2)),

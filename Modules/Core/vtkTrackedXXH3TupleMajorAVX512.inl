@@ -10,56 +10,81 @@
 // The arithmetic of the AVX-512 kernel's tuple-major hash (see SuperblockHasher).
 struct GroupArithmetic
 {
-  // Where the lanes of a group go, for the position mod 8 of its first lane: lane k adds
-  // to accumulator lane (position + count * k) % 8.
+  // Where a component's sums go, for the position mod 8 of its first lane: lane k of a
+  // group adds its product to accumulator lane (position + count * k) % 8, and its word to
+  // the lane beside that one.
   struct Placement
   {
-    alignas(64) std::uint64_t Lanes[8]; // for each accumulator lane, the folded lane it takes
-    __mmask8 Mask;                      // accumulator lanes the group adds to
+    // For each accumulator lane, the lane of the (folded) sums it takes: of the products,
+    // or, for even counts, of products and words folded together.
+    alignas(64) std::uint64_t Lanes[8];
+    alignas(64) std::uint64_t WordLanes[8]; // odd counts: the lane of the words' sums
+    __mmask8 Mask;                          // even counts: the accumulator lanes that take one
   };
 
-  // After the fold, folded lanes [0, 8 >> folds) hold the sums of the lanes that share a
-  // target.
+  // Folded sums of an even count hold the products' in lanes [0, 8 >> folds), the words'
+  // in the same lanes from 4 on.
   static void FillPlacement(Placement& placement, int count, int position)
   {
-    placement.Mask = 0;
-    for (int k = 0; k < (8 >> FoldsOf(count)); ++k)
+    const int folds = FoldsOf(count);
+    placement = Placement{};
+    for (int k = 0; k < (8 >> folds); ++k)
     {
       const int target = (position + count * k) % 8;
       placement.Lanes[target] = static_cast<std::uint64_t>(k);
-      placement.Mask = static_cast<__mmask8>(placement.Mask | (1u << target));
+      if (folds == 0)
+      {
+        placement.WordLanes[target ^ 1] = static_cast<std::uint64_t>(k);
+        continue;
+      }
+      placement.Lanes[target ^ 1] = static_cast<std::uint64_t>(4 + k);
+      placement.Mask =
+        static_cast<__mmask8>(placement.Mask | (1u << target) | (1u << (target ^ 1)));
     }
   }
 
-  // Sums the lanes that share a target, then moves each sum to its accumulator lane.
-  [[gnu::always_inline]] static __m512i PlaceLanes(
-    __m512i sums, const Placement& placement, int folds)
-  {
-    if (folds > 0)
-    {
-      sums = _mm512_add_epi64(sums, _mm512_shuffle_i64x2(sums, sums, _MM_SHUFFLE(1, 0, 3, 2)));
-    }
-    if (folds > 1)
-    {
-      sums = _mm512_add_epi64(sums, _mm512_permutex_epi64(sums, _MM_SHUFFLE(1, 0, 3, 2)));
-    }
-    if (folds > 2)
-    {
-      sums = _mm512_add_epi64(
-        sums, _mm512_shuffle_epi32(sums, static_cast<_MM_PERM_ENUM>(_MM_SHUFFLE(1, 0, 3, 2))));
-    }
-    return _mm512_maskz_permutexvar_epi64(
-      placement.Mask, _mm512_load_si512(static_cast<const void*>(placement.Lanes)), sums);
-  }
+  static __m512i Load(const void* aligned) { return _mm512_load_si512(aligned); }
 
-  // Products of keyed halves, and the words (which add to the lane beside their own).
-  struct Terms
+  // A component's sums in a block, by group lane: products of keyed halves, and words.
+  struct Sums
   {
     __m512i Products;
     __m512i Words;
   };
 
-  static Terms NoTerms() { return { _mm512_setzero_si512(), _mm512_setzero_si512() }; }
+  static Sums NoSums() { return { _mm512_setzero_si512(), _mm512_setzero_si512() }; }
+
+  // A block's terms, in accumulator lanes.
+  using Block = __m512i;
+
+  static Block NoBlock() { return _mm512_setzero_si512(); }
+
+  // Sums the lanes that share a target (for even counts, a group's lanes k and
+  // k + (8 >> folds)), then moves each sum to its accumulator lane. The targets of the
+  // words, beside those of the products, are others for even counts: both fold together.
+  [[gnu::always_inline]] static __m512i PlaceSums(
+    const Sums& sums, const Placement& placement, int folds)
+  {
+    if (folds == 0)
+    {
+      return _mm512_add_epi64(_mm512_permutexvar_epi64(Load(placement.Lanes), sums.Products),
+        _mm512_permutexvar_epi64(Load(placement.WordLanes), sums.Words));
+    }
+    // The products' lanes 0-3 and 4-7, then the words', side by side.
+    __m512i folded =
+      _mm512_add_epi64(_mm512_shuffle_i64x2(sums.Products, sums.Words, _MM_SHUFFLE(1, 0, 1, 0)),
+        _mm512_shuffle_i64x2(sums.Products, sums.Words, _MM_SHUFFLE(3, 2, 3, 2)));
+    if (folds > 1)
+    {
+      folded = _mm512_add_epi64(folded, _mm512_permutex_epi64(folded, _MM_SHUFFLE(1, 0, 3, 2)));
+    }
+    if (folds > 2)
+    {
+      folded = _mm512_add_epi64(
+        folded, _mm512_shuffle_epi32(folded, static_cast<_MM_PERM_ENUM>(_MM_SHUFFLE(1, 0, 3, 2))));
+    }
+    return _mm512_maskz_permutexvar_epi64(placement.Mask, Load(placement.Lanes), folded);
+  }
 
   // A group's 8 words, from a buffer of 8-byte values.
   struct Words
@@ -101,10 +126,9 @@ struct GroupArithmetic
 
   // Adds a group's words, keyed, to a component's sums in a block (see SuperblockHasher).
   [[gnu::always_inline]] static void AddGroup(__m512i loaded, const std::uint64_t* keys, bool ends,
-    unsigned in, const Placement& placement, int folds, Terms& sums, Terms& block)
+    unsigned in, const Placement& placement, int folds, Sums& sums, Block& block)
   {
-    const __m512i keyed =
-      _mm512_xor_si512(loaded, _mm512_load_si512(static_cast<const void*>(keys)));
+    const __m512i keyed = _mm512_xor_si512(loaded, Load(keys));
     const __m512i product = _mm512_mul_epu32(keyed, _mm512_srli_epi64(keyed, 32));
     // A group before a block's last lies in it whole: no masks (measured 5-10% faster).
     if (!ends)
@@ -116,19 +140,15 @@ struct GroupArithmetic
     const auto inBlock = static_cast<__mmask8>(in);
     sums.Products = _mm512_mask_add_epi64(sums.Products, inBlock, sums.Products, product);
     sums.Words = _mm512_mask_add_epi64(sums.Words, inBlock, sums.Words, loaded);
-    block.Products = _mm512_add_epi64(block.Products, PlaceLanes(sums.Products, placement, folds));
-    block.Words = _mm512_add_epi64(block.Words, PlaceLanes(sums.Words, placement, folds));
+    block = _mm512_add_epi64(block, PlaceSums(sums, placement, folds));
     // The lanes past the block start the next one.
     sums.Products = _mm512_maskz_mov_epi64(static_cast<__mmask8>(~inBlock), product);
     sums.Words = _mm512_maskz_mov_epi64(static_cast<__mmask8>(~inBlock), loaded);
   }
 
-  static void AddBlock(std::uint64_t* accumulators, const Terms& block)
+  static void AddBlock(std::uint64_t* accumulators, const Block& block)
   {
-    const __m512i beside =
-      _mm512_shuffle_epi32(block.Words, static_cast<_MM_PERM_ENUM>(_MM_SHUFFLE(1, 0, 3, 2)));
-    __m512i acc = _mm512_load_si512(static_cast<const void*>(accumulators));
-    acc = _mm512_add_epi64(acc, _mm512_add_epi64(block.Products, beside));
-    _mm512_store_si512(static_cast<void*>(accumulators), acc);
+    _mm512_store_si512(
+      static_cast<void*>(accumulators), _mm512_add_epi64(Load(accumulators), block));
   }
 };
