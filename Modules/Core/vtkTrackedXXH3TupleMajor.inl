@@ -369,38 +369,111 @@ struct SuperblockHasher
     }
     for (std::size_t s = 0; s < superblocks; ++s)
     {
+      const auto loads = FixedLoadsOf<Load, Count>(words, byOffset, TupleOf(words, s));
+      Sums sums[Count];
       Block blocks[Count];
-      for (Block& block : blocks)
+      for (int b = 0; b < Count; ++b)
       {
-        block = Width::NoBlock();
+        sums[b] = Width::NoSums();
+        blocks[b] = Width::NoBlock();
       }
-      this->AddFixedComponents<Load, Count>(
-        words, byOffset, TupleOf(words, s), blocks, typename UpTo<Count>::List{});
+      if constexpr (Count <= Width::MostGroupByGroupComponents)
+      {
+        this->AddFixedGroups<Count>(
+          loads, sums, blocks, typename UpTo<GroupsPerSuperblock>::List{});
+      }
+      else
+      {
+        this->AddFixedComponents<Count>(loads, sums, blocks, typename UpTo<Count>::List{});
+      }
       AddBlocks(accumulators, blocks, Count);
     }
     return true;
   }
 
-  template <typename Load, int Count, int... Offsets>
-  [[gnu::always_inline]] void AddFixedComponents(const WordComponents& words, const int* byOffset,
-    std::size_t tuple, Block* blocks, IntList<Offsets...>) const
+  // The components' loads, by offset.
+  template <typename Load, int Count>
+  struct OffsetLoads
   {
-    (this->AddFixedComponent<Count, Offsets>(LoadOf<Load>(words, byOffset[Offsets], tuple), blocks,
-       typename UpTo<GroupsPerSuperblock>::List{}),
+    Load Loads[Count];
+
+    template <int Offset>
+    auto Word(int group) const
+    {
+      return this->Loads[Offset](group);
+    }
+  };
+
+  // The words of the unrolled superblocks, from tuple `tuple`: by offset, with
+  // Word<Offset>(group). Group by group, the words of odd counts of 4-byte values share their
+  // loads (Width::PeriodPairs): the buffer of period value q, for q < Count, is that of word
+  // q / 2's low half (q even) or high half.
+  template <typename Load, int Count>
+  static auto FixedLoadsOf(const WordComponents& words, const int* byOffset, std::size_t tuple)
+  {
+    if constexpr (SameType<Load, typename Width::template Pairs<2>> &&
+      Count <= Width::MostGroupByGroupComponents)
+    {
+      typename Width::template PeriodPairs<Count> loads;
+      for (int q = 0; q < Count; ++q)
+      {
+        loads.Values[q] =
+          static_cast<const std::uint32_t*>(q % 2 ? words.High[q / 2] : words.Low[q / 2]) + tuple;
+      }
+      return loads;
+    }
+    else
+    {
+      OffsetLoads<Load, Count> loads;
+      for (int offset = 0; offset < Count; ++offset)
+      {
+        loads.Loads[offset] = LoadOf<Load>(words, byOffset[offset], tuple);
+      }
+      return loads;
+    }
+  }
+
+  // Group by group, each of every component: their sums stay in registers, and the loads of
+  // a group can be shared (Width::PeriodPairs); up to Width::MostGroupByGroupComponents.
+  template <int Count, typename Loads, int... Groups>
+  [[gnu::always_inline]] void AddFixedGroups(
+    const Loads& loads, Sums* sums, Block* blocks, IntList<Groups...>) const
+  {
+    (this->AddFixedGroup<Count, Groups>(loads, sums, blocks, typename UpTo<Count>::List{}), ...);
+  }
+
+  template <int Count, int Group, typename Loads, int... Offsets>
+  [[gnu::always_inline]] void AddFixedGroup(
+    const Loads& loads, Sums* sums, Block* blocks, IntList<Offsets...>) const
+  {
+    (this->AddFixedWords<Count, Offsets, Group>(loads, sums[Offsets], blocks), ...);
+  }
+
+  // Component by component, each group of one: for more components than the registers hold the
+  // sums of.
+  template <int Count, typename Loads, int... Offsets>
+  [[gnu::always_inline]] void AddFixedComponents(
+    const Loads& loads, Sums* sums, Block* blocks, IntList<Offsets...>) const
+  {
+    (this->AddFixedComponent<Count, Offsets>(
+       loads, sums[Offsets], blocks, typename UpTo<GroupsPerSuperblock>::List{}),
       ...);
   }
 
-  template <int Count, int Offset, typename Load, int... Groups>
+  template <int Count, int Offset, typename Loads, int... Groups>
   [[gnu::always_inline]] void AddFixedComponent(
-    const Load& load, Block* blocks, IntList<Groups...>) const
+    const Loads& loads, Sums& sums, Block* blocks, IntList<Groups...>) const
   {
-    const ComponentSchedule& schedule = this->Schedules.Entries[Count][Offset];
-    const Placement& placement = this->LanePlacements.Entries[Count][Offset % 8];
-    Sums sums = Width::NoSums();
-    (Width::AddGroup(load(Groups), schedule.Keys[Groups], FixedGroup<Count, Offset, Groups>::Ends,
-       FixedGroup<Count, Offset, Groups>::In, placement, FoldsOf(Count), sums,
-       blocks[FixedGroup<Count, Offset, Groups>::Block]),
-      ...);
+    (this->AddFixedWords<Count, Offset, Groups>(loads, sums, blocks), ...);
+  }
+
+  template <int Count, int Offset, int Group, typename Loads>
+  [[gnu::always_inline]] void AddFixedWords(const Loads& loads, Sums& sums, Block* blocks) const
+  {
+    using Fixed = FixedGroup<Count, Offset, Group>;
+    Width::AddGroup(loads.template Word<Offset>(Group),
+      this->Schedules.Entries[Count][Offset].Keys[Group], Fixed::Ends, Fixed::In,
+      this->LanePlacements.Entries[Count][Offset % 8], FoldsOf(Count), sums, blocks[Fixed::Block]);
   }
 };
 

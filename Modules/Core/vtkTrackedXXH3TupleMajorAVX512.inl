@@ -10,6 +10,10 @@
 // The arithmetic of the AVX-512 kernel's tuple-major hash (see SuperblockHasher).
 struct GroupArithmetic
 {
+  // The unrolled superblocks go group by group for every count: 32 registers hold the
+  // components' sums (see SuperblockHasher::AddFixedGroups).
+  static constexpr int MostGroupByGroupComponents = MostDirectComponents;
+
   // Where a component's sums go, for the position mod 8 of its first lane: lane k of a
   // group adds its product to accumulator lane (position + count * k) % 8, and its word to
   // the lane beside that one.
@@ -117,9 +121,45 @@ struct GroupArithmetic
       }
       else
       {
+        // The high halves' even values into the odd elements: one instruction.
         const std::size_t value = 16 * static_cast<std::size_t>(group);
-        return _mm512_mask_blend_epi32(0xAAAA, _mm512_loadu_si512(this->Low + value),
-          _mm512_slli_epi64(_mm512_loadu_si512(this->High + value), 32));
+        return _mm512_mask_shuffle_epi32(_mm512_loadu_si512(this->Low + value), 0xAAAA,
+          _mm512_loadu_si512(this->High + value),
+          static_cast<_MM_PERM_ENUM>(_MM_SHUFFLE(2, 2, 0, 0)));
+      }
+    }
+  };
+
+  // The words of an odd count of 4-byte values, whose periods span two tuples: word k has
+  // the period's values 2k and 2k + 1, value q from buffer Values[q % Count], of the
+  // period's first tuple for q < Count, of its second after. A group's 16 values of a
+  // buffer, 8 periods, are one load for both words they give halves to.
+  template <int Count>
+  struct PeriodPairs
+  {
+    const std::uint32_t* Values[Count];
+
+    template <int Offset>
+    __m512i Word(int group) const
+    {
+      constexpr int low = 2 * Offset;
+      constexpr int high = low + 1;
+      const std::size_t value = 16 * static_cast<std::size_t>(group);
+      const __m512i lows = _mm512_loadu_si512(this->Values[low % Count] + value);
+      const __m512i highs = _mm512_loadu_si512(this->Values[high % Count] + value);
+      if constexpr (high < Count) // both halves from the first tuple: even elements
+      {
+        return _mm512_mask_shuffle_epi32(
+          lows, 0xAAAA, highs, static_cast<_MM_PERM_ENUM>(_MM_SHUFFLE(2, 2, 0, 0)));
+      }
+      else if constexpr (low < Count) // the low half from the first, the high from the second
+      {
+        return _mm512_mask_blend_epi32(0xAAAA, lows, highs);
+      }
+      else // both from the second: odd elements
+      {
+        return _mm512_mask_shuffle_epi32(
+          highs, 0x5555, lows, static_cast<_MM_PERM_ENUM>(_MM_SHUFFLE(3, 3, 1, 1)));
       }
     }
   };
