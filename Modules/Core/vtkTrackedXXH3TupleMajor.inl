@@ -17,9 +17,11 @@
 // the values lie, takes its keys from a table of the component's schedule, and adds to the block
 // (or, split, the two blocks) its lanes fall in; the lanes a component adds to are a fixed
 // permutation of the accumulator's (after a fold, for even counts), applied once per component and
-// block. Interleaved, the values ran at half of XXH3's speed in cache (by our reading, their
-// permutes queue for the port XXH3's own shuffles use). Blocks after the last superblock, and the
-// tail, are interleaved and hashed by xxhash's own code, so the digest is XXH3's, bit for bit.
+// block. The common counts take superblocks unrolled when compiling (SuperblockHasher::HashFixed):
+// their schedules are constants. Interleaved, the values ran at half of XXH3's speed in cache (by
+// our reading, their permutes queue for the port XXH3's own shuffles use). Blocks after the last
+// superblock, and the tail, are interleaved and hashed by xxhash's own code, so the digest is
+// XXH3's, bit for bit.
 
 #if XXH_VERSION_NUMBER < 800 || XXH_VERSION_NUMBER >= 900
 #error "the tuple-major hash follows XXH3 0.8's long-input loop"
