@@ -236,6 +236,10 @@ struct FixedGroup
 // - Width::Block, Width::NoBlock(): a block's terms, in accumulator lanes;
 // - Width::Words{ values }, Width::Pairs<Stride>{ low, high }: a component's 8-byte words
 //   by group of 8, from 8-byte values, or from 4-byte ones (see WordComponents);
+// - Width::PeriodPairs<Count>{ values }: the words of an odd count of 4-byte values, which
+//   share their loads, by offset: Word<Offset>(group) (see FixedLoadsOf);
+// - Width::MostGroupByGroupComponents: the most components an unrolled superblock takes
+//   group by group (see AddFixedGroups);
 // - Width::AddGroup(words, keys, ends, in, placement, folds, sums, block): adds a group's
 //   words to a component's sums in a block; if the group ends the block, adds its lanes
 //   `in` to them, the sums to the block's terms, and starts the next block's sums;
