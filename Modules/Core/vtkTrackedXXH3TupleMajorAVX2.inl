@@ -14,6 +14,9 @@ struct GroupArithmetic
   // do not hold their sums (measured on Zen 4: 4, 6 and 9 components ran 10-30% slower).
   static constexpr int MostGroupByGroupComponents = 3;
 
+  // No superblocks in one frame (see SuperblockHasher::HashOneFrame).
+  static constexpr int MostOneFrameComponents = 0;
+
   // Where the lanes of a group go, for the position mod 8 of its first lane: lane k adds
   // to accumulator lane (position + count * k) % 8. For each half of the accumulator, the
   // 32-bit elements of a half of the (folded) group that it takes, and which half that is.

@@ -14,6 +14,9 @@ struct GroupArithmetic
   // components' sums (see SuperblockHasher::AddFixedGroups).
   static constexpr int MostGroupByGroupComponents = MostDirectComponents;
 
+  // Unrolled superblocks of odd counts add in one frame (see SuperblockHasher::HashOneFrame).
+  static constexpr int MostOneFrameComponents = MostDirectComponents;
+
   // Where a component's sums go, for the position mod 8 of its first lane: lane k of a
   // group adds its product to accumulator lane (position + count * k) % 8, and its word to
   // the lane beside that one.
@@ -94,7 +97,8 @@ struct GroupArithmetic
   struct Words
   {
     const std::uint64_t* Values;
-    __m512i operator()(int group) const { return _mm512_loadu_si512(this->Values + 8 * group); }
+    __m512i At(std::size_t word) const { return _mm512_loadu_si512(this->Values + word); }
+    __m512i operator()(int group) const { return this->At(8 * static_cast<std::size_t>(group)); }
   };
 
   // A group's 8 words of two 4-byte values each, the low halves from `Low`, the high ones
@@ -106,28 +110,30 @@ struct GroupArithmetic
     const std::uint32_t* Low;
     const std::uint32_t* High;
 
-    __m512i operator()(int group) const
+    // The 8 words from word `word` on.
+    __m512i At(std::size_t word) const
     {
       if constexpr (Stride == 1)
       {
         const __m512i interleave =
           _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-        return _mm512_permutex2var_epi32(
-          _mm512_castsi256_si512(_mm256_loadu_si256(
-            reinterpret_cast<const __m256i*>(this->Low + 8 * static_cast<std::size_t>(group)))),
+        return _mm512_permutex2var_epi32(_mm512_castsi256_si512(_mm256_loadu_si256(
+                                           reinterpret_cast<const __m256i*>(this->Low + word))),
           interleave,
-          _mm512_castsi256_si512(_mm256_loadu_si256(
-            reinterpret_cast<const __m256i*>(this->High + 8 * static_cast<std::size_t>(group)))));
+          _mm512_castsi256_si512(
+            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(this->High + word))));
       }
       else
       {
         // The high halves' even values into the odd elements: one instruction.
-        const std::size_t value = 16 * static_cast<std::size_t>(group);
+        const std::size_t value = 2 * word;
         return _mm512_mask_shuffle_epi32(_mm512_loadu_si512(this->Low + value), 0xAAAA,
           _mm512_loadu_si512(this->High + value),
           static_cast<_MM_PERM_ENUM>(_MM_SHUFFLE(2, 2, 0, 0)));
       }
     }
+
+    __m512i operator()(int group) const { return this->At(8 * static_cast<std::size_t>(group)); }
   };
 
   // The words of an odd count of 4-byte values, whose periods span two tuples: word k has
@@ -139,12 +145,13 @@ struct GroupArithmetic
   {
     const std::uint32_t* Values[Count];
 
+    // Word Offset of the 8 periods from period `period` on.
     template <int Offset>
-    __m512i Word(int group) const
+    __m512i WordsAt(std::size_t period) const
     {
       constexpr int low = 2 * Offset;
       constexpr int high = low + 1;
-      const std::size_t value = 16 * static_cast<std::size_t>(group);
+      const std::size_t value = 2 * period;
       const __m512i lows = _mm512_loadu_si512(this->Values[low % Count] + value);
       const __m512i highs = _mm512_loadu_si512(this->Values[high % Count] + value);
       if constexpr (high < Count) // both halves from the first tuple: even elements
@@ -162,24 +169,62 @@ struct GroupArithmetic
           highs, 0x5555, lows, static_cast<_MM_PERM_ENUM>(_MM_SHUFFLE(3, 3, 1, 1)));
       }
     }
+
+    template <int Offset>
+    __m512i Word(int group) const
+    {
+      return this->WordsAt<Offset>(8 * static_cast<std::size_t>(group));
+    }
   };
 
-  // Adds a group's words, keyed, to a component's sums in a block (see SuperblockHasher).
-  [[gnu::always_inline]] static void AddGroup(__m512i loaded, const std::uint64_t* keys, bool ends,
-    unsigned in, const Placement& placement, int folds, Sums& sums, Block& block)
+  // The products of the keyed halves of a group's words.
+  [[gnu::always_inline]] static __m512i Product(__m512i loaded, const std::uint64_t* keys)
   {
     const __m512i keyed = _mm512_xor_si512(loaded, Load(keys));
-    const __m512i product = _mm512_mul_epu32(keyed, _mm512_srli_epi64(keyed, 32));
-    // A group before a block's last lies in it whole: no masks (measured 5-10% faster).
-    if (!ends)
+    return _mm512_mul_epu32(keyed, _mm512_srli_epi64(keyed, 32));
+  }
+
+  // Adds the lanes `lanes` of a group's words and their products to sums.
+  [[gnu::always_inline]] static void AddLanes(
+    Sums& sums, __m512i product, __m512i loaded, unsigned lanes)
+  {
+    if (lanes == 0xFF)
     {
       sums.Products = _mm512_add_epi64(sums.Products, product);
       sums.Words = _mm512_add_epi64(sums.Words, loaded);
       return;
     }
+    const auto mask = static_cast<__mmask8>(lanes);
+    sums.Products = _mm512_mask_add_epi64(sums.Products, mask, sums.Products, product);
+    sums.Words = _mm512_mask_add_epi64(sums.Words, mask, sums.Words, loaded);
+  }
+
+  // A group's lanes moved up by Shift, lanes below it zero (ShiftUp), or down by 8 - Shift,
+  // lanes from 8 - Shift on zero (ShiftDown).
+  template <int Shift>
+  [[gnu::always_inline]] static __m512i ShiftUp(__m512i words)
+  {
+    return _mm512_alignr_epi64(words, _mm512_setzero_si512(), 8 - Shift);
+  }
+
+  template <int Shift>
+  [[gnu::always_inline]] static __m512i ShiftDown(__m512i words)
+  {
+    return _mm512_alignr_epi64(_mm512_setzero_si512(), words, 8 - Shift);
+  }
+
+  // Adds a group's words, keyed, to a component's sums in a block (see SuperblockHasher).
+  [[gnu::always_inline]] static void AddGroup(__m512i loaded, const std::uint64_t* keys, bool ends,
+    unsigned in, const Placement& placement, int folds, Sums& sums, Block& block)
+  {
+    const __m512i product = Product(loaded, keys);
+    // A group before a block's last lies in it whole: no masks (measured 5-10% faster).
+    AddLanes(sums, product, loaded, ends ? in : 0xFF);
+    if (!ends)
+    {
+      return;
+    }
     const auto inBlock = static_cast<__mmask8>(in);
-    sums.Products = _mm512_mask_add_epi64(sums.Products, inBlock, sums.Products, product);
-    sums.Words = _mm512_mask_add_epi64(sums.Words, inBlock, sums.Words, loaded);
     block = _mm512_add_epi64(block, PlaceSums(sums, placement, folds));
     // The lanes past the block start the next one.
     sums.Products = _mm512_maskz_mov_epi64(static_cast<__mmask8>(~inBlock), product);

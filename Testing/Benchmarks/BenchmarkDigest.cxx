@@ -226,7 +226,7 @@ void DigestSOAFloatByComponents(benchmark::State& state)
 }
 void ComponentCounts(benchmark::internal::Benchmark* benchmark)
 {
-  for (std::int64_t components : { 2, 3, 4, 6, 9, 15, 16 })
+  for (std::int64_t components : { 2, 3, 4, 5, 6, 7, 9, 15, 16 })
   {
     benchmark->Arg(components);
   }
