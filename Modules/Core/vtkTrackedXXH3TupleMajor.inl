@@ -83,44 +83,6 @@ constexpr bool EndsBlock(int count, int offset, int group)
     BlockOfGroup(count, offset, group + 1) != BlockOfGroup(count, offset, group);
 }
 
-// Odd counts in one frame (see SuperblockHasher::HashOneFrame): a component's words loaded
-// ShiftOf words early add to accumulator lane (count * lane) % 8 of their group, whatever
-// the component's offset, since count * count % 8 is 1. A component's shifted groups are
-// 0 to GroupsPerSuperblock; lane k of group g holds word 8 g + k - ShiftOf.
-constexpr int ShiftOf(int count, int offset)
-{
-  return offset * count % 8;
-}
-
-// The lanes of a shifted group whose words lie in block `block` of the superblock.
-constexpr unsigned ShiftedLanesIn(int count, int offset, int group, int block)
-{
-  unsigned in = 0;
-  for (int lane = 0; lane < 8; ++lane)
-  {
-    const int word = 8 * group + lane - ShiftOf(count, offset);
-    if (word >= 0 && word < 8 * GroupsPerSuperblock &&
-      PositionOf(count, offset, 0, word) / BlockWords == static_cast<std::size_t>(block))
-    {
-      in |= 1u << lane;
-    }
-  }
-  return in;
-}
-
-// The block of a shifted group's first word, -1 if it has none.
-constexpr int FirstBlockOfShifted(int count, int offset, int group)
-{
-  for (int block = 0; block < count; ++block)
-  {
-    if (ShiftedLanesIn(count, offset, group, block) != 0)
-    {
-      return block;
-    }
-  }
-  return -1;
-}
-
 void FillSchedule(ComponentSchedule& schedule, int count, int offset)
 {
   for (int group = 0; group < GroupsPerSuperblock; ++group)
@@ -167,6 +129,52 @@ const ComponentSchedules& TheComponentSchedules()
 constexpr int FoldsOf(int count)
 {
   return count % 8 == 0 ? 3 : count % 4 == 0 ? 2 : count % 2 == 0 ? 1 : 0;
+}
+
+// Superblocks in frames (see SuperblockHasher::HashInFrames): the components of a class
+// (their offsets the same mod gcd(count, 8)) share a frame. A component's words loaded
+// ShiftOf words early add to accumulator lane (offset % classes + count * lane) % 8 of
+// their group, whatever its offset in the class: with count = classes * m, m odd, m * m % 8
+// is 1, so count * ShiftOf is offset - offset % classes, mod 8. A component's shifted groups
+// are 0 to GroupsPerSuperblock; lane k of group g holds word 8 g + k - ShiftOf.
+constexpr int ClassesOf(int count)
+{
+  return 1 << FoldsOf(count);
+}
+
+constexpr int ShiftOf(int count, int offset)
+{
+  const int classes = ClassesOf(count);
+  return offset / classes * (count / classes) % (8 / classes);
+}
+
+// The lanes of a shifted group whose words lie in block `block` of the superblock.
+constexpr unsigned ShiftedLanesIn(int count, int offset, int group, int block)
+{
+  unsigned in = 0;
+  for (int lane = 0; lane < 8; ++lane)
+  {
+    const int word = 8 * group + lane - ShiftOf(count, offset);
+    if (word >= 0 && word < 8 * GroupsPerSuperblock &&
+      PositionOf(count, offset, 0, word) / BlockWords == static_cast<std::size_t>(block))
+    {
+      in |= 1u << lane;
+    }
+  }
+  return in;
+}
+
+// The block of a shifted group's first word, -1 if it has none.
+constexpr int FirstBlockOfShifted(int count, int offset, int group)
+{
+  for (int block = 0; block < count; ++block)
+  {
+    if (ShiftedLanesIn(count, offset, group, block) != 0)
+    {
+      return block;
+    }
+  }
+  return -1;
 }
 
 // The stream's 8-byte words as the `Count` components of superblocks of `Count` blocks.
@@ -452,9 +460,9 @@ struct SuperblockHasher
     {
       byOffset[words.Offsets[c]] = c;
     }
-    if constexpr (InOneFrame(Count))
+    if constexpr (InFrames(Count))
     {
-      this->HashOneFrame<Load, Count>(accumulators, words, byOffset, superblocks);
+      this->HashInFrames<Load, Count>(accumulators, words, byOffset, superblocks);
     }
     else
     {
@@ -463,11 +471,12 @@ struct SuperblockHasher
     return true;
   }
 
-  // Odd counts from 5 on take one frame where the width does (measured on Zen 4, AVX-512:
-  // 9 components of doubles 41% faster, of floats 14%; 3 components 9-15% slower).
-  static constexpr bool InOneFrame(int count)
+  // Counts from 5 on take frames where the width holds their sums in registers (measured on
+  // Zen 4, AVX-512, doubles: 5, 7 and 9 components 1.3-2.1 times as fast, 6 components 15%
+  // faster; 3 components 9-15% slower, 4 components, 16 sums, 12% slower).
+  static constexpr bool InFrames(int count)
   {
-    return count % 2 == 1 && count >= 5 && count <= Width::MostOneFrameComponents;
+    return count >= 5 && count * ClassesOf(count) <= Width::MostFrameSums;
   }
 
   // Superblocks whose components' sums are placed, and flushed to the blocks' terms, block
@@ -518,28 +527,33 @@ struct SuperblockHasher
     }
   };
 
-  // An odd count's superblocks in one frame: every component's words, loaded ShiftOf words
-  // early, add to the lanes of the block's sums that the count alone gives, so that a
-  // block's sums are one for all components, placed once (as those of offset 0), and no
+  // Superblocks in frames: every component's words, loaded ShiftOf words early, add to the
+  // sums of its class in the block, in the lanes the count and the class give, so that a
+  // block's sums are one per class, placed once (as those of offset `class`), and no
   // component's sums are flushed block by block.
   template <typename Load, int Count>
-  void HashOneFrame(std::uint64_t* accumulators, const WordComponents& words, const int* byOffset,
+  void HashInFrames(std::uint64_t* accumulators, const WordComponents& words, const int* byOffset,
     std::size_t superblocks) const
   {
+    constexpr int classes = ClassesOf(Count);
     const ShiftedKeys<Count>& keys = ShiftedKeys<Count>::The();
-    const Placement& placement = this->LanePlacements.Entries[Count][0];
     for (std::size_t s = 0; s < superblocks; ++s)
     {
       const auto loads = FixedLoadsOf<Load, Count>(words, byOffset, TupleOf(words, s));
-      Sums sums[Count];
-      for (Sums& block : sums)
+      Sums sums[Count * classes]; // by block, then class
+      for (Sums& frame : sums)
       {
-        block = Width::NoSums();
+        frame = Width::NoSums();
       }
       this->AddShiftedComponents<Count>(loads, keys, sums, typename UpTo<Count>::List{});
-      for (const Sums& block : sums)
+      for (int b = 0; b < Count; ++b)
       {
-        Width::AddBlock(accumulators, Width::PlaceSums(block, placement, 0));
+        for (int c = 0; c < classes; ++c)
+        {
+          Width::AddBlock(accumulators,
+            Width::PlaceSums(
+              sums[b * classes + c], this->LanePlacements.Entries[Count][c], FoldsOf(Count)));
+        }
         XXH3_scrambleAcc(accumulators, XXH3_kSecret + sizeof(XXH3_kSecret) - XXH_STRIPE_LEN);
       }
     }
@@ -570,10 +584,12 @@ struct SuperblockHasher
     {
       const auto loaded = ShiftedWords<Offset, Group, Shifted::Shift>(loads);
       const auto product = Width::Product(loaded, keys.Keys[Offset][Group]);
-      Width::AddLanes(sums[Shifted::First], product, loaded, Shifted::InFirst);
+      constexpr int classes = ClassesOf(Count);
+      Sums* frames = sums + Offset % classes;
+      Width::AddLanes(frames[Shifted::First * classes], product, loaded, Shifted::InFirst);
       if constexpr (Shifted::InNext != 0)
       {
-        Width::AddLanes(sums[Shifted::First + 1], product, loaded, Shifted::InNext);
+        Width::AddLanes(frames[(Shifted::First + 1) * classes], product, loaded, Shifted::InNext);
       }
     }
   }

@@ -14,8 +14,8 @@ struct GroupArithmetic
   // do not hold their sums (measured on Zen 4: 4, 6 and 9 components ran 10-30% slower).
   static constexpr int MostGroupByGroupComponents = 3;
 
-  // No superblocks in one frame (see SuperblockHasher::HashOneFrame).
-  static constexpr int MostOneFrameComponents = 0;
+  // No superblocks in frames (see SuperblockHasher::HashInFrames).
+  static constexpr int MostFrameSums = 0;
 
   // Where the lanes of a group go, for the position mod 8 of its first lane: lane k adds
   // to accumulator lane (position + count * k) % 8. For each half of the accumulator, the

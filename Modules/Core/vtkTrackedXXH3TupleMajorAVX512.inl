@@ -14,8 +14,9 @@ struct GroupArithmetic
   // components' sums (see SuperblockHasher::AddFixedGroups).
   static constexpr int MostGroupByGroupComponents = MostDirectComponents;
 
-  // Unrolled superblocks of odd counts add in one frame (see SuperblockHasher::HashOneFrame).
-  static constexpr int MostOneFrameComponents = MostDirectComponents;
+  // Unrolled superblocks of up to 12 sums by block and class add in frames (see
+  // SuperblockHasher::HashInFrames): two vectors each, and temporaries, in 32 registers.
+  static constexpr int MostFrameSums = 12;
 
   // Where a component's sums go, for the position mod 8 of its first lane: lane k of a
   // group adds its product to accumulator lane (position + count * k) % 8, and its word to
