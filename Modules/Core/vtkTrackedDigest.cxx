@@ -305,6 +305,7 @@ struct ValueBuffers
           this->Contiguous = single ? values : soa->GetComponentArrayPointer(0);
           return;
         }
+        this->Components.reserve(static_cast<std::size_t>(count));
         for (int c = 0; c < count; ++c)
         {
           this->Components.push_back(soa->GetComponentArrayPointer(c));
