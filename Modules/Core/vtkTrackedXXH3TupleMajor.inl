@@ -451,6 +451,10 @@ struct SuperblockHasher
   bool HashFixedCount(
     std::uint64_t* accumulators, const WordComponents& words, std::size_t superblocks) const
   {
+    if constexpr (Count > Width::MostUnrolledComponents)
+    {
+      return false;
+    }
     if (words.Count != Count)
     {
       return false;

@@ -10,6 +10,11 @@
 // The arithmetic of the AVX2 kernel's tuple-major hash (see SuperblockHasher).
 struct GroupArithmetic
 {
+  // Unrolled superblocks up to 4 components: with more, their state spills from 16 registers,
+  // they gained 0-40% (5 and 7 components; 6 and 9 none), and the kernel took 5 minutes
+  // to compile with AddressSanitizer (4 s before the unrolled superblocks).
+  static constexpr int MostUnrolledComponents = 4;
+
   // The unrolled superblocks go group by group up to 3 components; with more, 16 registers
   // do not hold their sums (measured on Zen 4: 4, 6 and 9 components ran 10-30% slower).
   static constexpr int MostGroupByGroupComponents = 3;

@@ -10,6 +10,9 @@
 // The arithmetic of the AVX-512 kernel's tuple-major hash (see SuperblockHasher).
 struct GroupArithmetic
 {
+  // Every count of FixedCountsOf takes unrolled superblocks.
+  static constexpr int MostUnrolledComponents = MostDirectComponents;
+
   // The unrolled superblocks go group by group for every count: 32 registers hold the
   // components' sums (see SuperblockHasher::AddFixedGroups).
   static constexpr int MostGroupByGroupComponents = MostDirectComponents;
